@@ -171,7 +171,9 @@ def _ingest_pdf(path: Path, data: bytes, sha: str) -> Document:
     except pdfium.PdfiumError as exc:
         message = str(exc).lower()
         if "password" in message:
-            raise IngestError(f"{path}: encrypted PDF; decrypt it first (e.g. qpdf --decrypt)") from exc
+            raise IngestError(
+                f"{path}: encrypted PDF; decrypt it first (e.g. qpdf --decrypt)"
+            ) from exc
         raise IngestError(f"{path}: damaged or truncated PDF ({exc})") from exc
     try:
         return _read_pdf(pdf, path, sha)

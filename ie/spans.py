@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from ie.errors import AlignmentError
@@ -25,20 +25,24 @@ class Span:
         if self.label not in LABELS:
             raise AlignmentError(f"unknown label {self.label!r}; valid labels: {', '.join(LABELS)}")
         if not 0 <= self.start < self.end or self.end - self.start != len(self.text):
-            raise AlignmentError(f"span {self.start}:{self.end} does not fit its text {self.text!r}")
+            raise AlignmentError(
+                f"span {self.start}:{self.end} does not fit its text {self.text!r}"
+            )
 
     @classmethod
     def on(cls, text: str, label: str, start: int, end: int, score: float = 1.0) -> Span:
         """A span over `text[start:end]`, checked against the text it claims to come from."""
         if not 0 <= start < end <= len(text):
-            raise AlignmentError(f"span {start}:{end} lies outside a text of {len(text)} characters")
+            raise AlignmentError(
+                f"span {start}:{end} lies outside a text of {len(text)} characters"
+            )
         return cls(start, end, label, text[start:end], score)
 
     def check(self, text: str) -> None:
         """Raise AlignmentError unless `text[start:end] == self.text`."""
         if text[self.start : self.end] != self.text:
             raise AlignmentError(
-                f"{self.label} span {self.start}:{self.end} reads {text[self.start:self.end]!r}, "
+                f"{self.label} span {self.start}:{self.end} reads {text[self.start : self.end]!r}, "
                 f"not {self.text!r}"
             )
 
@@ -78,4 +82,4 @@ def iter_bio(text: str, spans: Iterable[Span]) -> Iterator[tuple[str, str]]:
         tags[span.start] = f"B-{span.label}"
         for i in range(span.start + 1, span.end):
             tags[i] = f"I-{span.label}"
-    yield from zip(text, tags)
+    yield from zip(text, tags, strict=False)

@@ -8,8 +8,6 @@ import jsonschema
 import pytest
 from conftest import REAL_TXT, jiangsu_pdfs
 
-from ie.schema import json_schema
-
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
