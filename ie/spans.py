@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,13 +73,43 @@ def write_spans(spans: Iterable[Span], path: str | Path) -> None:
             fh.write(json.dumps(span.to_dict(), ensure_ascii=False) + "\n")
 
 
-def iter_bio(text: str, spans: Iterable[Span]) -> Iterator[tuple[str, str]]:
-    """Yield (char, tag) pairs in IOB2 over `text`; overlapping spans keep the first."""
-    tags = ["O"] * len(text)
+#: The IOB2 tag set over LABELS, in a fixed order: "O" first, then B-/I- per label.
+BIO_TAGS: tuple[str, ...] = ("O", *(f"{p}-{label}" for label in LABELS for p in "BI"))
+
+
+def bio_tags(length: int, spans: Iterable[Span]) -> list[str]:
+    """IOB2 tags for a text of `length` characters; of overlapping spans the first is kept."""
+    tags = ["O"] * length
     for span in sorted(spans):
-        if any(t != "O" for t in tags[span.start : span.end]):
+        if span.end > length or any(t != "O" for t in tags[span.start : span.end]):
             continue
         tags[span.start] = f"B-{span.label}"
         for i in range(span.start + 1, span.end):
             tags[i] = f"I-{span.label}"
-    yield from zip(text, tags, strict=False)
+    return tags
+
+
+def iter_bio(text: str, spans: Iterable[Span]) -> Iterator[tuple[str, str]]:
+    """Yield (char, tag) pairs in IOB2 over `text`; overlapping spans keep the first."""
+    yield from zip(text, bio_tags(len(text), spans), strict=True)
+
+
+def decode_bio(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """(label, start, end) of each entity in an IOB2 sequence, end-exclusive.
+
+    Strict IOB2 as seqeval's strict mode reads it: an entity starts at B-X and continues over
+    I-X; an I-X that does not continue an entity of label X starts none.
+
+    >>> decode_bio(["B-AMOUNT", "I-AMOUNT", "O", "I-CODE", "B-CODE"])
+    [('AMOUNT', 0, 2), ('CODE', 4, 5)]
+    """
+    out: list[tuple[str, int, int]] = []
+    label, start = None, 0
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, name = tag.partition("-")
+        if label is not None and not (prefix == "I" and name == label):
+            out.append((label, start, i))
+            label = None
+        if prefix == "B":
+            label, start = name, i
+    return out

@@ -1,0 +1,139 @@
+"""The transformer backend on tiny checkpoints built here (nothing is downloaded)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from conftest import REAL_DIR
+
+from ie.errors import ConfigError
+from ie.spans import BIO_TAGS, read_spans
+from ie.tagger.transformer import CharVocab, TransformerTagger, windows
+from training.transformer import (
+    MLMConfig,
+    TransformerConfig,
+    pretrain_mlm,
+    train_transformer,
+)
+
+TINY = {
+    "hidden_size": 32,
+    "num_layers": 1,
+    "num_heads": 2,
+    "intermediate_size": 64,
+    "window": 64,
+    "stride": 48,
+}
+
+
+@pytest.fixture(scope="module")
+def real_rows(tmp_path_factory):
+    stem = "004_3c37c7924f173325"
+    text = (REAL_DIR / f"{stem}.txt").read_text(encoding="utf-8")
+    spans = read_spans(REAL_DIR / f"{stem}.spans.jsonl")
+    path = tmp_path_factory.mktemp("data") / "real.jsonl"
+    row = {"doc_id": stem, "text": text, "spans": [s.to_dict() for s in spans]}
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def test_windows_cover_every_position():
+    for length in (1, 63, 64, 65, 500):
+        spans = windows(length, 64, 48)
+        covered = {i for s, e in spans for i in range(s, e)}
+        assert covered == set(range(length))
+        assert all(e - s <= 64 for s, e in spans)
+    with pytest.raises(ConfigError):
+        windows(10, 4, 5)
+
+
+def test_char_vocab_keeps_layout_whitespace(tmp_path):
+    vocab = CharVocab.build(["合计\t686.71\n"])
+    ids = vocab.encode("合\t计 \n未")
+    assert ids[1] == vocab.id("[TAB]") and ids[3] == vocab.id("[SP]")
+    assert ids[4] == vocab.id("[NL]") and ids[5] == vocab.id("[UNK]")
+    vocab.save(tmp_path)
+    assert CharVocab.load(tmp_path) == vocab
+
+
+def test_train_predict_round_trip_learns_the_real_text(real_rows, tmp_path):
+    cfg = TransformerConfig.from_dict(
+        {
+            "output_dir": str(tmp_path / "m"),
+            "train": str(real_rows),
+            "validation": str(real_rows),
+            "epochs": 12,
+            "batch_size": 8,
+            "learning_rate": 3e-3,
+            **TINY,
+        }
+    )
+    out = train_transformer(cfg)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert (out / "MODEL_CARD.md").exists() and (out / "train_config.json").exists()
+    # A model fitted on the text it is scored on must beat chance by far.
+    assert metrics["validation"]["micro"]["f1"] > 0.3
+    tagger = TransformerTagger(out)
+    text = (REAL_DIR / "004_3c37c7924f173325.txt").read_text(encoding="utf-8")
+    spans = tagger.predict(text)
+    assert spans and all(text[s.start : s.end] == s.text for s in spans)
+    assert all(0.0 <= s.score <= 1.0 for s in spans)
+
+
+def test_mlm_pretraining_initialises_the_classifier(real_rows, tmp_path):
+    mlm = pretrain_mlm(
+        MLMConfig.from_dict(
+            {"output_dir": str(tmp_path / "mlm"), "train": str(real_rows), "max_steps": 3, **TINY}
+        )
+    )
+    out = train_transformer(
+        TransformerConfig.from_dict(
+            {
+                "output_dir": str(tmp_path / "cls"),
+                "train": str(real_rows),
+                "init_from": str(mlm),
+                "max_steps": 2,
+                "window": 64,
+                "stride": 48,
+            }
+        )
+    )
+    assert CharVocab.load(out) == CharVocab.load(mlm)
+
+
+def test_foreign_checkpoint_with_fast_tokenizer(tmp_path):
+    """`model_name_or_path`-style checkpoints: a tiny random BERT with a WordPiece tokenizer."""
+    from transformers import BertConfig, BertForTokenClassification, BertTokenizerFast
+
+    chars = sorted(set("部门预算支出总表合计基本项目一般公共服务万元不公开"))
+    vocab_file = tmp_path / "vocab.txt"
+    vocab_file.write_text(
+        "\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars, *"0123456789."]),
+        encoding="utf-8",
+    )
+    tokenizer = BertTokenizerFast(vocab_file=str(vocab_file))
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        id2label=dict(enumerate(BIO_TAGS)),
+        label2id={t: i for i, t in enumerate(BIO_TAGS)},
+    )
+    ckpt = tmp_path / "ckpt"
+    BertForTokenClassification(config).save_pretrained(ckpt)
+    tokenizer.save_pretrained(ckpt)
+    text = "部门预算支出总表\t合计 686.71万元\n不公开"
+    spans = TransformerTagger(ckpt, window=8, stride=6).predict(text)
+    assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_unknown_config_key_is_named():
+    with pytest.raises(ConfigError, match=r"unknown config key.*lr.*valid keys"):
+        TransformerConfig.from_dict({"output_dir": "x", "train": "y", "lr": 1})
