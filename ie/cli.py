@@ -82,6 +82,51 @@ def extract(
 
 
 @app.command()
+def evaluate(
+    gold: Annotated[
+        Path,
+        typer.Option(
+            "--gold",
+            help="Gold: a <doc_id>.gold.json file or a folder of them, with optional "
+            "<doc_id>.spans.jsonl and <doc_id>.txt beside each (like corpora/real).",
+        ),
+    ],
+    pred: Annotated[
+        Path,
+        typer.Option(
+            "--pred", help="Predictions: a .json record, a .jsonl (budget-ie batch) or a folder."
+        ),
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the SCHEMA.md scoring object for scripts.")
+    ] = False,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write an HTML report (charts, error list) here."),
+    ] = None,
+) -> None:
+    """Score predicted records and entity spans against gold, as SCHEMA.md "Scoring" defines.
+
+    Example:  budget-ie extract corpora/real/*.txt --format jsonl -o pred.jsonl
+              budget-ie evaluate --gold corpora/real --pred pred.jsonl --report report/
+    """
+    from rich.console import Console
+
+    from ie.evaluate import evaluate_paths, render_rich, write_html_report
+
+    report = evaluate_paths(gold, pred)
+    for warning in report.warnings:
+        typer.echo(f"budget-ie: warning: {warning}", err=True)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        Console().print(render_rich(report))
+    if report_dir is not None:
+        path = write_html_report(report, report_dir)
+        typer.echo(f"budget-ie: HTML report written to {path}", err=True)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the Disclosure record (validate your own records against it)."""
     from ie.schema import json_schema
