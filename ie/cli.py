@@ -127,6 +127,31 @@ def evaluate(
 
 
 @app.command()
+def normalize(
+    path: Annotated[Path, typer.Argument(help="A .txt or .pdf disclosure.")],
+    keep_furniture: Annotated[
+        bool, typer.Option("--keep-furniture", help="Keep page numbers and repeated headers.")
+    ] = False,
+    changes: Annotated[
+        bool, typer.Option("--changes", help="List every edit with its source offsets instead.")
+    ] = False,
+) -> None:
+    """Print a document's normalized text, or with --changes the log of every edit made.
+
+    Example:  budget-ie normalize report.pdf --changes | grep number
+    """
+    from ie.ingest import ingest
+    from ie.normalize import normalize as run
+
+    nt = run(ingest(path), drop_furniture=not keep_furniture)
+    if changes:
+        for c in nt.changes:
+            typer.echo(f"{c.rule}\t{c.start}\t{c.end}\t{c.before!r}\t{c.after!r}")
+    else:
+        typer.echo(nt.text)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the Disclosure record (validate your own records against it)."""
     from ie.schema import json_schema
