@@ -1,0 +1,233 @@
+"""The crf backend: a linear-chain CRF (sklearn-crfsuite) over characters, IOB2 labels.
+
+Features are a pure function `char_features(chars, i) -> dict` over pre-computed `CharInfo`
+(character, its class, jieba BMES tag, dictionary hit, the rules backend's tag, and its place
+in the line and tab cell). A model directory holds `model.crfsuite`, `tagger.json` (settings
+and the label map), and, when written by training, `config.yaml` and `metrics.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ie.errors import ConfigError
+from ie.schema import LABELS
+from ie.spans import BIO_TAGS, Span, bio_tags
+from ie.tagger import spans_from_bio
+from ie.tagger.rules import RulesTagger
+from ie.tokenize import Tokenizer, char_class
+
+MODEL_FILE = "model.crfsuite"
+TAGGER_FILE = "tagger.json"
+
+
+@dataclass(frozen=True, slots=True)
+class CRFSettings:
+    """Hyper-parameters of the CRF and its features."""
+
+    c1: float = 0.1
+    c2: float = 0.05
+    max_iterations: int = 100
+    all_possible_transitions: bool = True
+    use_rules: bool = True  # the rules backend's tag as a feature
+    window: int = 2  # characters either side used as features
+    max_chunk_chars: int = 2000  # sequences are cut at blank lines, then lines, to this size
+
+
+@dataclass(frozen=True, slots=True)
+class CharInfo:
+    """One character with everything `char_features` reads about it."""
+
+    ch: str
+    cls: str
+    bmes: str
+    dict_hit: str
+    rule: str
+    col: int  # tab cell index in its line
+    cell_pos: int  # index of the character inside its cell
+    line_pos: int  # index of the character inside its line
+
+
+def annotate(text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> list[CharInfo]:
+    """CharInfo for every character of `text` (the rules run on the whole text: they need its
+    layout context)."""
+    bmes = tokenizer.bmes(text)
+    hits = tokenizer.dictionary_hits(text)
+    rule_tags = bio_tags(len(text), rules.predict(text)) if rules else ["O"] * len(text)
+    out: list[CharInfo] = []
+    col = cell_pos = line_pos = 0
+    for i, ch in enumerate(text):
+        out.append(
+            CharInfo(ch, char_class(ch), bmes[i], hits[i], rule_tags[i], col, cell_pos, line_pos)
+        )
+        if ch in "\n\f":
+            col = cell_pos = line_pos = 0
+        elif ch == "\t":
+            col, cell_pos, line_pos = col + 1, 0, line_pos + 1
+        else:
+            cell_pos, line_pos = cell_pos + 1, line_pos + 1
+    return out
+
+
+def _show(ch: str) -> str:
+    # Whitespace characters as names, so feature strings stay readable in a dump.
+    return {"\n": "NL", "\t": "TAB", " ": "SP", "\f": "FF", "\r": "CR", "\u3000": "SP"}.get(ch, ch)
+
+
+def char_features(chars: Sequence[CharInfo], i: int, window: int = 2) -> dict[str, str | float]:
+    """Features of character `i`: n-grams around it, classes, BMES, dictionary and rule tags,
+    and its position in line and cell. Pure: depends only on `chars` and `i`."""
+    c = chars[i]
+    f: dict[str, str | float] = {
+        "bias": 1.0,
+        "c": _show(c.ch),
+        "cls": c.cls,
+        "bmes": c.bmes,
+        "bmes_cls": f"{c.bmes}|{c.cls}",
+        "dict": c.dict_hit or "-",
+        "rule": c.rule,
+        "col": str(min(c.col, 8)),
+        "cell_pos": str(min(c.cell_pos, 4)),
+        "line_start": float(c.line_pos == 0),
+        "cell_start": float(c.cell_pos == 0),
+    }
+    for d in range(1, window + 1):
+        for sign, j in (("-", i - d), ("+", i + d)):
+            if 0 <= j < len(chars):
+                o = chars[j]
+                f[f"c{sign}{d}"] = _show(o.ch)
+                f[f"cls{sign}{d}"] = o.cls
+                if d == 1:
+                    f[f"rule{sign}1"] = o.rule
+                    f[f"bmes{sign}1"] = o.bmes
+            else:
+                f[f"c{sign}{d}"] = "<pad>"
+    prev = _show(chars[i - 1].ch) if i > 0 else "<pad>"
+    nxt = _show(chars[i + 1].ch) if i + 1 < len(chars) else "<pad>"
+    f["bi-"] = prev + _show(c.ch)
+    f["bi+"] = _show(c.ch) + nxt
+    f["tri"] = prev + _show(c.ch) + nxt
+    return f
+
+
+def chunk_bounds(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Cut `text` into `[start, end)` pieces covering it: at blank lines and page breaks, then
+    at line ends while a piece is longer than `max_chars`."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"\n\s*\n|\f", text):
+        bounds += _cut_lines(text, start, m.end(), max_chars)
+        start = m.end()
+    bounds += _cut_lines(text, start, len(text), max_chars)
+    return [(a, b) for a, b in bounds if b > a]
+
+
+def _cut_lines(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    out = []
+    while end - start > max_chars:
+        cut = text.rfind("\n", start, start + max_chars)
+        cut = start + max_chars if cut <= start else cut + 1
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
+
+
+@dataclass
+class CRFTagger:
+    """A CRF over characters behind the Tagger protocol. Train with `fit`, or `load` a model."""
+
+    settings: CRFSettings = field(default_factory=CRFSettings)
+    tokenizer: Tokenizer = field(default_factory=Tokenizer)
+    model_path: Path | None = None
+    _crf: object | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rules = RulesTagger(self.tokenizer.terms) if self.settings.use_rules else None
+
+    def sequences(self, text: str) -> list[tuple[int, int, list[dict[str, str | float]]]]:
+        """(start, end, features) per chunk of `text`."""
+        chars = annotate(text, self.tokenizer, self._rules)
+        out = []
+        for a, b in chunk_bounds(text, self.settings.max_chunk_chars):
+            piece = chars[a:b]
+            out.append(
+                (a, b, [char_features(piece, i, self.settings.window) for i in range(len(piece))])
+            )
+        return out
+
+    def fit(self, docs: Iterable[tuple[str, list[Span]]], model_path: Path) -> CRFTagger:
+        """Train on (text, gold spans) pairs; the model file is written to `model_path`."""
+        import sklearn_crfsuite
+
+        xs, ys = [], []
+        for text, spans in docs:
+            tags = bio_tags(len(text), spans)
+            for a, b, feats in self.sequences(text):
+                xs.append(feats)
+                ys.append(tags[a:b])
+        if not xs:
+            raise ConfigError("no training text: the training data holds no documents")
+        model_path.parent.mkdir(parents=True, exist_ok=True)
+        crf = sklearn_crfsuite.CRF(
+            algorithm="lbfgs",
+            c1=self.settings.c1,
+            c2=self.settings.c2,
+            max_iterations=self.settings.max_iterations,
+            all_possible_transitions=self.settings.all_possible_transitions,
+            model_filename=str(model_path),
+        )
+        crf.fit(xs, ys)
+        self._crf, self.model_path = crf, model_path
+        return self
+
+    def predict(self, text: str) -> list[Span]:
+        """Spans of `text`, each scored by the mean marginal probability of its tags."""
+        if self._crf is None:
+            raise ConfigError("this CRF tagger has no model; call fit() or CRFTagger.load(dir)")
+        spans: list[Span] = []
+        for a, b, feats in self.sequences(text):
+            if not feats:
+                continue
+            tags = self._crf.predict_single(feats)  # type: ignore[attr-defined]
+            marginals = self._crf.predict_marginals_single(feats)  # type: ignore[attr-defined]
+            scores = [m.get(t, 0.0) for m, t in zip(marginals, tags, strict=True)]
+            for s in spans_from_bio(text[a:b], tags, scores):
+                spans.append(Span(s.start + a, s.end + a, s.label, s.text, s.score))
+        return spans
+
+    def save(self, directory: Path) -> Path:
+        """Write `tagger.json` (settings, label map) next to the model file in `directory`."""
+        directory.mkdir(parents=True, exist_ok=True)
+        if self.model_path is None or self.model_path.parent.resolve() != directory.resolve():
+            raise ConfigError(f"train the model into {directory / MODEL_FILE} before saving there")
+        meta = {"backend": "crf", "model_file": MODEL_FILE, "settings": asdict(self.settings),
+                "labels": list(LABELS), "tags": list(BIO_TAGS)}  # fmt: skip
+        (directory / TAGGER_FILE).write_text(
+            json.dumps(meta, ensure_ascii=False, indent=2), "utf-8"
+        )
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path, tokenizer: Tokenizer | None = None) -> CRFTagger:
+        """Load a model directory written by `save`. Raises ConfigError when it is not one."""
+        import sklearn_crfsuite
+
+        meta_path, model_file = directory / TAGGER_FILE, directory / MODEL_FILE
+        if not meta_path.is_file() or not model_file.is_file():
+            raise ConfigError(
+                f"{directory} is not a CRF model directory (needs {TAGGER_FILE} and {MODEL_FILE}); "
+                "train one with `budget-ie train --config configs/crf.yaml`"
+            )
+        meta = json.loads(meta_path.read_text("utf-8"))
+        try:
+            settings = CRFSettings(**meta["settings"])
+        except TypeError as exc:
+            raise ConfigError(f"{meta_path}: settings do not fit this version ({exc})") from exc
+        tagger = cls(settings=settings, tokenizer=tokenizer or Tokenizer(), model_path=model_file)
+        tagger._crf = sklearn_crfsuite.CRF(model_filename=str(model_file))
+        return tagger

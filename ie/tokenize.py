@@ -1,0 +1,176 @@
+"""Tokens: jieba words (with the budget domain dictionary) and characters, with offsets.
+
+One `Tokenizer` per pipeline: it owns its own `jieba.Tokenizer` instance, so adding the domain
+dictionary never touches jieba's module-level singleton. The dictionary sources are the small
+text files in `ie/data/` (classification subjects, indicator terms, department-name parts,
+budget vocabulary).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from typing import Literal
+
+import jieba
+
+from ie.errors import AlignmentError
+
+TokenKind = Literal["word", "char"]
+CharClass = Literal["digit", "cjk", "latin", "punct", "space", "tab", "newline", "other"]
+
+# Dictionary file -> category; a term's category becomes a CRF feature ("dictionary hit").
+DICTIONARY_FILES: dict[str, str] = {
+    "functional_subjects.txt": "FUNC",
+    "economic_subjects.txt": "ECON",
+    "indicator_terms.txt": "IND",
+    "dept_parts.txt": "DEPT",
+    "budget_terms.txt": "BUDGET",
+}
+# A high frequency makes jieba keep a dictionary term whole instead of splitting it.
+_TERM_FREQ = 50_000
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PUNCT = re.compile(
+    r"[\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    r"!-/:-@\[-`{-~“”‘’…—·•≥≤]"
+)
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """`text[start:end] == self.text` in the string it was cut from; end-exclusive."""
+
+    text: str
+    start: int
+    end: int
+    kind: TokenKind = "word"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One dictionary entry: the term, its category (FUNC, ECON, IND, DEPT, BUDGET) and the
+    section it was listed under in its file (e.g. L1, L2, HEADER, SUFFIX; "" when none)."""
+
+    text: str
+    category: str
+    section: str = ""
+
+
+def load_terms() -> tuple[Term, ...]:
+    """Read every dictionary file in `ie/data/` into Terms (comments and blanks skipped)."""
+    terms: list[Term] = []
+    data = resources.files("ie") / "data"
+    for name, category in DICTIONARY_FILES.items():
+        section = ""
+        for raw in (data / name).read_text(encoding="utf-8").splitlines():
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1]
+                continue
+            terms.append(Term(line, category, section))
+    return tuple(terms)
+
+
+def char_class(ch: str) -> CharClass:
+    """The class of one character: digit, cjk, latin, punct, space, tab, newline or other."""
+    if ch == "\t":
+        return "tab"
+    if ch in "\n\r\f\v":
+        return "newline"
+    if ch.isspace():
+        return "space"
+    if ch.isdigit():
+        return "digit"
+    if _CJK.match(ch):
+        return "cjk"
+    if (ch.isascii() and ch.isalpha()) or "\uff21" <= ch <= "\uff5a":
+        return "latin"
+    if _PUNCT.match(ch):
+        return "punct"
+    return "other"
+
+
+class Tokenizer:
+    """jieba with the budget domain dictionary; one instance per pipeline.
+
+    >>> tok = Tokenizer()
+    >>> [t.text for t in tok.words("一般公共服务支出\\t590.67")][:2]
+    ['一般公共服务支出', '\\t']
+    """
+
+    def __init__(self, terms: tuple[Term, ...] | None = None) -> None:
+        self.terms = load_terms() if terms is None else terms
+        self.categories: dict[str, str] = {}
+        for term in self.terms:
+            self.categories.setdefault(term.text, term.category)
+
+    @cached_property
+    def _jieba(self) -> jieba.Tokenizer:
+        # Built lazily: loading jieba's dictionary costs ~1 s, and only the first call pays it.
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        for text in self.categories:
+            tk.add_word(text, freq=_TERM_FREQ)
+        return tk
+
+    def words(self, text: str) -> list[Token]:
+        """jieba words of `text` with offsets, checked against `text`.
+
+        Raises AlignmentError when jieba's words do not re-assemble into `text`.
+        """
+        return list(_aligned(text, self._jieba.tokenize(text, HMM=True)))
+
+    def chars(self, text: str) -> list[Token]:
+        """One Token per character of `text`."""
+        return [Token(ch, i, i + 1, "char") for i, ch in enumerate(text)]
+
+    def bmes(self, text: str) -> list[str]:
+        """A B/M/E/S tag per character of `text`, from its jieba words (S for 1-char words)."""
+        return bmes_tags(self.words(text), len(text))
+
+    def dictionary_hits(self, text: str) -> list[str]:
+        """Per character, the dictionary category of the jieba word it sits in, or ""."""
+        out = [""] * len(text)
+        for tok in self.words(text):
+            cat = self.categories.get(tok.text)
+            if cat:
+                out[tok.start : tok.end] = [cat] * (tok.end - tok.start)
+        return out
+
+
+def _aligned(text: str, pieces: Iterator[tuple[str, int, int]]) -> Iterator[Token]:
+    """Re-align jieba's (word, start, end) triples with `text`; gaps or overlaps are errors."""
+    pos = 0
+    for word, start, end in pieces:
+        if start != pos or text[start:end] != word:
+            raise AlignmentError(
+                f"jieba word {word!r} at {start}:{end} does not line up with the text at {pos} "
+                f"({text[pos : pos + len(word)]!r}); report this input as a tokenizer bug"
+            )
+        yield Token(word, start, end, "word")
+        pos = end
+    if pos != len(text):
+        raise AlignmentError(
+            f"jieba words cover {pos} of {len(text)} characters; "
+            f"the rest is {text[pos : pos + 20]!r}"
+        )
+
+
+def bmes_tags(words: list[Token], length: int) -> list[str]:
+    """B/M/E/S per character from word tokens covering `[0, length)`."""
+    tags = ["S"] * length
+    for tok in words:
+        n = tok.end - tok.start
+        if n > 1:
+            tags[tok.start] = "B"
+            tags[tok.start + 1 : tok.end - 1] = ["M"] * (n - 2)
+            tags[tok.end - 1] = "E"
+    return tags

@@ -1,0 +1,218 @@
+"""The crf backend and training/train.py: features, chunking, train → save → load → predict,
+and config checking. Tiny settings: the whole file runs in a few seconds."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ie.errors import ConfigError
+from ie.spans import Span
+from ie.tagger import get_tagger
+from ie.tagger.crf import MODEL_FILE, CRFSettings, CRFTagger, annotate, char_features, chunk_bounds
+from ie.tokenize import Tokenizer
+from training.train import load_config, read_rows, train
+
+NAMES = ["行政运行", "事业运行", "住房公积金", "办公费", "差旅费"]
+
+
+class _Doc:
+    """Builds a labelled text piece by piece, so gold offsets are right by construction."""
+
+    def __init__(self) -> None:
+        self.text, self.spans = "", []
+
+    def add(self, piece: str, label: str | None = None) -> _Doc:
+        if label:
+            self.spans.append(Span(len(self.text), len(self.text) + len(piece), label, piece))
+        self.text += piece
+        return self
+
+
+def tiny_doc(rng: random.Random) -> _Doc:
+    d = (
+        _Doc()
+        .add("部门预算支出总表\n\n201 ")
+        .add("中国共产党某某县委员会办公室", "DEPT")
+        .add("\n\n单位：万元\n\n")
+    )
+    d.add("序号\t科目编码\t科目名称\t合计\n")
+    for k in range(rng.randint(2, 4)):
+        d.add(f"{k + 1}\t").add(f"2{rng.randint(10, 99)}{rng.randint(10, 99)}01", "CODE")
+        d.add(f"\t{rng.choice(NAMES)}\t").add(
+            f"{rng.randint(1, 999)}.{rng.randint(10, 99)}", "AMOUNT"
+        ).add("\n")
+    d.add("\n2023年预算收入").add(
+        f"{rng.randint(100, 999)}.{rng.randint(10, 99)}万元", "AMOUNT"
+    ).add("。\n\n")
+    d.add("1、").add("某某业务经费", "PROJECT").add("：").add("不公开", "REDACTED").add("。\n")
+    return d
+
+
+@pytest.fixture(scope="module")
+def tok() -> Tokenizer:
+    return Tokenizer()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, Path]:
+    rng = random.Random(7)
+    d = tmp_path_factory.mktemp("data")
+    for name, n in (("train", 12), ("val", 4)):
+        with (d / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
+            for i in range(n):
+                doc = tiny_doc(rng)
+                row = {
+                    "doc_id": f"{name}{i}",
+                    "text": doc.text,
+                    "spans": [s.to_dict() for s in doc.spans],
+                }
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return d / "train.jsonl", d / "val.jsonl"
+
+
+def write_config(path: Path, **data) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_char_features_are_pure_and_positional(tok: Tokenizer) -> None:
+    text = "合计\t686.71\n201"
+    chars = annotate(text, tok, None)
+    f = char_features(chars, 3)  # "6", first char of the second cell
+    assert f == char_features(chars, 3)
+    assert (f["c"], f["cls"], f["col"], f["cell_start"], f["c-1"]) == (
+        "6",
+        "digit",
+        "1",
+        1.0,
+        "TAB",
+    )
+    last = char_features(chars, len(text) - 1)
+    assert last["line_start"] == 0.0 and last["c+1"] == "<pad>" and last["col"] == "0"
+
+
+def test_rules_tag_is_a_feature(tok: Tokenizer) -> None:
+    from ie.tagger.rules import RulesTagger
+
+    text = "预算收入686.71万元"
+    chars = annotate(text, tok, RulesTagger())
+    assert char_features(chars, 4)["rule"] == "B-AMOUNT"
+    assert char_features(chars, 0)["rule"] == "O"
+
+
+def test_chunks_cover_the_text_in_order() -> None:
+    text = "a\n\nbb\nccc\fdddd\n" * 30
+    bounds = chunk_bounds(text, 20)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    assert all(a == b for (_, a), (b, _) in itertools.pairwise(bounds))
+    assert max(b - a for a, b in bounds) <= 20
+
+
+def test_train_save_load_predict_round_trip(tmp_path: Path, tok: Tokenizer) -> None:
+    rng = random.Random(1)
+    docs = [tiny_doc(rng) for _ in range(10)]
+    crf = CRFTagger(CRFSettings(max_iterations=30), tok).fit(
+        [(d.text, d.spans) for d in docs], tmp_path / MODEL_FILE
+    )
+    crf.save(tmp_path)
+    test = tiny_doc(random.Random(99))
+    before = crf.predict(test.text)
+    loaded = get_tagger("crf", tmp_path)
+    after = loaded.predict(test.text)
+    assert after == before
+    for s in after:
+        s.check(test.text)
+        assert 0.0 < s.score <= 1.0
+    gold = {(s.start, s.end, s.label) for s in test.spans}
+    assert len(gold & {(s.start, s.end, s.label) for s in after}) >= len(gold) - 1
+
+
+def test_train_from_config_writes_model_metrics_and_card(
+    tmp_path: Path, corpus: tuple[Path, Path]
+) -> None:
+    train_path, val_path = corpus
+    cfg = write_config(
+        tmp_path / "crf.yaml",
+        seed=3,
+        train=[str(train_path)],
+        validation=[str(val_path)],
+        output_dir=str(tmp_path / "model"),
+        crf={"max_iterations": 25, "use_rules": False},
+    )
+    out = train(cfg)
+    assert {p.name for p in out.iterdir()} >= {
+        MODEL_FILE,
+        "tagger.json",
+        "config.yaml",
+        "metrics.json",
+        "MODEL_CARD.md",
+    }
+    metrics = json.loads((out / "metrics.json").read_text())
+    micro = metrics["spans_strict"]["micro"]
+    assert micro["gold"] == sum(len(r.spans) for r in read_rows(val_path))
+    assert micro["f1"] > 0.8
+    assert "| CODE |" in (out / "MODEL_CARD.md").read_text()
+    assert json.loads((out / "tagger.json").read_text())["tags"][:3] == [
+        "O",
+        "B-AMOUNT",
+        "I-AMOUNT",
+    ]
+
+
+def test_seeded_split_when_no_validation(tmp_path: Path, corpus: tuple[Path, Path]) -> None:
+    cfg = write_config(
+        tmp_path / "c.yaml",
+        train=[str(corpus[0])],
+        validation_fraction=0.25,
+        output_dir=str(tmp_path / "m"),
+        crf={"max_iterations": 5},
+    )
+    metrics = json.loads((train(cfg) / "metrics.json").read_text())
+    assert (metrics["train_docs"], metrics["validation_docs"]) == (9, 3)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"train": ["x"], "output_dir": "o", "learning_rate": 1},
+            "unknown key 'learning_rate'; valid keys: backend, seed",
+        ),
+        (
+            {"train": ["x"], "output_dir": "o", "crf": {"c3": 1}},
+            "unknown key 'crf.c3'; valid keys: c1, c2",
+        ),
+        ({"output_dir": "o"}, "train: Field required"),
+        ({"train": ["x"], "output_dir": "o", "backend": "svm"}, "backend"),
+    ],
+    ids=["unknown_top_key", "unknown_crf_key", "missing_train", "bad_backend"],
+)
+def test_config_rejects_bad_keys(tmp_path: Path, data: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(write_config(tmp_path / "bad.yaml", **data))
+
+
+def test_one_document_without_validation_is_refused(
+    tmp_path: Path, corpus: tuple[Path, Path]
+) -> None:
+    one = tmp_path / "one.jsonl"
+    one.write_text(corpus[0].read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    cfg = write_config(tmp_path / "c.yaml", train=[str(one)], output_dir=str(tmp_path / "m"))
+    with pytest.raises(ConfigError, match="cannot be split"):
+        train(cfg)
+
+
+def test_loading_a_non_model_directory_fails(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not a CRF model directory"):
+        get_tagger("crf", tmp_path)
+
+
+def test_the_shipped_recipe_parses() -> None:
+    cfg = load_config(Path(__file__).resolve().parents[2] / "configs" / "crf.yaml")
+    assert cfg.backend == "crf" and cfg.crf.max_iterations > 0

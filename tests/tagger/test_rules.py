@@ -1,0 +1,221 @@
+"""The rules backend: named examples per pattern, the real labelled text, the factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ie.errors import ConfigError
+from ie.spans import Span, read_spans
+from ie.tagger import BACKENDS, Tagger, get_tagger, spans_from_bio
+from ie.tagger.rules import RulesTagger, resolve, split_lines
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT / "corpora" / "real" / "004_3c37c7924f173325.txt"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def rules() -> RulesTagger:
+    return RulesTagger()
+
+
+def labelled(rules: RulesTagger, text: str) -> list[tuple[str, str]]:
+    spans = rules.predict(text)
+    for s in spans:
+        s.check(text)
+    return [(s.label, s.text) for s in spans]
+
+
+EXPENSE_TABLE = (
+    "部门预算支出总表\n\n201 中国共产党某某县委员会办\n公室\n\n单位：万元\n\n"
+    "序号\t功能分类科目\t\t合计\t基本支出\t项目支出\n"
+    "\t科目 编码\t科目 名称\t\t\t\n"
+    "栏次\t1\t2\t3\t4\t5\n"
+    "1\t\t合计\t2,169.78\t686. 71\t53.7 3\n"
+    "2\t2013 1\t党委 办公 厅\t528.\t528.\t\n"
+    "3\t101\t运行\t36\t36\t\n"
+)
+
+
+def test_amounts_in_cells_including_broken_numbers(rules: RulesTagger) -> None:
+    amounts = [t for lab, t in labelled(rules, EXPENSE_TABLE) if lab == "AMOUNT"]
+    assert amounts == ["2,169.78", "686. 71", "53.7 3", "528.", "528.", "36", "36"]
+
+
+def test_codes_in_code_column_even_when_broken(rules: RulesTagger) -> None:
+    codes = [t for lab, t in labelled(rules, EXPENSE_TABLE) if lab == "CODE"]
+    assert codes == ["2013 1", "101"]  # the 序号 column and the 栏次 row are not codes
+
+
+def test_department_header_wrapped_over_a_line(rules: RulesTagger) -> None:
+    depts = [t for lab, t in labelled(rules, EXPENSE_TABLE) if lab == "DEPT"]
+    assert depts == ["中国共产党某某县委员会办\n公室"]  # and the 201 before it is no CODE
+
+
+def test_amounts_in_prose_need_a_unit(rules: RulesTagger) -> None:
+    text = "2023年预算收入686.71万元，较2022年增加20 万元，增长12.50%，共3 次，其他收入0万元。"
+    assert labelled(rules, text) == [
+        ("AMOUNT", "686.71万元"),
+        ("AMOUNT", "20 万元"),
+        ("AMOUNT", "0万元"),
+    ]
+
+
+def test_bare_amounts_in_untabbed_pdf_lines(rules: RulesTagger) -> None:
+    text = "一、财政拨款 13,649.07 一、一般公共服务支出 10,528.33\n完成率 95.50%\n2022-12-31"
+    assert [t for lab, t in labelled(rules, text) if lab == "AMOUNT"] == ["13,649.07", "10,528.33"]
+
+
+def test_code_at_start_of_untabbed_row(rules: RulesTagger) -> None:
+    text = "2013101 行政运行 528.36 238.21\n"
+    assert labelled(rules, text)[0] == ("CODE", "2013101")
+
+
+INDICATOR_TABLE = (
+    "2、某某业务费绩效目标表\n\n"
+    "绩效目标\t\t\t1.完成资料搜集工作。\t\t\n"
+    "一级指标\t二级指标\t三级指标\t绩效指标描述\t指标值\t指标值确定依据\n"
+    "产出指标\t数量指标\t印刷数量\t印刷数量\t≥2000 本\t某纪要〔2017〕31号\n"
+    "\t时效指标\t完成时间\t按时完成\t12 月 31 日前\t历史经验\n"
+    "\t成本指标\t印刷成本\t单册成本\t20万元\t不公开\n"
+    "满意度指标\t服务对象满意度指标\t群众满意度\t群众满意度\t≥95%\t某办发〔2017〕39号文件\n"
+)
+
+
+def test_indicator_cells_by_header_column(rules: RulesTagger) -> None:
+    got = labelled(rules, INDICATOR_TABLE)
+    assert ("PROJECT", "某某业务费") in got
+    assert [t for lab, t in got if lab == "IND_L1"] == ["产出指标", "满意度指标"]
+    assert [t for lab, t in got if lab == "IND_L2"] == [
+        "数量指标",
+        "时效指标",
+        "成本指标",
+        "服务对象满意度指标",
+    ]
+    assert [t for lab, t in got if lab == "IND_TARGET"] == [
+        "≥2000 本",
+        "12 月 31 日前",
+        "20万元",
+        "≥95%",
+    ]
+    assert [t for lab, t in got if lab == "IND_BASIS"] == [
+        "某纪要〔2017〕31号",
+        "历史经验",
+        "某办发〔2017〕39号文件",
+    ]
+    assert ("REDACTED", "不公开") in got
+    assert not [t for lab, t in got if lab == "AMOUNT"]  # 20万元 is a target here
+
+
+def test_flattened_indicator_table_one_cell_per_line(rules: RulesTagger) -> None:
+    text = (
+        "一级指标\n二级指标\n三级指标\n产出指标\n数量指标\n培训人数\n≥300人\n苏财预〔2019〕12号\n满意度指标\n"
+        "服务对象满意度指标\n满意度\n≥90%\n历史标准\n二、政府采购情况\n产出指标\n"
+    )
+    got = labelled(rules, text)
+    assert [t for lab, t in got if lab == "IND_L1"] == ["产出指标", "满意度指标"]
+    assert [t for lab, t in got if lab == "IND_L2"] == ["数量指标", "服务对象满意度指标"]
+    assert [t for lab, t in got if lab == "IND_TARGET"] == ["≥300人", "≥90%"]
+    assert [t for lab, t in got if lab == "IND_BASIS"] == ["苏财预〔2019〕12号"]
+
+
+@pytest.mark.parametrize(
+    ("text", "markers"),
+    [
+        ("6、某设备购置费：不公开。", ["不公开"]),
+        ("绩效目标\t\t\t1.涉密\t\t", ["涉密"]),
+        ("涉密采购事项按照相关规定执行。", []),
+        ("负责县委保密机要局管理工作。", []),
+    ],
+    ids=["goal_after_colon", "goal_cell", "word_inside_prose", "part_of_a_name"],
+)
+def test_redaction_markers_standing_alone(
+    rules: RulesTagger, text: str, markers: list[str]
+) -> None:
+    assert [t for lab, t in labelled(rules, text) if lab == "REDACTED"] == markers
+
+
+def test_department_from_label_and_title_and_mentions(rules: RulesTagger) -> None:
+    text = "部门：江苏省某某厅 单位：万元\n江苏省某某厅2019年度部门预算\n省某某厅负责全省工作。\n"
+    depts = [t for lab, t in labelled(rules, text) if lab == "DEPT"]
+    assert depts == ["江苏省某某厅", "江苏省某某厅", "省某某厅"]
+
+
+def test_projects_from_titles_lists_and_prose(rules: RulesTagger) -> None:
+    text = (
+        "（二）分项绩效目标\n\n1、综合事务经费：保障机关运转。\n2、某平台运维费：不公开。\n\n"
+        "（三）工作保障措施\n\n1、抓学习，定思路：学习。\n\n"
+        "3、示范基地建设绩效目标表\n\n项目支出100万元，主要为示范基地建设、某系统建设经费等。\n\n"
+        "八、名词解释\n\n1、机关运行费：指公用经费。\n"
+    )
+    projects = [t for lab, t in labelled(rules, text) if lab == "PROJECT"]
+    assert projects == [
+        "综合事务经费",
+        "某平台运维费",
+        "示范基地建设",
+        "示范基地建设",
+        "某系统建设经费",
+    ]
+
+
+def test_real_labelled_text_strict_f1(rules: RulesTagger) -> None:
+    text = REAL.read_text(encoding="utf-8")
+    gold = {
+        (s.start, s.end, s.label) for s in read_spans(REAL.with_name(REAL.stem + ".spans.jsonl"))
+    }
+    pred = {(s.start, s.end, s.label) for s in rules.predict(text)}
+    tp = len(gold & pred)
+    assert tp / len(pred) >= 0.95 and tp / len(gold) >= 0.95
+
+
+@pytest.mark.skipif(not (SHARED / "corpora" / "jiangsu").is_dir(), reason="../shared is absent")
+def test_jiangsu_pdf_tables_amounts_are_numbers(rules: RulesTagger) -> None:
+    from ie.ingest import ingest
+
+    pdf = sorted((SHARED / "corpora" / "jiangsu").glob("*/*预算公开表*.pdf"))[0]
+    doc = ingest(pdf)
+    spans = rules.predict(doc.text)
+    amounts = [s.text for s in spans if s.label == "AMOUNT"]
+    assert len(amounts) > 50
+    assert all(any(ch.isdigit() for ch in a) for a in amounts)
+    assert [s for s in spans if s.label == "DEPT"]
+
+
+def test_resolve_prefers_priority_then_length() -> None:
+    text = "20万元"
+    spans = [
+        Span.on(text, "AMOUNT", 0, 4),
+        Span.on(text, "IND_TARGET", 0, 4),
+        Span.on(text, "AMOUNT", 0, 2),
+    ]
+    assert [(s.label, s.text) for s in resolve(spans)] == [("IND_TARGET", "20万元")]
+
+
+def test_split_lines_offsets_and_cells() -> None:
+    text = "a\tb \r\n\fc"
+    lines = split_lines(text)
+    assert [(ln.start, ln.end, ln.text) for ln in lines] == [
+        (0, 4, "a\tb "),
+        (6, 6, ""),
+        (7, 8, "c"),
+    ]
+    assert [(c.col, c.text, text[c.start : c.end]) for c in lines[0].cells] == [
+        (0, "a", "a"),
+        (1, "b", "b"),
+    ]
+
+
+def test_get_tagger_rules_and_unknown_backend() -> None:
+    assert isinstance(get_tagger("rules"), Tagger)
+    with pytest.raises(ConfigError, match="valid backends: rules, crf, transformer"):
+        get_tagger("bilstm")
+    with pytest.raises(ConfigError, match="needs a model directory"):
+        get_tagger("crf")
+    assert BACKENDS == ("rules", "crf", "transformer")
+
+
+def test_spans_from_bio_scores_are_means() -> None:
+    spans = spans_from_bio("x12", ["O", "B-AMOUNT", "I-AMOUNT"], [1.0, 0.5, 1.0])
+    assert [(s.text, s.score) for s in spans] == [("12", 0.75)]
