@@ -152,6 +152,30 @@ def normalize(
 
 
 @app.command()
+def train(
+    config: Annotated[
+        Path,
+        typer.Option(
+            "--config",
+            exists=True,
+            dir_okay=False,
+            help="A training recipe: configs/crf.yaml, configs/transformer-tiny.yaml or "
+            "configs/pretrain-mlm.yaml.",
+        ),
+    ],
+) -> None:
+    """Train a tagger from a YAML recipe; writes the model, metrics.json and MODEL_CARD.md.
+
+    The recipe fixes the seed, data, hyper-parameters and output folder; unknown keys are
+    rejected. Example:  budget-ie train --config configs/crf.yaml
+    """
+    from training.train import train as run
+
+    out = run(config, progress=lambda message: typer.echo(message, err=True))
+    typer.echo(str(out))
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the Disclosure record (validate your own records against it)."""
     from ie.schema import json_schema

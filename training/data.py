@@ -20,7 +20,9 @@ def iter_rows(source: str | Path) -> Iterator[dict]:
     path_str, _, split = text.partition("::")
     path = Path(path_str)
     if not path.exists():
-        raise ConfigError(f"training data not found: {path}")
+        raise ConfigError(
+            f"training data not found: {path} (make a corpus first: budget-ie synth -o DIR)"
+        )
     is_hf = (path / "dataset_dict.json").exists() or (path / "state.json").exists()
     if path.is_dir() and is_hf:
         yield from _iter_hf(path, split or None)

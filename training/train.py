@@ -150,8 +150,41 @@ def split_rows(rows: list[Row], fraction: float, seed: int) -> tuple[list[Row], 
     return order[n_val:], order[:n_val]
 
 
-def train(config_path: str | Path) -> Path:
-    """Train the model a config describes; returns its output directory."""
+RECIPES = ("crf", "transformer", "mlm")
+
+
+def train(config_path: str | Path, progress=None) -> Path:
+    """Train what a recipe describes (its `backend:` key: crf, transformer or mlm); returns the
+    output directory."""
+    p = Path(config_path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the config ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{p}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: a training config is a mapping with a 'backend' key")
+    backend = data.get("backend", "crf")
+    if backend not in RECIPES:
+        raise ConfigError(f"{p}: unknown backend {backend!r}; valid: {', '.join(RECIPES)}")
+    if backend == "crf":
+        return train_crf(p)
+    from training import transformer
+
+    rest = {k: v for k, v in data.items() if k != "backend"}
+    try:
+        if backend == "mlm":
+            return transformer.pretrain_mlm(transformer.MLMConfig.from_dict(rest), progress)
+        return transformer.train_transformer(
+            transformer.TransformerConfig.from_dict(rest), progress
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"{p}: {exc}") from None
+
+
+def train_crf(config_path: str | Path) -> Path:
+    """Train the CRF a config describes; returns its output directory."""
     from ie.tagger.crf import MODEL_FILE, CRFSettings, CRFTagger
 
     config_path = Path(config_path)
