@@ -1,0 +1,626 @@
+"""Records: an ingested `Document` (plus money tables and entities when given) in, the
+SCHEMA.md `Disclosure` out.
+
+What is read from where:
+
+- department, year — the `201 XXX` header lines of table pages, `部门：XXX` labels, the title
+  (`XXX 2023 年部门预算…`);
+- key figures — the 情况说明 prose (收入/支出说明, 比上年增减, 机关运行经费, “三公”经费, 政府采购,
+  国有资产), then the money tables for keys the prose leaves out; a prose figure that a table
+  contradicts becomes a failed `Check`;
+- projects, indicators, redactions — 绩效目标表 (`ie.tables.indicators`), 分项绩效目标 items and
+  项目支出 lists that name a fund (…经费, …费, …项目);
+- amounts — every money amount with a unit in the prose, in 万元, with the words before it.
+
+Prose is matched on a whitespace-free view of the source (PDF text wraps mid-phrase and spaces
+out characters); every match maps back to source offsets.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ie.ingest import Document
+from ie.schema import (
+    Amount,
+    Check,
+    Department,
+    Disclosure,
+    Entity,
+    Indicator,
+    Project,
+    Redaction,
+    Table,
+)
+from ie.spans import Span
+from ie.tables.indicators import IndicatorTable, indicator_tables, redaction_marker
+
+_HAN = r"\u3400-\u9fff"
+_NUM = r"\d[\d,，]*(?:\.\d+)?"
+_UNIT = r"(?:亿元|万元|元)"
+_AMOUNT = re.compile(rf"(?<![\d.])({_NUM})({_UNIT})")
+_Q = r"[“”\"'‘’「」『』]?"
+# Words allowed between a keyword and its figure: 预算数为, 共计安排, 支出 … but no change word,
+# no figure, no clause break.
+_FILL = r"(?:(?!增加|减少|增长|下降|相比|比上|较上|持平|占)[^，。；;,:：\d（）()、])"
+_TOTAL_OK_BEFORE = set("年度门位部厅院局委会室计：:）)，,、为中是\n") | {""}
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """The source text without whitespace (tab-table lines blanked), and the source offset of
+    each of its characters."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Source `[start, end)` of view `[start, end)`."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _prose_view(doc: Document) -> _View:
+    chars: list[str] = []
+    offsets: list[int] = []
+    for line in doc.lines:
+        if "\t" in line.text:  # a table line of PDF-to-text output, not prose
+            chars.append("\n")
+            offsets.append(line.start)
+            continue
+        for i, ch in enumerate(line.text):
+            if not ch.isspace():
+                chars.append(ch)
+                offsets.append(line.start + i)
+    return _View("".join(chars), tuple(offsets))
+
+
+def _number(text: str) -> float:
+    return float(re.sub(r"[,，]", "", text))
+
+
+def to_wan(value: float, unit: str) -> float:
+    """`value` in `unit` (元, 万元, 亿元) as 万元."""
+    if unit == "元":
+        return round(value / 10000, 6)
+    if unit == "亿元":
+        return round(value * 10000, 6)
+    return value
+
+
+# --- key figures from prose -----------------------------------------------------------------
+
+# 收入、支出预算总计 / 收支总预算 / 收支预算安排: one figure for both totals.
+_BOTH_TOTAL = r"收[入]?[、,，]?支[出]?(?:预算)?总[计预]"
+_BOTH_PLAN = r"收[入]?[、,，]?支[出]?(?:预算)?安排"
+# key → keyword patterns; a keyword is followed by filler words and a figure with its unit.
+_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "income_total": (
+        r"收入预算总计", r"收入总计", r"收入预算合计", r"收入合计", r"收入总预算", r"收入总额",
+        r"预算收入", _BOTH_TOTAL, _BOTH_PLAN,
+    ),
+    "income_general_budget": (r"一般公共预算(?:财政)?(?:拨款)?(?:资金)?收入",),
+    "income_gov_fund": (r"政府性基金(?:预算)?(?:财政)?(?:拨款)?收入", r"基金预算(?:拨款)?收入"),
+    "income_state_capital": (r"国有资本经营预算(?:财政)?(?:拨款)?收入",),
+    "income_special_account": (r"财政专户(?:管理资金|核拨)(?:收入)?",),
+    "income_business": (r"事业收入",),
+    "income_other": (r"其他来源收入", r"其他收入", r"其他资金(?:收入)?"),
+    "carryover": (r"上年结转(?:和?结余)?(?:资金)?(?:收入)?",),
+    "expense_total": (
+        r"支出预算总计", r"支出总计", r"支出预算合计", r"支出合计", r"支出总额", r"支出预算",
+        r"预算支出", _BOTH_TOTAL, _BOTH_PLAN,
+    ),
+    "expense_basic": (r"基本支出",),
+    "expense_personnel": (r"人员经费", r"人员支出"),
+    "expense_public": (r"日常公用经费", r"公用经费"),
+    "expense_project": (r"项目支出",),
+    "expense_reserve": (r"单位预留机动经费", r"预留机动经费"),
+    "operating_cost": (r"机关运行经费",),
+    "three_public_total": (rf"{_Q}三公{_Q}经费",),
+    "three_public_abroad": (r"因公出国[（(]境[）)]费", r"因公出国境费"),
+    "three_public_vehicle": (r"公务用车购置及运(?:行)?(?:维护?)?费",),
+    "three_public_vehicle_purchase": (r"公务用车购置费",),
+    "three_public_vehicle_operation": (r"公务用车运(?:行)?(?:维护?)?费",),
+    "three_public_reception": (r"公务接待费",),
+    "meeting_fee": (r"会议费",),
+    "training_fee": (r"培训费",),
+    "procurement_total": (r"政府采购(?:支出)?预算(?:总额|合计|总计)?",),
+    "fixed_assets_total": (r"年末\S{0,16}?固定资产(?:金额|总额|原值|价值)?(?:合计|共计|总计)?",),
+}  # fmt: skip
+# Words that, just before a keyword, make it a part of something else (财政拨款收入, 基金预算收入).
+_DENY_BEFORE: dict[str, tuple[str, ...]] = {
+    "income_total": (
+        "拨款",
+        "公共",
+        "基金",
+        "经营",
+        "专户",
+        "事业",
+        "其他",
+        "核拨",
+        "资金",
+        "上年",
+    ),
+    "expense_total": (
+        "拨款",
+        "公共",
+        "基金",
+        "经营",
+        "经费",
+        "费",
+        "类）",
+        "类)",
+        "）",
+        "上年",
+        "项目",
+        "基本",
+    ),
+    "expense_basic": ("拨款",),
+    "expense_project": ("等",),
+    "three_public_vehicle_operation": ("及",),
+    "procurement_total": ("拟",),
+}
+_ALLOW_ONLY_AFTER = ("income_total", "expense_total")
+# "增加基本支出844.15万元" states a change, not the figure.
+_CHANGE_WORDS = ("增加", "减少", "新增", "压减", "调增", "调减", "增长", "下降")
+
+
+def _figures(view: _View, year: int | None) -> dict[str, tuple[float, int, int]]:
+    """key → (value in 万元, source start, source end) of the first statement of each key."""
+    text = view.text
+    out: dict[str, tuple[float, int, int]] = {}
+    for key, words in _KEYWORDS.items():
+        pattern = re.compile(
+            rf"(?:{'|'.join(words)}){_FILL}{{0,10}}?[:：]?(?:为|是|共计|合计)?({_NUM})({_UNIT})"
+        )
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 3) : m.start()]
+            deny = (*_DENY_BEFORE.get(key, ()), *_CHANGE_WORDS)
+            if any(before.endswith(w) for w in deny):
+                continue
+            if key in _ALLOW_ONLY_AFTER and before[-1:] not in _TOTAL_OK_BEFORE:
+                continue
+            if _other_year(text, m.start(), year):
+                continue
+            start, end = view.span(m.start(1), m.end(2))
+            out[key] = (to_wan(_number(m.group(1)), m.group(2)), start, end)
+            break
+    if (change := _change_total(view)) is not None:
+        out["change_total"] = change
+    return out
+
+
+def _other_year(text: str, pos: int, year: int | None) -> bool:
+    """Whether the clause before `pos` speaks of the previous year (上年, 2016 年度 …)."""
+    clause = re.split(r"[。；;，,（(]", text[max(0, pos - 40) : pos])[-1]
+    if re.search(r"上年|去年|上一年", clause):
+        return True
+    years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", clause)]
+    return year is not None and any(y != year for y in years)
+
+
+_CHANGE = re.compile(
+    rf"(?:较|比|与)(?:上年|上一年|去年|(?:19|20)\d\d年(?:度)?)(?:预算)?(?:数)?(?:相比)?[，,]?"
+    rf"(?:收[入]?[、,，]?支[出]?(?:预算)?总计)?各?(增加|减少|增长|下降|持平)(?:了)?({_NUM})?({_UNIT})?"
+)
+_TOTAL_CUE = re.compile(r"收[入]?[、,，]?支|预算总计|收支|总预算|预算安排")
+
+
+def _change_total(view: _View) -> tuple[float, int, int] | None:
+    """The signed change of the total budget: the first change stated in a sentence about the
+    total (收支 / 预算总计), before any 其中 breakdown."""
+    text = view.text
+    pos = 0
+    for sentence in re.split(r"(?<=。)", text):
+        head = sentence.split("其中")[0]
+        m = _CHANGE.search(head)
+        if (
+            m
+            and _TOTAL_CUE.search(head[: m.start()])
+            and not re.search(
+                r"拨款收|一般公共预算|基本支出|项目支出|三公|机关运行|类）|类\)", head[: m.start()]
+            )
+        ):
+            word, num, unit = m.group(1), m.group(2), m.group(3)
+            if word == "持平":
+                s, e = view.span(pos + m.start(1), pos + m.end(1))
+                return 0.0, s, e
+            if num and unit:
+                value = to_wan(_number(num), unit)
+                if word in ("减少", "下降"):
+                    value = -value
+                s, e = view.span(pos + m.start(2), pos + m.end(3))
+                return value, s, e
+        pos += len(sentence)
+    return None
+
+
+# --- key figures from tables ------------------------------------------------------------------
+
+_ROW_KEYS: tuple[tuple[str, str, str], ...] = (
+    # (table kinds, row name pattern, key) — applied to values["total"]
+    ("income_expense_summary income_summary", r"^(?:本年)?收入[总合]计$", "income_total"),
+    ("income_expense_summary income_summary", r"一般公共预算", "income_general_budget"),
+    ("income_expense_summary income_summary", r"政府性基金", "income_gov_fund"),
+    ("income_expense_summary income_summary", r"国有资本经营", "income_state_capital"),
+    ("income_expense_summary income_summary", r"财政专户", "income_special_account"),
+    ("income_expense_summary income_summary", r"^事业收入$", "income_business"),
+    ("income_expense_summary income_summary", r"上年结转", "carryover"),
+    ("three_public", r"三公.{0,2}经费(?:小计|合计)?$", "three_public_total"),
+    ("three_public", r"因公出国", "three_public_abroad"),
+    ("three_public", r"购置及运", "three_public_vehicle"),
+    ("three_public", r"公务用车购置费", "three_public_vehicle_purchase"),
+    ("three_public", r"运行维护费|运维费", "three_public_vehicle_operation"),
+    ("three_public", r"公务接待", "three_public_reception"),
+    ("three_public", r"会议费", "meeting_fee"),
+    ("three_public", r"培训费", "training_fee"),
+    ("procurement", r"^合计$", "procurement_total"),
+    ("fixed_assets", r"^合计$", "fixed_assets_total"),
+)  # fmt: skip
+
+
+def table_figures(tables: Sequence[Table]) -> dict[str, float]:
+    """Key figures the money tables state: totals of the 支出 and 基本支出 tables, the rows of
+    收入/收支总表, “三公”经费, 政府采购 and 固定资产 tables (first table of a kind wins)."""
+    out: dict[str, float] = {}
+
+    def put(key: str, value: float | None) -> None:
+        if value is not None and key not in out:
+            out[key] = value
+
+    for table in tables:
+        total = next((r for r in table.rows if r.code is None and r.name == "合计"), None)
+        if table.kind == "expense_by_function" and total is not None:
+            put("expense_total", total.values.get("total"))
+            put("expense_basic", total.values.get("basic"))
+            put("expense_project", total.values.get("project"))
+        elif table.kind == "basic_expense_by_economic" and total is not None:
+            put("expense_basic", total.values.get("total"))
+            put("expense_personnel", total.values.get("personnel"))
+            put("expense_public", total.values.get("public"))
+        if table.kind == "three_public" and total is not None:
+            names = "".join(r.name for r in table.rows)
+            if (
+                "会议" not in names
+                and "培训" not in names
+                and not re.search(r"三公.{0,2}经费", names)
+            ):
+                put("three_public_total", total.values.get("total"))  # 合计 is the 三公 total
+        for kinds, pattern, key in _ROW_KEYS:
+            if table.kind not in kinds.split():
+                continue
+            for row in table.rows:
+                if re.search(pattern, re.sub(r"\s", "", row.name)) and "total" in row.values:
+                    put(key, row.values["total"])
+                    break
+    return out
+
+
+# --- department and year -------------------------------------------------------------------
+
+_HEADER_LINE = re.compile(rf"^\s*(\d{{3,9}})\s+([{_HAN}（）()]{{2,40}})\s*$")
+_LABEL = re.compile(
+    rf"(?:部门名称|单位名称|预算单位|编制单位|填报单位|部门|单位)\s*[:：]\s*([{_HAN}（）()]{{4,40}}?)"
+    rf"(?=\s|单位[:：]|金额单位|$)"
+)
+_TITLE_DEPT = re.compile(
+    rf"([{_HAN}（）()]{{4,40}}?)\s*((?:19|20)\d\d)\s*年\s*度?\s*(?:部门|单位)?(?:预算|决算)"
+)
+_SUBJECT = re.compile(
+    rf"([{_HAN}（）()]{{4,30}}?)(?:19|20)\d\d年度?(?:部门)?(?:预算|决算|收入|收支|财政拨款)"
+)
+_DEPT_END = re.compile(
+    r"(?:办公室|办公厅|委员会|局|厅|院|部|委|会|所|站|中心|馆|校|学|处|室|队|社|团|府|署|人民法院|人民检察院)$"
+)
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年\s*度?\s*(?:部门|单位)?\s*(?:综合)?(?:预算|决算)")
+_YEAR_LOOSE = re.compile(rf"((?:19|20)\d\d)年度?[{_HAN}“”]{{0,12}}?(?:预算|决算)")
+_YEAR_FIELD = re.compile(r"预算年度\s*[:：]?\s*((?:19|20)\d\d)")
+
+
+def department(doc: Document) -> Department:
+    """The department's name and code: the `201 XXX` line printed on table pages (rejoined
+    when wrapped), else the most frequent `部门：XXX` label, else the title's subject."""
+    lines = doc.lines
+    coded: Counter[tuple[str, str]] = Counter()
+    for k, line in enumerate(lines):
+        m = _HEADER_LINE.match(line.text)
+        if not m:
+            continue
+        name = m.group(2)
+        nxt = lines[k + 1].text.strip() if k + 1 < len(lines) else ""
+        if not _DEPT_END.search(name) and re.fullmatch(rf"[{_HAN}（）()]{{1,6}}", nxt):
+            name += nxt
+        if _DEPT_END.search(name):
+            coded[(m.group(1), name)] += 1
+    if coded:
+        (code, name), count = coded.most_common(1)[0]
+        if count >= 2:
+            return Department(name=name, code=code)
+    labels = Counter(m.group(1) for m in _LABEL.finditer(doc.text) if _DEPT_END.search(m.group(1)))
+    if labels:
+        return Department(name=labels.most_common(1)[0][0], code=None)
+    # The subject of "XXX 2019 年度部门预算" titles and "XXX 2019 年度收入、支出预算总计"
+    # sentences, wherever they wrap.
+    flat = re.sub(r"\s+", "", doc.text)
+    subjects = Counter(
+        name for m in _SUBJECT.finditer(flat) if (name := _dept_tail(m.group(1))) is not None
+    )
+    head = next((n for m in _SUBJECT.finditer(flat[:1500]) if (n := _dept_tail(m.group(1)))), None)
+    if head is not None:  # the cover title names the department in full
+        return Department(name=head, code=None)
+    if subjects:
+        return Department(name=subjects.most_common(1)[0][0], code=None)
+    return Department()
+
+
+def _dept_tail(text: str) -> str | None:
+    """The department name that `text` ends with (after the last clause break), or None."""
+    text = re.split(r"[，。；：:、）)]", text)[-1]
+    text = re.sub(r"^(?:\d+|第[一二三四五六七八九十]+部分|目录)", "", text)
+    return text if 4 <= len(text) <= 30 and _DEPT_END.search(text) else None
+
+
+def budget_year(doc: Document) -> int | None:
+    """The 预算年度: `预算年度：2023` fields, else the most frequent `2023 年（度）部门预算`."""
+    text = doc.text
+    fields = Counter(int(y) for y in _YEAR_FIELD.findall(re.sub(r"\s+", "", text)))
+    if fields:
+        return fields.most_common(1)[0][0]
+    years = Counter(int(y) for y in _YEAR.findall(text))
+    if not years:  # a tables-only file: "2019年政府采购预算表", "2018年度…表"
+        years = Counter(int(y) for y in _YEAR_LOOSE.findall(re.sub(r"\s+", "", text)))
+    return years.most_common(1)[0][0] if years else None
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+_PROJECT_SUFFIX = re.compile(r"(?:经费|费|项目|专项资金|专项)$")
+_ITEM = re.compile(
+    rf"^\s*(?:\d+\s*[、.．]|[（(]\d+[）)])\s*([{_HAN}A-Za-z0-9“”\"、（）()]{{2,40}}?)\s*[:：]\s*(.*)$"
+)
+_LIST = re.compile(
+    r"(?:主要为|主要包括|主要用于|主要是|包括)(?:增加|新增|安排)?([^。；;]{2,300}?)等"
+)
+_NOT_FUND = re.compile(
+    r"三公|机关运行|公用|人员|基本支出|日常|预留|工资|福利|社会保障|住房|部门预算|编入"
+)
+
+
+@lru_cache(maxsize=1)
+def _economic_names() -> frozenset[str]:
+    text = (resources.files("ie") / "data" / "economic_subjects.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
+    )
+
+
+def _name_key(name: str) -> str:
+    """A name for matching: no punctuation or spaces, without a trailing 经费/费/项目."""
+    key = re.sub(rf"[^{_HAN}A-Za-z0-9]", "", name)
+    return re.sub(r"(?:项目经费|经费|项目|费)$", "", key)
+
+
+def is_fund_name(name: str) -> bool:
+    """Whether `name` names a budget project (a fund: …经费, …费, …项目), not an economic
+    classification item (办公费, 差旅费) or a department-level heading."""
+    key = re.sub(r"\s", "", name)
+    return (
+        len(key) >= 4
+        and bool(_PROJECT_SUFFIX.search(key))
+        and key not in _economic_names()
+        and not _NOT_FUND.search(key)
+    )
+
+
+@dataclass
+class _Proj:
+    name: str
+    goal: str | None = None
+    goal_marker: str | None = None
+    indicator_marker: str | None = None
+
+
+def _subitem_goals(doc: Document) -> list[tuple[str, str]]:
+    """(name, goal) of the 分项绩效目标 items that name a fund."""
+    out = []
+    inside = False
+    for line in doc.lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        if "分项绩效目标" in text and len(text) < 30:
+            inside = True
+            continue
+        if inside and (
+            re.match(
+                r"^(?:[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)",
+                text,
+            )
+            or "绩效目标表" in text
+        ):
+            inside = False
+        if inside and (m := _ITEM.match(text)):
+            name = m.group(1)
+            if is_fund_name(name):
+                out.append((name, m.group(2).strip()))
+    return out
+
+
+def _listed_projects(view: _View) -> list[str]:
+    """Fund names listed after 项目支出 … 主要为/主要包括 (…等)."""
+    out = []
+    for sentence in re.split(r"[。；;]", view.text):
+        if "项目" not in sentence:
+            continue
+        for m in _LIST.finditer(sentence):
+            if "项目" not in sentence[: m.start()] and not m.group(0).endswith("等"):
+                continue
+            if (
+                "项目" not in sentence[: m.start()]
+                and "项目" not in sentence[m.end() : m.end() + 4]
+            ):
+                continue
+            for item in re.split(r"[、，,和及与]", m.group(1)):
+                item = re.sub(r"^(?:增加|新增|安排|用于)", "", item)
+                if is_fund_name(item):
+                    out.append(item)
+    return out
+
+
+def _projects(
+    doc: Document, view: _View, tables: list[IndicatorTable]
+) -> tuple[list[Project], list[Redaction]]:
+    found: dict[str, _Proj] = {}
+
+    def get(name: str) -> _Proj:
+        key = _name_key(name)
+        for k, p in found.items():
+            if k == key:
+                return p
+        found[key] = _Proj(name)
+        return found[key]
+
+    for t in tables:
+        p = get(t.project)
+        if t.goal is not None:
+            if (m := t.goal_marker) is not None:
+                p.goal_marker = p.goal_marker or m
+            elif p.goal is None:
+                p.goal = t.goal.text
+        p.indicator_marker = p.indicator_marker or t.indicator_marker
+    for name, goal in _subitem_goals(doc):
+        p = get(name)
+        if (m := redaction_marker(goal)) is not None:
+            p.goal_marker = p.goal_marker or m
+        elif p.goal is None and goal:
+            p.goal = goal
+    for name in _listed_projects(view):
+        get(name)
+    projects, redactions = [], []
+    for p in found.values():
+        redacted = p.goal_marker is not None or p.indicator_marker is not None
+        goal = p.goal_marker if p.goal_marker is not None else p.goal
+        projects.append(Project(name=p.name, redacted=redacted, goal=goal))
+        if p.goal_marker is not None:
+            redactions.append(Redaction(project=p.name, scope="goal", marker=p.goal_marker))
+        if p.indicator_marker is not None:
+            redactions.append(
+                Redaction(project=p.name, scope="indicators", marker=p.indicator_marker)
+            )
+    return projects, redactions
+
+
+def _indicators(tables: Iterable[IndicatorTable]) -> list[Indicator]:
+    out = []
+    for t in tables:
+        for r in t.rows:
+            v = r.values()
+            out.append(
+                Indicator(
+                    project=t.project, redacted=r.redacted, target_parsed=r.target_parsed, **v
+                )
+            )
+    return out
+
+
+# --- amounts -----------------------------------------------------------------------------------
+
+
+def prose_amounts(doc: Document) -> list[Amount]:
+    """Every money amount with a unit in the prose (tab-table lines skipped), in 万元, with the
+    words before it back to the last clause break as context."""
+    view = _prose_view(doc)
+    out = []
+    for m in _AMOUNT.finditer(view.text):
+        start, end = view.span(m.start(), m.end())
+        head = view.text[max(0, m.start() - 40) : m.start()]
+        context = re.split(r"[，。；;：:、,（()）\n]", head)[-1]
+        context = re.sub(r"(?:为|是|共计|合计|约)$", "", context)
+        out.append(
+            Amount(
+                text=doc.text[start:end],
+                value=to_wan(_number(m.group(1)), m.group(2)),
+                unit=m.group(2),
+                context=context,
+                start=start,
+                end=end,
+            )
+        )
+    return out
+
+
+# --- the record --------------------------------------------------------------------------------
+
+
+def _sibling(module: str, name: str):
+    """`module.name` when that sibling stage exists, else None (it may not be written yet)."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def build_record(
+    doc: Document, *, tables: list[Table] | None = None, entities: list[Span] | None = None
+) -> Disclosure:
+    """The Disclosure record of `doc`: department, year, key figures (prose, then `tables`),
+    projects, indicators, redactions, amounts, `entities` as given, checks and warnings."""
+    from ie.pipeline import source_of  # late: the pipeline imports this module
+
+    view = _prose_view(doc)
+    year = budget_year(doc)
+    prose = _figures(view, year)
+    key_figures = {k: v for k, (v, _, _) in prose.items()}
+    checks: list[Check] = []
+    if tables:
+        for key, value in table_figures(tables).items():
+            if key not in key_figures:
+                key_figures[key] = value
+            elif abs(key_figures[key] - value) > 0.005:
+                s, e = prose[key][1], prose[key][2]
+                checks.append(
+                    Check(
+                        rule=f"prose {key} == table {key}",
+                        ok=False,
+                        detail=f"prose says {key_figures[key]:g} 万元 (at {s}:{e}), "
+                        f"a table says {value:g} 万元",
+                    )
+                )
+            else:
+                checks.append(Check(rule=f"prose {key} == table {key}", ok=True))
+    ind_tables = indicator_tables(doc)
+    projects, redactions = _projects(doc, view, ind_tables)
+    record = Disclosure(
+        doc_id=doc.doc_id,
+        source=source_of(doc),
+        department=department(doc),
+        year=year,
+        key_figures=key_figures,
+        projects=projects,
+        indicators=_indicators(ind_tables),
+        redactions=redactions,
+        tables=list(tables or []),
+        amounts=prose_amounts(doc),
+        entities=[
+            Entity(label=s.label, start=s.start, end=s.end, text=s.text, score=s.score)
+            for s in entities or []
+        ],
+        checks=checks,
+    )
+    warnings = []
+    if tables is not None and not tables:
+        warnings.append("no budget tables found")
+    if not key_figures and not projects and not record.indicators and not tables:
+        warnings.append("not a 部门预算 disclosure? no key figures, projects or tables found")
+    run_checks = _sibling("ie.checks", "run_checks")
+    if run_checks is not None:
+        try:
+            checks.extend(run_checks(record))
+        except Exception as exc:  # a sibling stage's bug must not lose the record
+            warnings.append(f"checks failed: {type(exc).__name__}: {exc}")
+    return record.model_copy(update={"checks": checks, "warnings": warnings})

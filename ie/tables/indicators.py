@@ -1,0 +1,709 @@
+"""Indicator tables: a `Document` in, the 绩效目标表 it holds out, as `IndicatorTable`s.
+
+One table per project: the title (`N、XXX绩效目标表`, `XXX项目绩效目标表`, or a generic title
+followed by a 项目名称 row), the goal (绩效目标 row) and rows of six cells — 一级指标, 二级指标,
+三级指标, 绩效指标描述, 指标值, 指标值确定依据 — each with its offsets into `Document.text`.
+
+Layouts read (via `ie.segment.document_rows` when present, else text lines):
+
+- ``tab`` / ``space`` rows: cells go to the header column with the same index / under the same
+  x-range; a row with few cells and no 一级/二级 term continues the row above (a wrapped cell).
+- ``pdf`` rows: as above by x-range; a continuation line joins the nearest row start
+  vertically, so vertically centred single-line cells and wrapped cells line up.
+- ``line`` (one cell per line, a flattened table): rows are found at 一级/二级指标 terms, and
+  the lines between them are split into 三级/描述/指标值/依据 cells by scoring every split
+  (targets look like ≥95%, 12月31日前; bases like 文号, 标准, 经验).
+
+An empty 一级/二级 cell means "same as above" (merged cells); a missing 一级 is inferred from
+the 二级 term (数量指标 → 产出指标 …). Cells holding only a redaction marker keep it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import combinations, pairwise
+
+from ie.ingest import Document
+from ie.schema import TargetParsed
+
+FIELDS: tuple[str, ...] = ("level1", "level2", "level3", "description", "target", "basis")
+REDACTION_MARKERS: tuple[str, ...] = (
+    "涉密不公开",
+    "不予公开",
+    "不宜公开",
+    "不公开",
+    "涉密",
+    "保密",
+)
+
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,40}>")
+_CJK = r"\u3400-\u9fff"
+_ENUM = re.compile(
+    r"^(?:\d+\s*[、.．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"
+)
+_TITLE = re.compile(r"^(?P<name>.*?)绩效目标表(?:[（(][^）)]{0,12}[）)])?$")
+# Generic titles name no project; the 项目名称 row does.
+_GENERIC = re.compile(r"^(?:\d{4}年度?)?(?:部门)?(?:预算)?(?:项目支出|项目|专项资金|专项)?$")
+_NOT_PROJECT = re.compile(r"整体|部门预算$|^部门")
+_REGION_STOP = re.compile(
+    r"^(?:[一二三四五六七八九十]+、\S{2,30}$|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)]\S{2,20}$)"
+)
+_L1_INFER = (
+    (re.compile(r"^(?:经济|社会|生态环境)成本指标$"), "成本指标"),
+    (re.compile(r"^(?:数量|质量|时效|成本)指标$"), "产出指标"),
+    (re.compile(r"效益指标$|可持续影响指标$"), "效益指标"),
+    (re.compile(r"满意度指标$"), "满意度指标"),
+)
+# Header cell → field; the first matching test wins (依据 before 指标值).
+_HEADER_TESTS: tuple[tuple[str, str], ...] = (
+    ("依据", "basis"),
+    ("一级", "level1"),
+    ("二级", "level2"),
+    ("三级", "level3"),
+    ("描述", "description"),
+    ("指标内容", "description"),
+    ("计量单位", "unit"),
+    ("度量单位", "unit"),
+    ("指标值", "target"),
+    ("目标值", "target"),
+)
+_GOAL_LABEL = re.compile(r"^(?:年度|项目|总体|预期)?(?:绩效)?目标(?:内容)?$|^绩效目标")
+_DATE = re.compile(r"(?:19|20)\d\d\s*年(?!\s*[以内])|\d{1,2}\s*月|\d{1,2}\s*日|年底|年末|月底")
+_NUMBER = re.compile(r"\d[\d,，]*(?:\.\d+)?")
+_OPS = (
+    (">=", "≥"), ("<=", "≤"), ("≥", "≥"), ("≧", "≥"), ("≤", "≤"), ("≦", "≤"), ("＞", ">"),
+    ("＜", "<"), (">", ">"), ("<", "<"), ("＝", "="), ("=", "="),
+)  # fmt: skip
+_UNIT = re.compile(rf"^\s*(%|％|‰|[A-Za-z{_CJK}㎡²³/／·.]{{1,10}})")
+_UNIT_CUT = re.compile(r"(?:及以上|以上|以下|以内|之内|左右|内|前|后|办结|完成|及时|/年$)")
+_BASIS_WORDS = re.compile(
+    r"〔|\[|【|号|文件|依据|标准|经验|办法|规定|规划|方案|计划|要求|政策|制度|通知|意见|合同|"
+    r"预算|测算|实际|历史|考核|部署|职责|法|条例|目标"
+)
+RE_TARGET = re.compile(
+    r"^(?:[≥≤><=＞＜≧≦]|>=|<=)\s*\d"
+    r"|^\d+(?:\.\d+)?\s*(?:%|％|‰)$"
+    r"|^(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*(?:\d{1,2}\s*日\s*)?(?:前|之前|底前|底|内|以前)?$"
+    r"|^\d+(?:\.\d+)?\s*[\u4e00-\u9fff/]{1,6}$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A cleaned cell or title text and the `[start, end)` span it came from in the source."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    """One indicator: the six cells (None where the table has no such column or cell)."""
+
+    level1: SourceText | None
+    level2: SourceText | None
+    level3: SourceText | None
+    description: SourceText | None
+    target: SourceText | None
+    basis: SourceText | None
+
+    @property
+    def marker(self) -> str | None:
+        """The redaction marker of the first withheld cell, or None."""
+        for f in FIELDS:
+            cell = getattr(self, f)
+            if cell is not None and (m := redaction_marker(cell.text)):
+                return m
+        return None
+
+    @property
+    def redacted(self) -> bool:
+        return self.marker is not None
+
+    @property
+    def target_parsed(self) -> TargetParsed:
+        return parse_target(self.target.text if self.target else None)
+
+    def values(self) -> dict[str, str | None]:
+        """The six cell texts by field name."""
+        return {f: (c.text if (c := getattr(self, f)) is not None else None) for f in FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorTable:
+    """One 绩效目标表: project name, title span, goal and indicator rows."""
+
+    project: str
+    title: SourceText
+    goal: SourceText | None
+    rows: tuple[IndicatorRow, ...] = field(default=())
+
+    @property
+    def goal_marker(self) -> str | None:
+        """The marker when the goal text is withheld (`1.不公开`), else None."""
+        return redaction_marker(self.goal.text) if self.goal else None
+
+    @property
+    def indicator_marker(self) -> str | None:
+        """The marker of the first withheld indicator cell, or None."""
+        return next((m for r in self.rows if (m := r.marker)), None)
+
+
+# --- small text helpers ---------------------------------------------------------------------
+
+
+def squash(text: str) -> str:
+    """`text` without whitespace."""
+    return _WS.sub("", text)
+
+
+def clean_text(text: str, *, all_gaps: bool = False) -> str:
+    """Cell text as printed minus HTML tags (`<p>`) and wrap whitespace (a line break and the
+    spaces around it) unless it separates two ASCII words; with `all_gaps`, every gap that is
+    not between two ASCII words goes too (goal texts: `。 2.` → `。2.`)."""
+    text = _TAG.sub("\n" if not all_gaps else " ", text).strip()
+    gap = re.compile(r"\s+" if all_gaps else r"[ \t\u3000]*\n\s*")
+    return gap.sub(lambda m: _join_gap(text, m), text)
+
+
+def _join_gap(text: str, m: re.Match[str]) -> str:
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if before.isascii() and after.isascii() and before.isalnum() and after.isalnum():
+        return " "
+    return ""
+
+
+def redaction_marker(text: str) -> str | None:
+    """The marker when `text` holds nothing but a redaction marker (optionally numbered, as in
+    `1.不公开。`), else None."""
+    key = _ENUM.sub("", squash(text)).strip("。.；;，,、:：")
+    key = re.sub(r"^\d+[.、．]", "", key)
+    for marker in REDACTION_MARKERS:
+        if key == marker:
+            return marker
+    return None
+
+
+def parse_target(target: str | None) -> TargetParsed:
+    """`target_parsed` of an 指标值 per SCHEMA.md: the comparison symbol written (>= read as ≥),
+    the number, the unit as written; nulls for dates, text targets and withheld cells.
+
+    >>> parse_target("≤350 元/人/天")
+    TargetParsed(op='≤', value=350.0, unit='元/人/天')
+    >>> parse_target("12月31日前")
+    TargetParsed(op=None, value=None, unit=None)
+    """
+    if not target or redaction_marker(target):
+        return TargetParsed()
+    text = target.strip()
+    if _DATE.search(text):
+        return TargetParsed()
+    op = None
+    for written, symbol in _OPS:
+        if text.startswith(written):
+            op, text = symbol, text[len(written) :].lstrip()
+            break
+    m = _NUMBER.search(text)
+    if m is None:
+        return TargetParsed(op=op)
+    value = float(re.sub(r"[,，]", "", m.group()))
+    unit = None
+    if um := _UNIT.match(text[m.end() :]):
+        unit = _UNIT_CUT.split(um.group(1), maxsplit=1)[0].strip() or None
+    return TargetParsed(op=op, value=value, unit=unit)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, frozenset[str]]:
+    """The [L1], [L2] and [HEADER] terms of `ie/data/indicator_terms.txt`."""
+    sections: dict[str, set[str]] = {}
+    section = ""
+    text = (resources.files("ie") / "data" / "indicator_terms.txt").read_text(encoding="utf-8")
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif line:
+            sections.setdefault(section, set()).add(line)
+    return {k: frozenset(v) for k, v in sections.items()}
+
+
+def is_level1(text: str) -> bool:
+    """Whether `text` is a 一级指标 term (产出指标, 效益指标, 满意度指标, 成本指标…)."""
+    return squash(text) in vocabulary().get("L1", frozenset())
+
+
+def is_level2(text: str) -> bool:
+    """Whether `text` is a 二级指标 term (数量指标 … 服务对象满意度指标), vocabulary or shape."""
+    key = squash(text)
+    return key in vocabulary().get("L2", frozenset()) or bool(
+        re.fullmatch(rf"[{_CJK}]{{0,8}}(?:效益|满意度|成本|影响)指标", key)
+    )
+
+
+def infer_level1(level2: str) -> str | None:
+    """The 一级指标 a 二级指标 belongs to in the standard framework, or None."""
+    key = squash(level2)
+    for pattern, level1 in _L1_INFER:
+        if pattern.search(key):
+            return level1
+    return None
+
+
+def looks_like_target(text: str) -> bool:
+    """Whether `text` reads like an 指标值: ≥95%, 100%, 12月31日前, 1 次, 20万元."""
+    return bool(RE_TARGET.search(squash(text)))
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    text: str
+    start: int
+    end: int
+    x0: float
+    x1: float
+    page: int = 1
+    top: float = 0.0
+    bottom: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    cells: tuple[_Cell, ...]
+    layout: str
+    page: int = 1
+    top: float = 0.0
+    bottom: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return squash("".join(c.text for c in self.cells))
+
+
+def _rows(doc: Document) -> list[_Row]:
+    """The document's rows: `ie.segment.document_rows` when that module is there (it rebuilds
+    PDF rows from character boxes), else tab / multi-space / single-cell text rows."""
+    has_boxes = doc.boxes is not None and any(b is not None for b in doc.boxes)
+    try:
+        from ie.segment import document_rows
+    except ImportError:
+        document_rows = None
+    if has_boxes and document_rows is not None:
+        try:
+            return [
+                _Row(
+                    tuple(
+                        _Cell(c.text, c.start, c.end, c.x0, c.x1, c.page, c.top, c.bottom)
+                        for c in row.cells
+                    ),
+                    row.layout,
+                    row.page,
+                    row.top,
+                    row.bottom,
+                )
+                for row in document_rows(doc)
+            ]
+        except Exception:  # a bug in a sibling stage must not lose the indicators
+            pass
+    return [r for line in doc.lines if (r := _text_row(line.text, line.start, line.page_number))]
+
+
+def _width(text: str) -> int:
+    """Display columns of `text` (East Asian wide characters count 2), for space alignment."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _text_row(line: str, start: int, page: int) -> _Row | None:
+    if not line.strip():
+        return None
+    layout = (
+        "tab" if "\t" in line else "space" if re.search(r"\S(?: {2,}|\u3000+)\S", line) else "line"
+    )
+    sep = re.compile(
+        r"\t" if layout == "tab" else r"(?: {2,}|\u3000+)" if layout == "space" else r"$^"
+    )
+    cells, pos, col = [], 0, 0
+    for m in [*sep.finditer(line), None]:
+        end = m.start() if m else len(line)
+        part = line[pos:end]
+        if part.strip():
+            lead = len(part) - len(part.lstrip())
+            text = part.strip()
+            x0 = col if layout == "tab" else _width(line[: pos + lead])
+            x1 = col + 1 if layout == "tab" else x0 + _width(text)
+            cells.append(
+                _Cell(text, start + pos + lead, start + pos + lead + len(text), x0, x1, page)
+            )
+        if m:
+            pos, col = m.end(), col + 1
+    return _Row(tuple(cells), layout, page) if cells else None
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def indicator_tables(doc: Document) -> list[IndicatorTable]:
+    """Every 绩效目标表 in `doc`, in document order. Tables without a project name (部门整体
+    绩效目标表) are skipped."""
+    rows = _rows(doc)
+    titles = [(i, name) for i, row in enumerate(rows) if (name := _title_name(row)) is not None]
+    out: list[IndicatorTable] = []
+    for n, (i, name) in enumerate(titles):
+        stop = titles[n + 1][0] if n + 1 < len(titles) else len(rows)
+        region = rows[i + 1 : stop]
+        for k, row in enumerate(region):
+            if k and _REGION_STOP.match(row.key) and len(row.cells) == 1:
+                region = region[:k]
+                break
+        region = region[:400]
+        title_cell = rows[i].cells[0]
+        title = SourceText(name, title_cell.start, rows[i].cells[-1].end)
+        if _GENERIC.match(name) or not name:
+            named = _project_name_row(region)
+            if named is None:
+                continue
+            title = named
+        if _NOT_PROJECT.search(title.text):
+            continue
+        goal, body = _goal_and_body(region)
+        out.append(IndicatorTable(title.text, title, goal, tuple(_parse_body(body))))
+    return out
+
+
+def _title_name(row: _Row) -> str | None:
+    """The project name a title row gives (possibly "" for a generic title), or None."""
+    if len(row.cells) > 2:
+        return None
+    key = row.key
+    if not key.endswith(("绩效目标表", "）", ")")) or "《" in key or re.search(r"[.…·]{3}", key):
+        return None
+    m = _TITLE.match(_ENUM.sub("", key))
+    if m is None:
+        return None
+    name = re.sub(r"^\d{4}年度?", "", m.group("name")).strip("：:")
+    return name
+
+
+def _project_name_row(region: Sequence[_Row]) -> SourceText | None:
+    for row in region[:8]:
+        for k, cell in enumerate(row.cells):
+            if squash(cell.text).startswith("项目名称"):
+                rest = squash(cell.text)[4:].lstrip(":：")
+                if rest:
+                    return SourceText(rest, cell.start, cell.end)
+                if k + 1 < len(row.cells):
+                    nxt = row.cells[k + 1]
+                    return SourceText(clean_text(nxt.text), nxt.start, nxt.end)
+    return None
+
+
+def _goal_and_body(region: Sequence[_Row]) -> tuple[SourceText | None, list[_Row]]:
+    """The goal (cells after the 绩效目标 label up to the header) and the rows from the
+    header on."""
+    header = next((k for k, r in enumerate(region) if "一级指标" in r.key), None)
+    if header is None:
+        header = len(region)
+    goal_cells: list[_Cell] = []
+    collecting = False
+    for n, row in enumerate(region[:header]):
+        for k, cell in enumerate(row.cells):
+            key = squash(cell.text)
+            if not collecting and (
+                (_GOAL_LABEL.match(key) and len(key) <= 8) or key.startswith("绩效目标")
+            ):
+                collecting = True
+                rest = re.sub(r"^(?:年度|项目)?绩效目标[:：]?", "", key) if len(key) > 8 else ""
+                if rest:
+                    goal_cells.append(cell)
+                prev = region[n - 1] if n else None
+                if (
+                    prev is not None
+                    and prev.layout == "pdf" == row.layout
+                    and all(c.x0 > cell.x1 for c in prev.cells)
+                ):
+                    # a PDF goal cell centred on its label starts on the line above it
+                    goal_cells.extend(prev.cells)
+                goal_cells.extend(row.cells[k + 1 :])
+                break
+        else:
+            if collecting and row.cells and not squash(row.cells[0].text).startswith("绩效指标"):
+                goal_cells.extend(row.cells)
+    goal = None
+    if goal_cells:
+        text = clean_text(" ".join(c.text for c in goal_cells), all_gaps=True)
+        text = re.sub(r"^(?:年度|项目)?绩效目标[:：]?", "", text)
+        if text:
+            goal = SourceText(text, goal_cells[0].start, goal_cells[-1].end)
+    return goal, list(region[header:])
+
+
+def _header_columns(row: _Row) -> list[tuple[_Cell, str]]:
+    out = []
+    for cell in row.cells:
+        key = squash(cell.text)
+        label = next((f for word, f in _HEADER_TESTS if word in key), None)
+        out.append((cell, label or "other"))
+    return out
+
+
+def _parse_body(body: Sequence[_Row]) -> list[IndicatorRow]:
+    if not body:
+        return []
+    head = body[0]
+    if len(head.cells) == 1 and squash(head.cells[0].text) == "一级指标":
+        return _parse_flat(body)
+    columns = _header_columns(head)
+    labelled = [(c, f) for c, f in columns if f != "other"]
+    if not any(f == "level2" for _, f in labelled):
+        return []
+    rest = list(body[1:])
+    # A header wrapped over two lines (指标值确定 / 依据): skip rows of header words only.
+    while (
+        rest
+        and not any(_term_in(rest[0]))
+        and all(
+            any(w in squash(c.text) for w in ("指标", "依据", "描述", "单位", "值"))
+            for c in rest[0].cells
+        )
+    ):
+        rest.pop(0)
+    return _parse_grid(rest, columns, head.layout)
+
+
+def _term_in(row: _Row) -> list[bool]:
+    return [is_level1(c.text) or is_level2(c.text) for c in row.cells]
+
+
+def _assign(row: _Row, columns: list[tuple[_Cell, str]], layout: str) -> dict[str, list[_Cell]]:
+    """Cells of a data row by field: same column index (tab) or nearest header column."""
+    out: dict[str, list[_Cell]] = {}
+    if layout == "tab":
+        by_col = {int(c.x0): f for c, f in columns}
+        for cell in row.cells:
+            f = by_col.get(int(cell.x0))
+            if f and f != "other":
+                out.setdefault(f, []).append(cell)
+        return out
+    centres = [((c.x0 + c.x1) / 2, f) for c, f in columns]
+    bounds = [(a[0] + b[0]) / 2 for a, b in pairwise(centres)]
+    for cell in row.cells:
+        cx = (cell.x0 + cell.x1) / 2
+        k = sum(1 for b in bounds if cx >= b)
+        f = centres[k][1]
+        if f != "other":
+            out.setdefault(f, []).append(cell)
+    return out
+
+
+def _parse_grid(
+    rows: list[_Row], columns: list[tuple[_Cell, str]], layout: str
+) -> list[IndicatorRow]:
+    fields_present = [f for _, f in columns if f not in ("other", "level1", "level2")]
+    groups: list[list[tuple[_Row, dict[str, list[_Cell]]]]] = []
+    pending: list[tuple[_Row, dict[str, list[_Cell]]]] = []
+    for row in rows:
+        if "一级指标" in row.key:  # a header repeated on a new page
+            continue
+        cells = _assign(row, columns, layout)
+        if not cells:
+            continue
+        filled = sum(1 for f in fields_present if f in cells)
+        has_level2 = any(is_level2(c.text) for c in cells.get("level2", []))
+        only_level1 = set(cells) == {"level1"}
+        starts = has_level2 or filled >= max(2, len(fields_present) - 1)
+        if starts or (only_level1 and row.layout != "pdf"):
+            groups.append([(row, cells)])
+        elif row.layout == "pdf":
+            pending.append((row, cells))
+        elif groups:
+            groups[-1].append((row, cells))
+    if pending and groups:
+        # A continuation line joins the row start nearest to it on the page.
+        for row, cells in pending:
+            same = [g for g in groups if g[0][0].page == row.page] or groups
+            cy = (row.top + row.bottom) / 2
+            nearest = min(same, key=lambda g: abs((g[0][0].top + g[0][0].bottom) / 2 - cy))
+            nearest.append((row, cells))
+        for g in groups:
+            g.sort(key=lambda rc: (rc[0].page, rc[0].top))
+    out: list[IndicatorRow] = []
+    carry: dict[str, SourceText | None] = {"level1": None, "level2": None}
+    for group in groups:
+        merged: dict[str, list[_Cell]] = {}
+        for _, cells in group:
+            for f, cs in cells.items():
+                merged.setdefault(f, []).extend(cs)
+        values = {f: _join(cs) for f, cs in merged.items() if f not in ("level1", "level2")}
+        for f in ("level1", "level2"):
+            # a merged cell's text may sit on a line of its own next to two row starts: one term
+            terms = [c for c in merged.get(f, []) if is_level1(c.text) or is_level2(c.text)]
+            if terms or merged.get(f):
+                values[f] = _join(terms[:1] or merged[f])
+        out.append(_make_row(values, carry))
+    return [r for r in out if any(getattr(r, f) for f in FIELDS[2:])]
+
+
+def _join(cells: list[_Cell]) -> SourceText:
+    return SourceText(
+        clean_text("\n".join(c.text for c in cells)),
+        min(c.start for c in cells),
+        max(c.end for c in cells),
+    )
+
+
+def _make_row(values: dict[str, SourceText], carry: dict[str, SourceText | None]) -> IndicatorRow:
+    """An IndicatorRow from the cells found, carrying 一级/二级 down over merged cells; a 二级
+    term whose standard parent differs from the carried 一级 takes that parent (a merged 一级
+    cell printed in the middle of its span is not above all its rows)."""
+    level1 = values.get("level1")
+    level2 = values.get("level2")
+    if level1 is not None:
+        pass
+    elif level2 is not None:
+        inferred = infer_level1(level2.text)
+        carried = carry["level1"]
+        if carried is not None and (inferred is None or squash(carried.text) == inferred):
+            level1 = carried
+        elif inferred is not None:
+            level1 = SourceText(inferred, level2.start, level2.start)
+    else:
+        level1, level2 = carry["level1"], carry["level2"]
+    carry["level1"], carry["level2"] = level1, level2
+    target = values.get("target")
+    if target is not None and "unit" in values:
+        unit = values["unit"].text
+        if unit and not target.text.endswith(unit) and not redaction_marker(target.text):
+            target = SourceText(
+                target.text + unit, target.start, max(target.end, values["unit"].end)
+            )
+    return IndicatorRow(
+        level1, level2, values.get("level3"), values.get("description"), target, values.get("basis")
+    )
+
+
+# --- flattened tables (one cell per line) ---------------------------------------------------
+
+
+def _parse_flat(body: Sequence[_Row]) -> list[IndicatorRow]:
+    """Rows of a table flattened to one cell per line: header terms first, then a stream of
+    cells in which 一级/二级 terms start rows and the lines between are split into cells."""
+    k = 0
+    header: list[str] = []
+    while k < len(body):
+        key = body[k].key
+        label = next((f for word, f in _HEADER_TESTS if word in key), None)
+        if label and len(key) <= 12 and not is_level1(key) and not is_level2(key):
+            header.append(label)
+            k += 1
+        elif header and k + 1 < len(body) and key in ("依据", "描述"):
+            k += 1  # the tail of a wrapped header cell
+        else:
+            break
+    other = [f for f in header if f not in ("level1", "level2", "unit")]
+    if not other:
+        return []
+    stream = [c for row in body[k:] for c in row.cells]
+    # Blocks: a 一级 and/or 二级 term and the cell lines that follow it.
+    blocks: list[tuple[dict[str, SourceText], list[_Cell]]] = []
+    for k_cell, cell in enumerate(stream):
+        key = squash(cell.text)
+        if "一级指标" in key:
+            continue
+        if is_level1(key) or is_level2(key):
+            f = "level1" if is_level1(key) else "level2"
+            if is_level1(key) and is_level2(key):
+                # 成本指标 is 一级 (2021 framework) when a 二级 term follows, else 二级 of 产出
+                nxt = stream[k_cell + 1].text if k_cell + 1 < len(stream) else ""
+                f = "level1" if is_level2(nxt) and not is_level1(nxt) else "level2"
+            if f == "level2" and blocks and _only_level1(blocks[-1]):
+                blocks[-1][0]["level2"] = SourceText(key, cell.start, cell.end)
+            else:
+                blocks.append(({f: SourceText(key, cell.start, cell.end)}, []))
+        elif blocks:
+            blocks[-1][1].append(cell)
+        else:
+            blocks.append(({}, [cell]))
+    out: list[IndicatorRow] = []
+    carry: dict[str, SourceText | None] = {"level1": None, "level2": None}
+    for terms, lines in blocks:
+        for n, part in enumerate(_split_lines(lines, other)):
+            out.append(_make_row({**(terms if n == 0 else {}), **part}, carry))
+    return [r for r in out if any(getattr(r, f) for f in ("level3", "description", "target"))]
+
+
+def _only_level1(block: tuple[dict[str, SourceText], list[_Cell]]) -> bool:
+    return set(block[0]) == {"level1"} and not block[1]
+
+
+def _split_lines(lines: list[_Cell], fields: list[str]) -> list[dict[str, SourceText]]:
+    """Split consecutive lines into rows of `fields`, choosing the split that scores best."""
+    if not lines:
+        return [{}]
+    lines = lines[:24]  # beyond what a split search can afford
+    n, m = len(lines), len(fields)
+    if n < m:  # fewer lines than cells: empty cells vanished in flattening
+        return [
+            {f: SourceText(c.text, c.start, c.end) for f, c in _short_assign(lines, fields).items()}
+        ]
+    widest = max(len(squash(c.text)) for c in lines)
+    best: tuple[float, list[list[_Cell]]] = (float("-inf"), [])
+    for rows in range(1, n // m + 1):
+        if rows * m > 12 and n > 16:
+            break
+        for cuts in combinations(range(1, n), rows * m - 1):
+            bounds = [0, *cuts, n]
+            parts = [lines[a:b] for a, b in pairwise(bounds)]
+            score = sum(_field_score(fields[i % m], p, widest) for i, p in enumerate(parts))
+            if score > best[0]:
+                best = (score, parts)
+    parts = best[1]
+    return [{fields[i]: _join(parts[r * m + i]) for i in range(m)} for r in range(len(parts) // m)]
+
+
+def _short_assign(lines: list[_Cell], fields: list[str]) -> dict[str, _Cell]:
+    out: dict[str, _Cell] = {}
+    rest = list(lines)
+    if "basis" in fields and rest and _BASIS_WORDS.search(rest[-1].text) and len(rest) > 1:
+        out["basis"] = rest.pop()
+    if "target" in fields and rest and looks_like_target(rest[-1].text) and len(rest) > 1:
+        out["target"] = rest.pop()
+    free = [f for f in fields if f not in out]
+    for f, c in zip(free, rest, strict=False):
+        out[f] = c
+    return out
+
+
+def _field_score(f: str, part: list[_Cell], widest: int = 0) -> float:
+    text = "".join(squash(c.text) for c in part)
+    score = -0.6 * (len(part) - 1)  # every join needs a reason
+    for a, b in pairwise(part):
+        ta, tb = squash(a.text), squash(b.text)
+        if len(ta) >= len(tb) and len(ta) >= 4:
+            score += 0.3  # a long line wraps into a shorter tail
+        if len(ta) >= 4 and len(ta) == widest:
+            score += 0.5  # a line as wide as the widest was probably cut there
+        if re.search(r"[，、（(〔\[]$", ta) or re.match(r"^[）)〕\]号]", tb):
+            score += 1.0
+    if len(part) == 1 and len(text) <= 2 and not re.search(r"\d", text):
+        score -= 0.5  # a one- or two-character cell is more often the tail of a wrap
+    if redaction_marker(text):
+        return score + 1.0
+    if f == "target":
+        score += 2.0 if looks_like_target(text) else (-1.0 if len(text) > 20 else 0.0)
+    elif f == "basis":
+        score += 1.5 if _BASIS_WORDS.search(text) else 0.0
+        score -= 1.0 if looks_like_target(text) else 0.0
+    elif f in ("level3", "description"):
+        score -= 1.5 if looks_like_target(text) and not re.search(rf"[{_CJK}]{{3}}", text) else 0.0
+    return score

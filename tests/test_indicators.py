@@ -1,0 +1,261 @@
+"""Indicator tables (绩效目标表) from tab, flattened, space-aligned and PDF layouts."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from ie.ingest import ingest
+from ie.tables.indicators import (
+    indicator_tables,
+    infer_level1,
+    parse_target,
+    redaction_marker,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "corpora" / "real" / "004_3c37c7924f173325"
+KEYS = ("level1", "level2", "level3", "target", "basis")
+
+
+def _norm(s: str | None) -> str | None:
+    if s is None:
+        return None
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+    return s.replace(">=", "≥").replace("<=", "≤")
+
+
+def _tuples(path: Path) -> set[tuple]:
+    out = set()
+    for t in indicator_tables(ingest(path)):
+        for r in t.rows:
+            v = r.values()
+            out.add((_norm(t.project), *(_norm(v[k]) for k in KEYS)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def gold_tuples() -> set[tuple]:
+    gold = json.loads(REAL.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    return {(_norm(i["project"]), *(_norm(i[k]) for k in KEYS)) for i in gold["indicators"]}
+
+
+@pytest.fixture(scope="module")
+def section() -> str:
+    """The 绩效目标表 part of the real text (tab-separated cells)."""
+    text = REAL.with_suffix(".txt").read_text(encoding="utf-8")
+    return text[text.index("第三部分 预算项目绩效目标") : text.rindex("六、政府采购预算情况")]
+
+
+@pytest.mark.parametrize(
+    ("target", "op", "value", "unit"),
+    [
+        ("≥2000 本", "≥", 2000, "本"),
+        ("100%", None, 100, "%"),
+        ("12月31日前", None, None, None),
+        ("2022年12月31日前", None, None, None),
+        ("≤350 元/人/天", "≤", 350, "元/人/天"),
+        ("20万元", None, 20, "万元"),
+        (">=90%", "≥", 90, "%"),
+        ("＞3 次", ">", 3, "次"),
+        ("2 天内办结", None, 2, "天"),
+        ("1,200人次", None, 1200, "人次"),
+        ("不公开", None, None, None),
+        ("圆满完成", None, None, None),
+    ],
+)
+def test_parse_target(target, op, value, unit) -> None:
+    parsed = parse_target(target)
+    assert (parsed.op, parsed.value, parsed.unit) == (op, value, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("不公开", "不公开"),
+        ("1.不公开", "不公开"),
+        ("涉密。", "涉密"),
+        ("保密局业务费", None),
+        ("", None),
+    ],
+)
+def test_redaction_marker(text, marker) -> None:
+    assert redaction_marker(text) == marker
+
+
+def test_infer_level1() -> None:
+    assert infer_level1("时效指标") == "产出指标"
+    assert infer_level1("可持续影响指标") == "效益指标"
+    assert infer_level1("服务对象满意度指标") == "满意度指标"
+    assert infer_level1("经济成本指标") == "成本指标"
+    assert infer_level1("印刷数量") is None
+
+
+def test_real_tab_tables(gold_tuples) -> None:
+    doc = ingest(REAL.with_suffix(".txt"))
+    tables = indicator_tables(doc)
+    assert len(tables) == 12
+    assert _tuples(REAL.with_suffix(".txt")) == gold_tuples
+    by_name = {t.project: t for t in tables}
+    # A goal row withheld, every indicator cell withheld, a table with a goal but no rows.
+    secret = by_name["国安办业务经费"]
+    assert secret.goal_marker == "不公开" and secret.indicator_marker == "不公开"
+    assert all(r.redacted for r in secret.rows) and len(secret.rows) == 6
+    assert by_name["机要局业务费"].rows == ()
+    # <p> tags and the gaps between numbered items are gone from goals.
+    goal = by_name["招商争取资金经费"].goal
+    assert goal is not None and "<p>" not in goal.text and "。2." in goal.text
+    # Every cell points back at its source text.
+    for t in tables:
+        assert t.title.text in re.sub(r"\s", "", doc.text[t.title.start : t.title.end])
+        for r in t.rows:
+            for f in ("level3", "description", "target", "basis"):
+                cell = getattr(r, f)
+                assert cell is not None
+                assert re.sub(r"\s", "", cell.text) in re.sub(
+                    r"\s", "", doc.text[cell.start : cell.end]
+                )
+
+
+def test_flattened_one_cell_per_line(tmp_path, section, gold_tuples) -> None:
+    """Every non-empty cell on its own line, long cells wrapped every 9 characters."""
+    out = []
+    for line in section.split("\n"):
+        if "\t" not in line:
+            out.append(line)
+            continue
+        for cell in (c.strip() for c in line.split("\t")):
+            if cell.startswith(("1.", "<p>")):
+                out.append(cell)
+                continue
+            while len(cell) > 9:
+                out.append(cell[:9])
+                cell = cell[9:]
+            if cell:
+                out.append(cell)
+    path = tmp_path / "flat.txt"
+    path.write_text("\n".join(out), encoding="utf-8")
+    assert _tuples(path) == gold_tuples
+
+
+def test_space_aligned_columns(tmp_path, section, gold_tuples) -> None:
+    lines = []
+    for line in section.split("\n"):
+        cells = line.split("\t")
+        lines.append("".join(c.ljust(18, "\u3000") for c in cells[:-1]) + cells[-1])
+    path = tmp_path / "space.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert _tuples(path) == gold_tuples
+
+
+def test_flattened_cost_level1_framework(tmp_path) -> None:
+    """成本指标 as a 一级指标 (2021 framework) when a 二级 term follows it."""
+    text = "\n".join(
+        [
+            "1、设备购置项目绩效目标表",
+            "绩效目标",
+            "完成设备购置。",
+            *"一级指标 二级指标 三级指标 指标值 指标值确定依据".split(),
+            "产出指标", "数量指标", "购置台数", "≥10 台", "年度计划",
+            "成本指标", "经济成本指标", "单台成本", "≤0.8万元", "市场价格",
+            "满意度指标", "服务对象满意度指标", "使用人员满意度", "≥90%", "问卷调查",
+        ]
+    )  # fmt: skip
+    path = tmp_path / "cost.txt"
+    path.write_text(text, encoding="utf-8")
+    (table,) = indicator_tables(ingest(path))
+    assert table.project == "设备购置项目"
+    assert table.goal is not None and table.goal.text == "完成设备购置。"
+    rows = [r.values() for r in table.rows]
+    assert [(r["level1"], r["level2"], r["target"]) for r in rows] == [
+        ("产出指标", "数量指标", "≥10 台"),
+        ("成本指标", "经济成本指标", "≤0.8万元"),
+        ("满意度指标", "服务对象满意度指标", "≥90%"),
+    ]
+    assert rows[0]["description"] is None  # the table has no 描述 column
+
+
+def test_generic_title_takes_project_name_row(tmp_path) -> None:
+    text = "\n".join(
+        [
+            "项目支出绩效目标表",
+            "项目名称\t农村公路养护经费",
+            "年度绩效目标\t完成养护任务",
+            "一级指标\t二级指标\t三级指标\t指标值",
+            "产出指标\t数量指标\t养护里程\t≥50公里",
+            "\t时效指标\t完成时间\t12月底前",
+        ]
+    )
+    path = tmp_path / "generic.txt"
+    path.write_text(text, encoding="utf-8")
+    (table,) = indicator_tables(ingest(path))
+    assert table.project == "农村公路养护经费"
+    assert [r.values()["level1"] for r in table.rows] == ["产出指标", "产出指标"]
+    assert table.rows[0].target_parsed.value == 50
+
+
+def test_pdf_table_with_wrapped_and_centred_cells(tmp_path) -> None:
+    """A drawn table: a 描述 cell wrapped over two lines with the other cells centred on it,
+    and a merged 一级 cell printed once in the middle of its span."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "ind.pdf"
+    c = canvas.Canvas(str(path), pagesize=(620, 842))
+    c.setFont("STSong-Light", 9)
+
+    def put(x: float, y: float, s: str) -> None:
+        c.drawString(x, 842 - y, s)
+
+    put(40, 60, "3、道路养护项目经费绩效目标表")
+    put(40, 90, "绩效目标")
+    put(190, 86, "1.完成道路养护120公里，保障通行安全；")
+    put(190, 98, "2.提升路况水平。")
+    cols = [40, 110, 200, 300, 420, 500]
+    for x, h in zip(
+        cols,
+        ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"],
+        strict=True,
+    ):
+        put(x, 120, h)
+    rows = [
+        (None, "数量指标", "养护里程", ["全年完成道路日常养护", "里程数"], "≥120 公里", "年度计划"),
+        ("产出指标", "质量指标", "养护合格率", ["养护工程验收合格率"], "≥95%", "行业标准"),
+        (None, "时效指标", "完成时间", ["按计划完成养护任务"], "12月31日前", "年度计划"),
+        ("效益指标", "社会效益指标", "通行安全", ["保障群众安全便捷出行，", "减少交通事故"],
+         "有效保障", "历史经验"),
+    ]  # fmt: skip
+    y = 140.0
+    for l1, l2, l3, desc, target, basis in rows:
+        height = 14 * len(desc) + 8
+        mid = y + height / 2
+        if l1:
+            put(cols[0], mid + 12 if l1 == "产出指标" else mid, l1)
+        put(cols[1], mid, l2)
+        put(cols[2], mid, l3)
+        for k, line in enumerate(desc):
+            put(cols[3], mid - 7 * (len(desc) - 1) + 14 * k, line)
+        put(cols[4], mid, target)
+        put(cols[5], mid, basis)
+        y += height
+    c.save()
+    (table,) = indicator_tables(ingest(path))
+    assert table.project == "道路养护项目经费"
+    assert table.goal is not None and table.goal.text.startswith("1.完成道路养护")
+    got = [tuple(_norm(v) for v in r.values().values()) for r in table.rows]
+    assert got[0] == (
+        "产出指标",
+        "数量指标",
+        "养护里程",
+        "全年完成道路日常养护里程数",
+        "≥120公里",
+        "年度计划",
+    )
+    assert got[3][0] == "效益指标" and got[3][3] == _norm("保障群众安全便捷出行，减少交通事故")
+    assert [g[0] for g in got] == ["产出指标"] * 3 + ["效益指标"]
