@@ -1,0 +1,260 @@
+"""The synthetic corpus: exact spans at every noise level and layout, consistent gold records,
+determinism, and the on-disk formats."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from ie.errors import ConfigError
+from ie.schema import Disclosure, json_schema
+from training.synth import LAYOUTS, NOISE_LEVELS, generate_corpus, generate_document
+from training.synth.noise import NoiseConfig, add_noise, noise_level
+from training.synth.textbuf import Edit, TextBuilder, apply_edits
+
+SEEDS = range(6)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("noise", [*NOISE_LEVELS, 1.0])
+def test_every_span_reads_its_text(layout: str, noise) -> None:
+    for seed in SEEDS:
+        doc = generate_document(seed, noise=noise, layout=layout)
+        assert doc.spans, "a document without spans"
+        for span in doc.spans:
+            assert doc.text[span.start : span.end] == span.text
+            assert span.text == span.text.strip()
+
+
+def test_all_labels_occur_across_documents() -> None:
+    labels = set()
+    for seed in range(12):
+        labels |= {s.label for s in generate_document(seed, noise="low").spans}
+    assert labels == {
+        "AMOUNT",
+        "PROJECT",
+        "IND_L1",
+        "IND_L2",
+        "IND_L3",
+        "IND_DESC",
+        "IND_TARGET",
+        "IND_BASIS",
+        "REDACTED",
+        "DEPT",
+        "CODE",
+    }
+
+
+def test_record_validates_against_json_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json_schema())
+    for seed in range(3):
+        doc = generate_document(seed, noise="high")
+        data = json.loads(doc.record.to_json())
+        validator.validate(data)
+        # the gold spans are valid `entities` of the same record
+        data["entities"] = [s.to_dict() for s in doc.spans[:50]]
+        validator.validate(data)
+
+
+def _children_sum(rows: list[dict]) -> None:
+    by_code = {r["code"]: r["values"] for r in rows if r["code"]}
+    for code, vals in by_code.items():
+        kids = [v for c, v in by_code.items() if c.startswith(code) and len(c) == len(code) + 2]
+        if not kids:
+            continue
+        for key, value in vals.items():
+            assert abs(sum(k.get(key, 0) for k in kids) - value) < 1e-6, (code, key)
+    total = next(r["values"] for r in rows if r["code"] is None and r["name"] == "合计")
+    top = [v for c, v in by_code.items() if len(c) == 3]
+    for key, value in total.items():
+        assert abs(sum(t.get(key, 0) for t in top) - value) < 1e-6, key
+
+
+def test_money_is_consistent() -> None:
+    for seed in range(10):
+        rec = generate_document(seed, noise="none").record
+        kf = rec.key_figures
+        assert kf["expense_total"] == pytest.approx(
+            kf["expense_basic"] + kf["expense_project"] + kf.get("expense_reserve", 0)
+        )
+        assert kf["expense_basic"] == pytest.approx(kf["expense_personnel"] + kf["expense_public"])
+        assert kf["three_public_total"] == pytest.approx(
+            kf["three_public_abroad"] + kf["three_public_vehicle"] + kf["three_public_reception"]
+        )
+        assert kf["three_public_vehicle"] == pytest.approx(
+            kf["three_public_vehicle_purchase"] + kf["three_public_vehicle_operation"]
+        )
+        for t in rec.tables:
+            if t.kind in ("expense_by_function", "basic_expense_by_economic") and t.rows:
+                _children_sum([r.model_dump() for r in t.rows])
+        econ = next(t for t in rec.tables if t.kind == "basic_expense_by_economic")
+        assert econ.rows[0].values["total"] == pytest.approx(kf["expense_basic"])
+
+
+def test_prose_amounts_match_key_figures() -> None:
+    """Amounts in the prose are the record's key figures, written in 万元."""
+    for seed in range(6):
+        doc = generate_document(seed, noise="none", layout="tab")
+        prose = {
+            float(s.text.replace("万元", "").strip())
+            for s in doc.spans
+            if s.label == "AMOUNT" and "万元" in s.text
+        }
+        kf = doc.record.key_figures
+        assert round(kf["expense_total"], 2) in prose
+        assert round(kf["expense_basic"], 2) in prose
+
+
+def test_projects_indicators_and_redactions_agree() -> None:
+    seen_scopes = set()
+    for seed in range(15):
+        rec = generate_document(seed, noise="none").record
+        names = {p.name for p in rec.projects}
+        assert 3 <= len(rec.projects) <= 15
+        for ind in rec.indicators:
+            assert ind.project in names
+            if ind.redacted:
+                assert ind.target in {"不公开", "涉密", "保密"}
+        for r in rec.redactions:
+            assert r.project in names
+            seen_scopes.add(r.scope)
+            assert next(p for p in rec.projects if p.name == r.project).redacted
+    assert seen_scopes == {"goal", "indicators"}
+
+
+def test_target_parsed_follows_schema_rules() -> None:
+    ops = set()
+    for seed in range(8):
+        for ind in generate_document(seed, noise="none").record.indicators:
+            tp = ind.target_parsed
+            if tp.op:
+                assert ind.target.startswith(tp.op)
+                ops.add(tp.op)
+            elif ind.target and ind.target[0] in "≥≤<>=":
+                pytest.fail(f"op missing for {ind.target}")
+            if tp.value is not None and not ind.redacted:
+                assert tp.unit and tp.unit in ind.target
+    assert "≥" in ops
+
+
+def test_noise_damages_text_but_not_the_record() -> None:
+    clean = generate_document(11, noise="none", layout="tab")
+    noisy = generate_document(11, noise="high", layout="tab")
+    assert clean.record.key_figures == noisy.record.key_figures
+    assert clean.text != noisy.text
+    broken = [s for s in noisy.spans if s.label == "AMOUNT" and " " in s.text]
+    assert broken, "high noise should break some numbers like '686. 71'"
+
+
+def test_cell_layout_puts_one_cell_per_line() -> None:
+    doc = generate_document(2, noise="none", layout="cell")
+    assert "\t" not in doc.text
+    tab = generate_document(2, noise="none", layout="tab")
+    assert "\t" in tab.text
+
+
+def test_deterministic_same_seed_same_bytes(tmp_path) -> None:
+    a = generate_document(5, noise="medium")
+    b = generate_document(5, noise="medium")
+    assert a.text == b.text and a.record.to_json() == b.record.to_json()
+    assert generate_document(6).text != a.text
+    s1 = generate_corpus(4, 1, tmp_path / "a", save_dataset=False)
+    s2 = generate_corpus(4, 1, tmp_path / "b", save_dataset=False)
+    assert s1["splits"] == s2["splits"]
+    for split in ("train", "validation", "test"):
+        assert (tmp_path / "a" / f"{split}.jsonl").read_bytes() == (
+            tmp_path / "b" / f"{split}.jsonl"
+        ).read_bytes()
+
+
+def test_corpus_on_disk(tmp_path) -> None:
+    pytest.importorskip("datasets")
+    import datasets
+
+    summary = generate_corpus(10, 3, tmp_path, noise="low")
+    assert summary["splits"] == {"train": 8, "validation": 1, "test": 1}
+    assert summary["test_noise"] > summary["noise"]
+    dd = datasets.load_from_disk(str(tmp_path / "dataset"))
+    assert set(dd) >= {"train", "validation", "test"}
+    row = dd["train"][0]
+    spans_feature = dd["train"].features["spans"]  # Sequence(dict) or dict of lists
+    label_feature = (
+        spans_feature.feature["label"]
+        if hasattr(spans_feature, "feature")
+        else spans_feature["label"].feature
+    )
+    labels = label_feature.names
+    for lab, s, e, t in zip(
+        *(row["spans"][k] for k in ("label", "start", "end", "text")), strict=True
+    ):
+        assert row["text"][s:e] == t and labels[lab]
+    Disclosure.model_validate_json(row["record"])
+    if summary["real"]:
+        real = dd["real"][0]
+        assert real["noise"] == -1.0 and len(real["spans"]["start"]) > 100
+    gold = next((tmp_path / "docs").glob("*.gold.json"))
+    Disclosure.model_validate_json(gold.read_text(encoding="utf-8"))
+
+
+def test_bad_settings_raise_config_error(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="valid layouts"):
+        generate_document(1, layout="columns")
+    with pytest.raises(ConfigError, match="low"):
+        noise_level("extreme")
+    with pytest.raises(ConfigError):
+        noise_level(1.5)
+    with pytest.raises(ConfigError):
+        generate_corpus(2, 0, tmp_path, layouts=("tab", "html"))
+
+
+# --- the edit mechanism, by named example -----------------------------------------------------
+
+
+def _doc(*pieces):
+    b = TextBuilder()
+    for text, label in pieces:
+        b.add(text, label, "num" if label == "AMOUNT" else None)
+    return b.build()
+
+
+def test_wrap_inside_a_number_stays_in_the_span() -> None:
+    doc = _doc(("合计\t", None), ("686.71", "AMOUNT"), ("\n", None))
+    out = apply_edits(doc, [Edit(7, 7, " ")])
+    assert [s.text for s in out.spans()] == ["686. 71"]
+
+
+def test_page_furniture_inside_a_code_splits_it() -> None:
+    doc = _doc(("4\t", None), ("2013101", "CODE"), ("\t行政运行\n", None))
+    out = apply_edits(doc, [Edit(6, 6, "\n页眉\n", join=False)])
+    assert [s.text for s in out.spans()] == ["2013", "101"]
+
+
+def test_replacement_at_span_edge_keeps_the_span() -> None:
+    doc = _doc(("x", None), ("1.50", "AMOUNT"), ("y", None))
+    out = apply_edits(doc, [Edit(1, 2, "l"), Edit(4, 5, "０")])
+    assert [s.text for s in out.spans()] == ["l.5０"]
+
+
+def test_deleting_a_whole_span_drops_it() -> None:
+    doc = _doc(("a", None), ("12", "AMOUNT"), ("b", None))
+    assert apply_edits(doc, [Edit(1, 3, "")]).spans() == []
+
+
+def test_noise_random_property() -> None:
+    """Property: random text with random spans keeps every span exact under any noise."""
+    rng = random.Random(0)
+    for _ in range(50):
+        b = TextBuilder()
+        for _ in range(rng.randint(1, 30)):
+            text = "".join(rng.choice("０1O2〔〕≥中文预算 .") for _ in range(rng.randint(1, 9)))
+            b.add(
+                text,
+                rng.choice([None, "AMOUNT", "CODE"]),
+                rng.choice(["num", "code", "cell", "prose"]),
+            )
+        doc = add_noise(b.build(), NoiseConfig(rng.random()), rng.choice(LAYOUTS), rng)
+        for s in doc.spans():
+            s.check(doc.text)
