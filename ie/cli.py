@@ -152,6 +152,49 @@ def normalize(
 
 
 @app.command()
+def synth(
+    n: Annotated[int, typer.Option("-n", help="Number of documents.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes.")] = 0,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path(
+        "corpora/synth"
+    ),
+    noise: Annotated[
+        str,
+        typer.Option(
+            help="Noise of train/validation: none, low, medium, high or 0..1; the "
+            "test split gets more."
+        ),
+    ] = "medium",
+    layouts: Annotated[
+        list[str] | None,
+        typer.Option("--layouts", help="Text layouts to draw from: tab, cell, space (repeat)."),
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also render some documents as PDF.")] = False,
+) -> None:
+    """Generate a synthetic labelled corpus: JSONL splits, a datasets DatasetDict, gold files.
+
+    Every document comes with its SCHEMA.md record and character spans that stay exact through
+    the noise. Example:  budget-ie synth -n 1000 --seed 7 -o corpora/synth --noise medium
+    """
+    from rich.progress import Progress
+
+    from training.synth import LAYOUTS, generate_corpus
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("generating", total=n)
+        summary = generate_corpus(
+            n,
+            seed,
+            output,
+            noise=noise,
+            layouts=tuple(layouts or LAYOUTS),
+            pdf=pdf,
+            progress=lambda k: bar.update(task, completed=k),
+        )
+    typer.echo(json.dumps(summary, ensure_ascii=False))
+
+
+@app.command()
 def train(
     config: Annotated[
         Path,
@@ -173,6 +216,124 @@ def train(
 
     out = run(config, progress=lambda message: typer.echo(message, err=True))
     typer.echo(str(out))
+
+
+class ExportTarget(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    label_studio = "label-studio"
+    doccano = "doccano"
+
+
+class LabelTool(StrEnum):
+    label_studio = "label-studio"
+    doccano = "doccano"
+
+
+@app.command()
+def export(
+    records: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Records: a .jsonl as `budget-ie batch` writes, .json records, or folders of "
+            "them. For label-studio/doccano also training-row JSONL ({doc_id, text, spans}); "
+            "a record's text is read again from its source.path (the file extracted, unchanged).",
+        ),
+    ],
+    to: Annotated[
+        ExportTarget,
+        typer.Option(
+            "--to",
+            help="csv/parquet: tidy tables for pandas/R (CSV is UTF-8 with BOM for Excel); "
+            "label-studio/doccano: entities as pre-annotations to correct.",
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="csv/parquet: a folder (one file per table); label-studio: the tasks .json "
+            "(its labeling config is written beside it as <stem>.config.xml); doccano: a .jsonl.",
+        ),
+    ],
+    model_version: Annotated[
+        str, typer.Option(help="label-studio: the predictions' model_version.")
+    ] = "budget-ie",
+    utf16_offsets: Annotated[
+        bool,
+        typer.Option(
+            "--utf16-offsets",
+            help="Write UTF-16 code-unit offsets (for tool versions that count them) instead "
+            "of code points.",
+        ),
+    ] = False,
+) -> None:
+    """Export records as tidy tables (CSV/Parquet) or as pre-annotations for a label tool.
+
+    Example:  budget-ie export out.jsonl --to csv -o tables/
+              budget-ie export out.jsonl --to label-studio -o tasks.json
+    """
+    if to in (ExportTarget.csv, ExportTarget.parquet):
+        from ie.export import export_tidy
+
+        paths = export_tidy(records, output, to.value)
+    else:
+        from ie.labeltools import export_labels, iter_label_rows
+
+        paths = export_labels(
+            iter_label_rows(records),
+            output,
+            to.value,
+            offsets="utf16" if utf16_offsets else "code_points",
+            model_version=model_version,
+        )
+    for path in paths:
+        typer.echo(str(path))
+
+
+@app.command("import")
+def import_labels(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="A Label Studio JSON export (JSON or JSON-MIN) or a doccano JSONL export.",
+        ),
+    ],
+    tool: Annotated[LabelTool, typer.Option("--from", help="The tool that exported FILE.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Training rows JSONL ({doc_id, text, spans}).")
+    ],
+    use_predictions: Annotated[
+        bool,
+        typer.Option(
+            "--use-predictions",
+            help="label-studio: take a task's latest prediction when no one annotated it "
+            "(otherwise such tasks are skipped).",
+        ),
+    ] = False,
+    utf16_offsets: Annotated[
+        bool,
+        typer.Option("--utf16-offsets", help="FILE counts offsets in UTF-16 code units."),
+    ] = False,
+) -> None:
+    """Read corrected annotations back as training rows, every span checked against its text.
+
+    Example:  budget-ie import project-1.json --from label-studio -o corrected.jsonl
+    """
+    from ie.labeltools import import_labels as run
+    from ie.labeltools import write_rows
+
+    rows = run(
+        file,
+        tool.value,
+        use_predictions=use_predictions,
+        offsets="utf16" if utf16_offsets else "code_points",
+    )
+    write_rows(rows, output)
+    typer.echo(f"budget-ie: {len(rows)} labelled rows written to {output}", err=True)
 
 
 @app.command()

@@ -42,6 +42,7 @@ def save_dataset_dict(corpus_dir: Path, out: Path) -> None:
     """Load `<split>.jsonl` (train, validation, test, real) and `save_to_disk(out)`."""
     import datasets
 
+    datasets.disable_progress_bars()  # the CLI shows its own progress
     feats = features()
     dd = {}
     for split in ("train", "validation", "test", "real"):
