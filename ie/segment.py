@@ -1,0 +1,702 @@
+"""Segment: a `Document` in, `Sections` out — the 说明 prose sections and the table regions.
+
+A disclosure is read as a sequence of `Row`s of `Cell`s, whatever its layout:
+
+- ``tab``   — text with tab-separated cells (PDF-to-text of ruled tables); `Cell.x0` is the
+  column index;
+- ``space`` — text whose cells are separated by two or more spaces; `x0`/`x1` are display
+  columns (a CJK character is two columns wide);
+- ``line``  — one cell per line (a flattened table, or plain prose);
+- ``pdf``   — rows rebuilt from the character boxes of a PDF (`Document.boxes`): characters on
+  one visual line, split into cells at wide horizontal gaps; `x0`/`x1`/`top`/`bottom` are points
+  on the upright page (rotated pages are turned upright first).
+
+Table regions are found by their titles (部门预算支出总表, 一般公共预算基本支出表,
+“三公”经费支出表…) and confirmed by what follows (单位, header rows, figures), so the 目录
+and prose mentions (《…表》, …表情况说明) are not taken as tables. A region runs until the next
+table or the next prose; `TableRegion.header`/`body` have the page furniture (repeated title,
+department line, 预算年度, 单位, page numbers, repeated header blocks on later pages) dropped,
+which stitches a table that is broken across pages back into one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ie.ingest import Box, Document
+
+Layout = Literal["tab", "space", "line", "pdf"]
+
+# --- small text helpers -----------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """`text` without any whitespace (wraps, cell gaps, full-width spaces), NFKC-folded for
+    the ASCII range only so that full-width digits and colons compare equal."""
+    return _SPACE.sub("", text.translate(_FULLWIDTH))
+
+
+# Full-width ASCII → ASCII (digits, letters, punctuation); CJK punctuation such as （）is kept.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in "（），：；！？"}
+_FULLWIDTH[0x3000] = 0x20
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a monospaced rendering (East Asian wide characters count 2)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# --- rows and cells ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell: its text as in the source (wrap spaces included) and where it lies.
+
+    `start`/`end` are offsets into `Document.text` (end-exclusive; for a PDF cell, the span from
+    its first to its last character in the source text). `x0`/`x1` are horizontal positions in
+    the units of the row's layout (see the module docstring)."""
+
+    text: str
+    start: int
+    end: int
+    x0: float
+    x1: float
+    page: int
+    top: float = 0.0
+    bottom: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of a table or of prose: its non-empty cells, left to right."""
+
+    cells: tuple[Cell, ...]
+    page: int
+    layout: Layout
+    top: float
+    bottom: float
+
+    @property
+    def start(self) -> int:
+        return min(c.start for c in self.cells)
+
+    @property
+    def end(self) -> int:
+        return max(c.end for c in self.cells)
+
+    @property
+    def text(self) -> str:
+        """The cells' texts joined with one space."""
+        return " ".join(c.text for c in self.cells)
+
+    @property
+    def key(self) -> str:
+        """The row's text, NFKC-folded and without whitespace, for matching."""
+        return squash(unicodedata.normalize("NFKC", "".join(c.text for c in self.cells)))
+
+
+def document_rows(doc: Document) -> list[Row]:
+    """All non-empty rows of `doc` in reading order: from the character boxes for a PDF (page
+    by page, top to bottom), else from `doc.lines`."""
+    if doc.boxes is not None and any(b is not None for b in doc.boxes):
+        rows: list[Row] = []
+        for page in doc.pages:
+            rows.extend(_pdf_page_rows(doc, page.start, page.end, page.number))
+        return rows
+    return [row for line in doc.lines if (row := text_row(line.text, line.start, line.page_number))]
+
+
+_SPACE_GAP = re.compile(r"(?: {2,}|\u3000+| *\t+ *)")
+
+
+def text_row(line: str, start: int, page: int = 1, index: float = 0.0) -> Row | None:
+    """Split one text line (offset `start` in the source) into a Row, or None if blank.
+
+    Tabs make a ``tab`` row (x0 = column index, empty cells skipped but counted); two or more
+    spaces make a ``space`` row (x = display columns); otherwise the line is one ``line`` cell."""
+    if not line.strip():
+        return None
+    cells: list[Cell] = []
+    if "\t" in line:
+        pos = start
+        for col, part in enumerate(line.split("\t")):
+            if part.strip():
+                lead = len(part) - len(part.lstrip())
+                text = part.strip()
+                cells.append(Cell(text, pos + lead, pos + lead + len(text), col, col + 1, page))
+            pos += len(part) + 1
+        return Row(tuple(cells), page, "tab", index, index)
+    if re.search(r"\S(?: {2,}|\u3000+)\S", line):
+        pos = 0
+        for m in re.finditer(r"\S+(?: \S+)*", line.replace("\u3000", "  ")):
+            text = m.group()
+            x0 = display_width(line[: m.start()])
+            cells.append(
+                Cell(text, start + m.start(), start + m.end(), x0, x0 + display_width(text), page)
+            )
+            pos = m.end()
+        return Row(tuple(cells), page, "space", index, index)
+    lead = len(line) - len(line.lstrip())
+    text = line.strip()
+    cell = Cell(text, start + lead, start + lead + len(text), 0, display_width(text), page)
+    return Row((cell,), page, "line", index, index)
+
+
+# --- PDF rows from character boxes ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Char:
+    index: int
+    ch: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def h(self) -> float:
+        return self.bottom - self.top
+
+
+def _upright(chars: list[tuple[int, str, Box]]) -> list[_Char]:
+    """Turn a page's character boxes upright. Pages with /Rotate 90 or 270 keep their boxes in
+    unrotated coordinates, so their text runs vertically; detect that from how consecutive
+    characters advance and rotate the boxes so that text runs left to right."""
+    votes = {"h": 0, "down": 0, "up": 0}
+    for (i, _, a), (j, _, b) in itertools.pairwise(chars):
+        if j != i + 1:
+            continue
+        dx = (b.x0 + b.x1 - a.x0 - a.x1) / 2
+        dy = (b.top + b.bottom - a.top - a.bottom) / 2
+        if abs(dx) >= abs(dy):
+            votes["h"] += 1
+        else:
+            votes["down" if dy > 0 else "up"] += 1
+    way = max(votes, key=lambda k: votes[k])
+    out = []
+    for i, ch, b in chars:
+        if way == "up":  # /Rotate 90: upright x runs against the page's y
+            c = _Char(i, ch, -b.bottom, -b.top, b.x0, b.x1)
+        elif way == "down":  # /Rotate 270
+            c = _Char(i, ch, b.top, b.bottom, -b.x1, -b.x0)
+        else:
+            c = _Char(i, ch, b.x0, b.x1, b.top, b.bottom)
+        width = c.x1 - c.x0
+        if c.h < 0.2 * width:
+            # Glyphs of a font that is not embedded get a flat box on the baseline; give them
+            # the height of a CJK glyph of that width so that they line up with digits.
+            c = _Char(i, ch, c.x0, c.x1, c.bottom - 0.88 * width, c.bottom + 0.12 * width)
+        out.append(c)
+    return out
+
+
+def _pdf_page_rows(doc: Document, start: int, end: int, page: int) -> list[Row]:
+    assert doc.boxes is not None
+    raw = [
+        (i, doc.text[i], box)
+        for i in range(start, end)
+        if (box := doc.boxes[i]) is not None and not doc.text[i].isspace()
+    ]
+    if not raw:
+        return []
+    chars = _upright(raw)
+    size = statistics.median(c.h for c in chars if c.h > 0) if chars else 10.0
+    # Runs: characters that follow each other in the source and sit side by side. A run's
+    # vertical centre is the median of its characters', so small punctuation (. , 、) whose
+    # boxes hang low does not pull it onto another line.
+    runs: list[list[_Char]] = []
+    for c in chars:
+        if runs:
+            p = runs[-1][-1]
+            tall = max(p.h, c.h, size * 0.5)
+            if (
+                c.index <= p.index + 2
+                and abs(c.cy - p.cy) < 0.6 * tall
+                and -0.5 * tall < c.x0 - p.x1 < 0.6 * tall
+            ):
+                runs[-1].append(c)
+                continue
+        runs.append([c])
+    placed = sorted(runs, key=lambda r: statistics.median(c.cy for c in r))
+    lines: list[list[list[_Char]]] = []
+    for run in placed:
+        cy = statistics.median(c.cy for c in run)
+        h = max(statistics.median(c.h for c in run), size * 0.5)
+        if lines:
+            last = lines[-1]
+            lcy = statistics.median(c.cy for r in last for c in r)
+            if abs(cy - lcy) < 0.45 * max(h, size):
+                last.append(run)
+                continue
+        lines.append([run])
+    rows = []
+    for line in lines:
+        line.sort(key=lambda r: min(c.x0 for c in r))
+        cells: list[list[_Char]] = []
+        for run in line:
+            if cells:
+                prev = cells[-1]
+                h = max(statistics.median(c.h for c in prev), size * 0.5)
+                if min(c.x0 for c in run) - max(c.x1 for c in prev) < 0.6 * h:
+                    prev.extend(run)
+                    continue
+            cells.append(list(run))
+        out = tuple(_pdf_cell(cs, page, size) for cs in _join_split_figures(cells, size))
+        rows.append(Row(out, page, "pdf", min(c.top for c in out), max(c.bottom for c in out)))
+    return rows
+
+
+def _join_split_figures(cells: list[list[_Char]], size: float) -> list[list[_Char]]:
+    """Rejoin a figure that letter-spacing split into two cells ("10,403." + "11"): a cell that
+    ends in a separator cannot end a figure, so it continues into the next digits."""
+    out: list[list[_Char]] = []
+    for cs in cells:
+        if out:
+            prev = "".join(c.ch for c in sorted(out[-1], key=lambda c: c.x0))
+            nxt = "".join(c.ch for c in sorted(cs, key=lambda c: c.x0))
+            gap = min(c.x0 for c in cs) - max(c.x1 for c in out[-1])
+            if re.fullmatch(r"[-\d,.]*\d[.,]", prev) and nxt[:1].isdigit() and gap < 3 * size:
+                out[-1] = out[-1] + cs
+                continue
+        out.append(cs)
+    return out
+
+
+def _pdf_cell(chars: list[_Char], page: int, size: float) -> Cell:
+    chars = sorted(chars, key=lambda c: c.x0)
+    parts = []
+    for k, c in enumerate(chars):
+        # A visible gap inside a cell was a space in the source (between two figures, say).
+        if k and c.x0 - chars[k - 1].x1 > 0.25 * max(c.h, size * 0.5):
+            parts.append(" ")
+        parts.append(c.ch)
+    return Cell(
+        "".join(parts),
+        min(c.index for c in chars),
+        max(c.index for c in chars) + 1,
+        min(c.x0 for c in chars),
+        max(c.x1 for c in chars),
+        page,
+        min(c.top for c in chars),
+        max(c.bottom for c in chars),
+    )
+
+
+# --- table titles -----------------------------------------------------------------------------
+
+_ENUM_PREFIX = re.compile(
+    r"^(?:公开\d*表[一二三四五六七八九十\d]*[:：]?|表[一二三四五六七八九十\d]+[:：]?"
+    r"|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|[（(][一二三四五六七八九十\d]+[)）])"
+)
+_TITLE_END = re.compile(r"(?:表|政府采购预算|政府采购预算明细)(?:[（(][^）)]{1,10}[)）])?$")
+_NOT_TITLE = re.compile(r"说明|《|》|。|，|；|见下表|如下|\.{3}|…|绩效|目标|第.部分|附表|^\d+$")
+
+# Title keywords → kind, first match wins (gov-fund tables also say 支出, basic tables 支出…).
+_KIND_RULES: tuple[tuple[str, str], ...] = (
+    (r"三公", "three_public"),
+    (r"政府性?基金", "gov_fund_expense"),
+    (r"国有资本经营", "state_capital_expense"),
+    (r"政府采购", "procurement"),
+    (r"固定资产|资产占用|资产情况", "fixed_assets"),
+    (r"机关运行经费|项目支出|上年结转", "other"),
+    (r"收支", "income_expense_summary"),
+    (r"收入", "income_summary"),
+    (r"基本支出", "basic_expense_by_economic"),
+    (r"支出", "expense_by_function"),
+)
+
+
+def title_kind(text: str) -> tuple[str, str] | None:
+    """(kind, title) when `text` is a money-table title, else None.
+
+    The title loses its enumerator (一、, 公开表三, 公开 05 表：) and whitespace. Prose that merely
+    names a table (《…表》, …表情况说明), 目录 entries with dot leaders, and indicator tables
+    (绩效目标表) are not titles."""
+    key = squash(text)
+    if not 3 < len(key) <= 56 or _NOT_TITLE.search(key):
+        return None
+    # 目录 entries end in a page number after the title.
+    key = re.sub(r"[.·…]*\d{1,3}$", "", key) if re.search(r"表[.·…]+\d{1,3}$", key) else key
+    # A page number printed just before the title ("9一、收支预算总表") goes with the enumerator.
+    title = _ENUM_PREFIX.sub("", re.sub(r"^\d{1,3}(?=[一二三四五六七八九十]+、)", "", key))
+    # An enumerator whose 、 wrapped away: 十一 + 一般公共预算…
+    title = re.sub(r"^[一二三四五六七八九十]+(?=一般公共预算|部门|财政拨款|政府)", "", title)
+    if not _TITLE_END.search(title) or ("预算表" == title[-3:] and len(title) <= 5):
+        return None
+    for pattern, kind in _KIND_RULES:
+        if re.search(pattern, title):
+            return kind, title
+    return None
+
+
+# --- row roles --------------------------------------------------------------------------------
+
+MONEY = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?$")
+_DECIMAL = re.compile(r"\d\.\d")
+_UNIT = re.compile(r"(?:金额)?单位[:：]?\s*(万元|千元|亿元|元)")
+_FURNITURE = re.compile(
+    r"^(?:(?:部门|单位|预算单位|编制单位|填报单位|部门名称|单位名称)[:：]"
+    r"|(?:金额)?单位[:：]|预算年度|截止时间|截至|\d{4}年?度?$|[-—–―]+\d+[-—–―]+$|第\d+页$"
+    r"|第\d+页共\d+页|(?:公开\d*)?表[一二三四五六七八九十\d]*$|续表)"
+)
+_EMPTY_DECL = re.compile(
+    r"空表|此表为空|本表为空|无数据|[（(]无[^）)]{0,24}[)）]|本部门无|没有.{0,12}(?:收入|支出|预算)"
+)
+_HEADER_WORDS = re.compile(
+    r"序号|科目|编码|名称|项目|合计|金额|小计|总计|栏次|档次|预算数|基本支出|项目支出|人员经费|公用经费|"
+    r"功能分类|经济分类|资金性质|数量|价值|采购|类|款|项"
+)
+_PROSE = re.compile(r"[，。；！？]")
+_SECTION_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
+
+
+def is_prose(row: Row) -> bool:
+    """A sentence rather than a table line: long text with sentence punctuation, or a 说明
+    heading."""
+    key = row.key
+    if len(row.cells) > 2 and row.layout != "line":
+        return False
+    sentence = len(key) >= 12 and key.endswith("。") and not key.startswith("注")
+    return (
+        sentence
+        or (len(key) >= 28 and bool(_PROSE.search(key)))
+        or (
+            "说明" in key
+            and len(key) <= 40
+            and not MONEY.match(row.cells[-1].text.replace(" ", ""))
+        )
+    )
+
+
+def is_furniture(row: Row) -> bool:
+    """Page furniture: department line, 预算年度, 单位, page numbers, 公开表 tags. A bare
+    number alone on a line is a page number except in one-cell-per-line text, where it may be
+    a 科目 code."""
+    key = row.key
+    if len(row.cells) == 1 and row.layout != "line" and key.isdigit() and len(key) <= 3:
+        return True
+    return bool(_FURNITURE.match(key))
+
+
+def is_stub_row(row: Row) -> bool:
+    """A 栏次 row (栏次 1 2 3 …) that numbers the columns under the header."""
+    key = row.key
+    if re.match(r"^(?:栏次|档次|栏号|行次)", key):
+        return True
+    nums = [c.text for c in row.cells]
+    return len(nums) >= 3 and nums == [str(i) for i in range(1, len(nums) + 1)]
+
+
+def has_money(row: Row) -> bool:
+    """Whether any cell holds a figure with decimals or thousands separators."""
+    for c in row.cells:
+        t = c.text.replace(" ", "")
+        if MONEY.match(t) and ("." in t or "," in t):
+            return True
+    return False
+
+
+def is_header_row(row: Row) -> bool:
+    """A header line: header vocabulary and no figures."""
+    if has_money(row) or is_stub_row(row):
+        return is_stub_row(row)
+    words = sum(1 for c in row.cells if _HEADER_WORDS.search(squash(c.text)))
+    return words >= max(1, len(row.cells) // 2)
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TableRegion:
+    """One table: its kind (SCHEMA TableKind), title, unit, source span, pages, and rows with
+    page furniture dropped (header rows first, as printed once)."""
+
+    kind: str
+    title: str
+    unit: str
+    start: int
+    end: int
+    pages: tuple[int, ...]
+    empty: bool
+    title_start: int
+    header: tuple[Row, ...] = field(repr=False)
+    body: tuple[Row, ...] = field(repr=False)
+    notes: tuple[Row, ...] = field(default=(), repr=False)
+    # Indices into `body` of the first row after a dropped repeated header (a page break).
+    breaks: tuple[int, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ProseSection:
+    """A 说明 section: its heading (or "" before the first heading) and source span."""
+
+    title: str
+    start: int
+    end: int
+    pages: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """What `segment` found: table regions and prose sections in document order, and the span
+    of the 目录 (table of contents) when there is one."""
+
+    tables: tuple[TableRegion, ...]
+    prose: tuple[ProseSection, ...]
+    toc: tuple[int, int] | None = None
+
+    def of_kind(self, *kinds: str) -> list[TableRegion]:
+        return [t for t in self.tables if t.kind in kinds]
+
+
+def segment(doc: Document, rows: Sequence[Row] | None = None) -> Sections:
+    """Find the table regions and prose sections of `doc` (rows from `document_rows` unless
+    given)."""
+    rows = list(rows if rows is not None else document_rows(doc))
+    titles = [(i, t) for i in range(len(rows)) if (t := _title_at(rows, i))]
+    toc_rows = _toc_rows(rows, titles)
+    starts: list[tuple[int, tuple[str, str]]] = []
+    for i, t in titles:
+        if not _confirmed(rows, i) or (i in toc_rows and _dot_leader(rows[i])):
+            continue
+        if starts and starts[-1][1] == t and _only_table_rows(rows[starts[-1][0] + 1 : i]):
+            continue  # the same title repeated on the next page: one table, stitched
+        starts.append((i, t))
+    toc_rows -= {i for i, _ in starts}
+    tables = []
+    for n, (i, (kind, title)) in enumerate(starts):
+        stop = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
+        region = _region(rows, i, stop, kind, title)
+        if region is not None:
+            tables.append(region)
+    toc = (rows[min(toc_rows)].start, rows[max(toc_rows)].end) if toc_rows else None
+    return Sections(tuple(tables), tuple(_prose(doc, rows, tables, toc)), toc)
+
+
+def _title_at(rows: Sequence[Row], i: int) -> tuple[str, str] | None:
+    """The title starting at row i, also when its last characters wrapped onto the next row."""
+    found = _row_title(rows[i])
+    text = rows[i].text
+    for nxt in rows[i + 1 : i + 3]:
+        if found is not None or len(nxt.key) > 6 or len(rows[i].cells) > 8:
+            break
+        if re.fullmatch(r"[、，,.。·]+", nxt.key):
+            continue  # the 、 of a wrapped enumerator (十一 / 、)
+        text += nxt.text
+        found = title_kind(text)
+    return found
+
+
+def _row_title(row: Row) -> tuple[str, str] | None:
+    if len(row.cells) > 8 or (len(row.cells) > 3 and has_money(row)):
+        return None
+    found = title_kind(row.text)
+    if found is None and len(row.cells) > 1:
+        # A title that shares its line with a tag (公开表一 | 收支预算总表 | …).
+        for cell in row.cells:
+            if found := title_kind(cell.text):
+                break
+    return found
+
+
+def _toc_rows(rows: list[Row], titles: list[tuple[int, tuple[str, str]]]) -> set[int]:
+    """Rows of the 目录: runs of three or more titles with at most one other row between."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, _ in titles:
+        if run and i - run[-1] > 2:
+            if len(run) >= 3:
+                out.update(run)
+            run = []
+        run.append(i)
+    if len(run) >= 3:
+        out.update(run)
+    out.update(i for i, row in enumerate(rows) if _dot_leader(row))
+    return out
+
+
+def _dot_leader(row: Row) -> bool:
+    """A 目录 entry: title, dot leaders, page number."""
+    return bool(re.search(r"(?:\.{3,}|…+|·{3,})\s*\d{1,3}$", row.text.strip()))
+
+
+def _only_table_rows(rows: Sequence[Row]) -> bool:
+    return not any(is_prose(r) for r in rows)
+
+
+def _confirmed(rows: list[Row], i: int) -> bool:
+    """A title starts a table when a unit, header or figure row follows before prose does."""
+    for j in range(i + 1, min(i + 16, len(rows))):
+        row = rows[j]
+        if (_title_at(rows, j) and not is_furniture(row)) or re.match(r"第.部分", row.key):
+            return False
+        if is_prose(row) and not _EMPTY_DECL.search(row.key):
+            return False
+        key = row.key
+        if _UNIT.search(key) or is_stub_row(row) or has_money(row):
+            return True
+        if len(row.cells) >= 2 and is_header_row(row):
+            return True
+        if re.search(r"序号|科目编码|科目名称|项目名称|功能分类|经济分类", key):
+            return True
+    return False
+
+
+def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableRegion | None:
+    unit = "万元"
+    header: list[Row] = []
+    body: list[Row] = []
+    notes: list[Row] = []
+    preamble: list[str] = []
+    seen_header: set[str] = set()
+    end_row = i
+    in_repeat = False
+    breaks: list[int] = []
+    for j in range(i + 1, stop):
+        row = rows[j]
+        key = row.key
+        if is_prose(row) and not _EMPTY_DECL.search(key) and not key.startswith("注"):
+            break
+        if (
+            _SECTION_HEAD.match(key)
+            and len(row.cells) == 1
+            and not has_money(row)
+            and (body or header)
+        ):
+            # A new numbered heading after the table (四、…情况) ends it; in a one-cell-per-line
+            # table such a line may be a row label instead.
+            seen = header + body
+            if row.layout != "line" or 2 * sum(r.layout != "line" for r in seen) > len(seen):
+                break
+        end_row = j
+        if m := _UNIT.search(key):
+            unit = m.group(1)
+        if key.startswith("注") or (_EMPTY_DECL.search(key) and not has_money(row)):
+            notes.append(row)
+            continue
+        if is_furniture(row) or key == squash(title) or _row_title(row):
+            if not body:
+                preamble.append(key)
+            continue
+        if (
+            not body
+            and not header
+            and len(key) <= 6
+            and (key in squash(title) or re.fullmatch(r"[、，,.。·]+", key))
+        ):
+            continue  # the wrapped end of the title
+        if not body:
+            if has_money(row) or _looks_like_data(row):
+                body.append(row)
+            elif is_header_row(row) or is_stub_row(row) or len(row.cells) > 1:
+                header.append(row)
+                seen_header.add(key)
+            else:
+                # A lone line above the figures: a wrapped header cell or a department line.
+                header.append(row)
+                preamble.append(key)
+            continue
+        # After the first data row: a repeated header block or preamble is page furniture.
+        if key in seen_header or is_stub_row(row):
+            # The lines just before a repeated header are that page's furniture too (a
+            # department line the first page did not print, say).
+            while (
+                body
+                and body[-1].page == row.page
+                and len(body[-1].cells) == 1
+                and not has_money(body[-1])
+                and not _looks_like_data(body[-1])
+            ):
+                body.pop()
+            in_repeat = True
+            continue
+        if any(
+            p and (p == key or (len(key) <= len(p) and (p.endswith(key) or p.startswith(key))))
+            for p in preamble
+        ) and not has_money(row):
+            continue
+        if in_repeat and is_header_row(row) and not has_money(row) and not _looks_like_data(row):
+            continue
+        if in_repeat:
+            breaks.append(len(body))
+        in_repeat = False
+        body.append(row)
+    span_rows = rows[i : end_row + 1]
+    empty = not any(has_money(r) for r in body) and (
+        any(_EMPTY_DECL.search(r.key) for r in notes) or not body
+    )
+    pages = tuple(sorted({r.page for r in span_rows}))
+    return TableRegion(
+        kind=kind,
+        title=title,
+        unit=unit,
+        start=rows[i].start,
+        end=span_rows[-1].end,
+        pages=pages,
+        empty=empty,
+        title_start=rows[i].start,
+        header=tuple(header),
+        body=tuple(body),
+        notes=tuple(notes),
+        breaks=tuple(breaks),
+    )
+
+
+_CODE = re.compile(r"^\d{3}(?:\s?\d){0,6}$")
+
+
+def _looks_like_data(row: Row) -> bool:
+    """A data row without figures: a 科目 code followed by a name, or a 序号 and a row label."""
+    texts = [squash(c.text) for c in row.cells]
+    if len(texts) >= 2 and _CODE.match(row.cells[0].text) and not texts[1].isdigit():
+        return True
+    if len(texts) >= 2 and _CODE.match(row.cells[1].text) and texts[0].isdigit():
+        return True
+    if len(texts) >= 2 and texts[0].isdigit() and not _HEADER_WORDS.search(texts[1]):
+        return True
+    return (
+        bool(texts)
+        and bool(re.match(r"^[一二三四五六七八九十]+、", texts[0]))
+        and not is_header_row(row)
+    )
+
+
+def _prose(
+    doc: Document, rows: list[Row], tables: Iterable[TableRegion], toc: tuple[int, int] | None
+) -> list[ProseSection]:
+    taken = [(t.start, t.end) for t in tables] + ([toc] if toc else [])
+    out: list[ProseSection] = []
+    title, start, last = "", None, None
+    for row in rows:
+        if any(a <= row.start < b for a, b in taken):
+            continue
+        heading = len(row.cells) == 1 and len(row.key) <= 30 and _SECTION_HEAD.match(row.key)
+        if heading and start is not None and last is not None:
+            out.append(_section(doc, title, start, last))
+            start = None
+        if start is None:
+            title, start = (row.key if heading else ""), row.start
+        last = row.end
+    if start is not None and last is not None:
+        out.append(_section(doc, title, start, last))
+    return out
+
+
+def _section(doc: Document, title: str, start: int, end: int) -> ProseSection:
+    pages = tuple(range(doc.page_of(start), doc.page_of(max(start, end - 1)) + 1))
+    return ProseSection(title, start, end, pages)

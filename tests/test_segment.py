@@ -1,0 +1,236 @@
+"""ie.segment: rows from every layout, table titles, regions, furniture, stitching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ie.ingest import Document, Page, ingest
+from ie.segment import document_rows, segment, text_row, title_kind
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_TXT = ROOT / "corpora" / "real" / "004_3c37c7924f173325.txt"
+JIANGSU = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "jiangsu"
+
+
+def text_doc(text: str) -> Document:
+    return Document("made.txt", "txt", text, (Page(1, 0, len(text)),), "0")
+
+
+# --- titles -----------------------------------------------------------------------------------
+
+TITLES = {
+    "部门预算支出总表": "expense_by_function",
+    "支出预算总表": "expense_by_function",
+    "公开 05 表：财政拨款支出预算表（功能科目）": "expense_by_function",
+    "部门预算一般公共预算财政拨款基本支出表": "basic_expense_by_economic",
+    "一般公共预算基本支出预算表（经济科目）": "basic_expense_by_economic",
+    "部门预算财政拨款“三公”经费支出表": "three_public",
+    "“三公”经费、会议费、培训费支出预算表": "three_public",
+    "部门预算收支总表": "income_expense_summary",
+    "财政拨款收支预算总表": "income_expense_summary",
+    "部门预算收入总表": "income_summary",
+    "部门预算政府基金预算财政拨款支出表": "gov_fund_expense",
+    "部门预算国有资本经营预算财政拨款支出表": "state_capital_expense",
+    "部门政府采购预算": "procurement",
+    "2019年政府采购预算表": "procurement",
+    "部门固定资产占用情况表": "fixed_assets",
+    "一般公共预算机关运行经费支出预算表": "other",
+    "9一、收支预算总表": "income_expense_summary",
+}
+NOT_TITLES = [
+    "一、收支预算总表情况说明",  # a prose heading about a table
+    "款支出安排数与《财政拨款收支预算总表》的财政拨款数一致。",  # a mention in prose
+    "2、党史办业务费绩效目标表",  # an indicator table, not a money table
+    "第二部分 2019年度部门预算表",  # a part heading
+    "六、政府采购预算情况",
+]
+
+
+@pytest.mark.parametrize("text,kind", TITLES.items())
+def test_title_kinds(text: str, kind: str) -> None:
+    found = title_kind(text)
+    assert found is not None and found[0] == kind
+    assert not found[1][0].isdigit() or found[1].startswith("2019")  # enumerators dropped
+
+
+@pytest.mark.parametrize("text", NOT_TITLES)
+def test_not_titles(text: str) -> None:
+    assert title_kind(text) is None
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+
+def test_tab_row_keeps_column_indices_and_offsets() -> None:
+    line = "3\t2013 1\t党委 办公 厅\t590. 67\t\t590. 67"
+    row = text_row(line, 100)
+    assert row is not None and row.layout == "tab"
+    assert [c.x0 for c in row.cells] == [0, 1, 2, 3, 5]  # the empty cell 4 still counts
+    for c in row.cells:
+        assert line[c.start - 100 : c.end - 100] == c.text
+
+
+def test_space_row_uses_display_columns() -> None:
+    row = text_row("201   一般公共服务支出    100.00", 0)
+    assert row is not None and row.layout == "space"
+    assert [c.text for c in row.cells] == ["201", "一般公共服务支出", "100.00"]
+    assert row.cells[2].x0 == 3 + 3 + 16 + 4  # CJK characters are two columns wide
+
+
+def test_one_cell_line() -> None:
+    row = text_row("  合计  ", 10)
+    assert row is not None and row.layout == "line" and row.cells[0].start == 12
+
+
+# --- regions on the real example -------------------------------------------------------------
+
+
+def test_real_example_regions() -> None:
+    doc = ingest(REAL_TXT)
+    sections = segment(doc)
+    kinds = [t.kind for t in sections.tables]
+    assert kinds == [
+        "income_expense_summary",
+        "income_summary",
+        "expense_by_function",
+        "income_expense_summary",
+        "expense_by_function",
+        "basic_expense_by_economic",
+        "gov_fund_expense",
+        "state_capital_expense",
+        "three_public",
+        "procurement",
+        "fixed_assets",
+    ]
+    # The 目录 lists the same titles; none of them starts a table.
+    assert sections.toc is not None
+    assert all(t.start > sections.toc[1] for t in sections.tables)
+    empty = {t.kind for t in sections.tables if t.empty}
+    assert empty == {"gov_fund_expense", "state_capital_expense", "procurement"}
+    assert all(t.unit == "万元" for t in sections.tables)
+    for t in sections.tables:
+        assert doc.text[t.start : t.end].lstrip().startswith(t.title[:2])
+    assert sections.prose and any("说明" in p.title or p.title for p in sections.prose)
+
+
+def test_real_example_drops_furniture_and_stitches_pages() -> None:
+    doc = ingest(REAL_TXT)
+    table = next(t for t in segment(doc).tables if t.title == "部门预算支出总表")
+    # Two pages of 8 rows each; the repeated dept line, 预算年度, 单位 and header are gone.
+    assert len(table.body) == 16
+    assert all(r.layout == "tab" for r in table.body)
+    assert not any(r.key.startswith(("预算年度", "单位:", "201中国")) for r in table.body)
+    assert len(table.header) >= 2
+
+
+MADE_UP = """二〇二四年部门预算公开目录
+部门支出总表.....3
+基本支出表.....4
+
+部门支出总表
+单位：元
+序号\t科目编码\t科目名称\t合计\t基本支出\t项目支出
+1\t\t合计\t300.00\t200.00\t100.00
+2\t201\t一般公共服务支出\t300.00\t200.00\t100.00
+\f
+某某局
+单位：元
+序号\t科目编码\t科目名称\t合计\t基本支出\t项目支出
+3\t20101\t人大事务\t300.00\t200.00\t100.00
+
+基本支出表
+单位：元
+序号\t科目编码\t科目名称\t合计\t人员经费\t公用经费
+此表为空。
+一、部门职责
+本部门负责…，主要职责如下。
+"""
+
+
+def test_made_up_document() -> None:
+    doc = ingest_text(MADE_UP)
+    sections = segment(doc)
+    assert [t.kind for t in sections.tables] == ["expense_by_function", "basic_expense_by_economic"]
+    first, second = sections.tables
+    assert first.unit == "元" and first.pages == (1, 2)
+    assert [r.cells[0].text for r in first.body] == ["1", "2", "3"]
+    assert second.empty and not second.body
+    assert sections.prose[-1].title.startswith("一、部门职责")
+
+
+def ingest_text(text: str) -> Document:
+    pages, pos = [], 0
+    for n, chunk in enumerate(text.split("\f"), 1):
+        pages.append(Page(n, pos, pos + len(chunk)))
+        pos += len(chunk) + 1
+    return Document("made.txt", "txt", text, tuple(pages), "0")
+
+
+# --- PDF geometry -----------------------------------------------------------------------------
+
+
+def _pdf(tmp_path: Path, rotate: int) -> Path:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / f"table_{rotate}.pdf"
+    c = canvas.Canvas(str(path))
+    c.setPageRotation(rotate)
+    c.setFont("STSong-Light", 10)
+    # Drawn out of reading order on purpose: the title comes last, as in many real PDFs.
+    rows = [
+        (700, [(60, "科目编码"), (160, "科目名称"), (330, "合计"), (420, "基本支出")]),
+        (680, [(60, "201"), (160, "一般公共服务支出"), (300, "1,234.50"), (400, "1,000.00")]),
+        (660, [(60, "20101"), (160, "人大事务"), (300, "1,234.50"), (400, "1,000.00")]),
+        (740, [(60, "部门：某某局"), (420, "单位：万元")]),
+        (770, [(200, "财政拨款支出预算表")]),
+    ]
+    for y, cells in rows:
+        for x, text in cells:
+            c.drawString(x, y, text)
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_pdf_rows_come_out_upright_and_in_reading_order(tmp_path: Path, rotate: int) -> None:
+    doc = ingest(_pdf(tmp_path, rotate))
+    rows = document_rows(doc)
+    texts = [r.text for r in rows]
+    assert texts[0] == "财政拨款支出预算表"
+    assert "201 一般公共服务支出 1,234.50 1,000.00" in texts
+    for r in rows:
+        for c in r.cells:
+            assert doc.text[c.start : c.end].replace(" ", "").startswith(c.text[0])
+    table = segment(doc).tables[0]
+    assert table.kind == "expense_by_function" and len(table.body) == 2
+
+
+# --- the Jiangsu PDFs (../shared) -------------------------------------------------------------
+
+
+def _jiangsu(name: str) -> Path:
+    if not JIANGSU.is_dir():
+        pytest.skip("../shared/corpora/jiangsu is absent")
+    found = sorted(JIANGSU.glob(f"*/{name}"))
+    if not found:
+        pytest.skip(f"{name} not in ../shared")
+    return found[0]
+
+
+def test_jiangsu_table_pdf_regions() -> None:
+    doc = ingest(_jiangsu("江苏省人大常委会办公厅2019年部门预算公开表.pdf"))  # pages rotated 90°
+    kinds = [t.kind for t in segment(doc).tables]
+    assert kinds.count("expense_by_function") == 3
+    assert kinds.count("basic_expense_by_economic") == 2
+    assert "three_public" in kinds and "procurement" in kinds
+
+
+def test_jiangsu_prose_only_pdf_has_no_tables() -> None:
+    doc = ingest(_jiangsu("江苏省政协办公厅2019年度部门预算.pdf"))
+    sections = segment(doc)
+    assert sections.tables == () and sections.toc is not None and sections.prose
