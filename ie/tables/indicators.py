@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import combinations, pairwise
+from itertools import pairwise
 
 from ie.ingest import Document
 from ie.schema import TargetParsed
@@ -659,16 +659,49 @@ def _split_lines(lines: list[_Cell], fields: list[str]) -> list[dict[str, Source
     widest = max(len(squash(c.text)) for c in lines)
     best: tuple[float, list[list[_Cell]]] = (float("-inf"), [])
     for rows in range(1, n // m + 1):
-        if rows * m > 12 and n > 16:
-            break
-        for cuts in combinations(range(1, n), rows * m - 1):
-            bounds = [0, *cuts, n]
-            parts = [lines[a:b] for a, b in pairwise(bounds)]
-            score = sum(_field_score(fields[i % m], p, widest) for i, p in enumerate(parts))
-            if score > best[0]:
-                best = (score, parts)
+        score, parts = _best_split(lines, fields, rows * m, widest)
+        if score > best[0]:
+            best = (score, parts)
     parts = best[1]
     return [{fields[i]: _join(parts[r * m + i]) for i in range(m)} for r in range(len(parts) // m)]
+
+
+def _best_split(
+    lines: list[_Cell], fields: list[str], k: int, widest: int
+) -> tuple[float, list[list[_Cell]]]:
+    """The best cut of `lines` into `k` consecutive parts, part i being cell `fields[i % m]`.
+
+    The score adds up over parts, so dynamic programming finds the best cut in O(k·n²) instead
+    of trying every one of the C(n-1, k-1) cuts.
+    """
+    n, m = len(lines), len(fields)
+    cache: dict[tuple[int, int, str], float] = {}
+
+    def part(a: int, b: int, f: str) -> float:
+        key = (a, b, f)
+        if key not in cache:
+            cache[key] = _field_score(f, lines[a:b], widest)
+        return cache[key]
+
+    neg = float("-inf")
+    # best[j][b]: best score of cutting lines[:b] into j parts; back[j][b]: where part j starts.
+    best = [[neg] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for j in range(1, k + 1):
+        f = fields[(j - 1) % m]
+        for b in range(j, n - (k - j) + 1):
+            for a in range(j - 1, b):
+                if best[j - 1][a] == neg:
+                    continue
+                score = best[j - 1][a] + part(a, b, f)
+                if score > best[j][b]:
+                    best[j][b], back[j][b] = score, a
+    bounds = [n]
+    for j in range(k, 0, -1):
+        bounds.append(back[j][bounds[-1]])
+    bounds.reverse()
+    return best[k][n], [lines[a:b] for a, b in pairwise(bounds)]
 
 
 def _short_assign(lines: list[_Cell], fields: list[str]) -> dict[str, _Cell]:

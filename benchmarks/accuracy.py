@@ -1,0 +1,100 @@
+"""Accuracy on freshly generated synthetic documents and on the real labelled set.
+
+    python benchmarks/accuracy.py --n 30 --noise high --backend rules [--by-layout] [--json F]
+
+Documents are generated in memory from `--seed` (the training corpora use other seeds), written
+as text, extracted through the whole pipeline exactly as `budget-ie extract` does, and scored
+with `ie.evaluate` (SCHEMA.md rules). `--pdf` renders them as PDF first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from ie.evaluate import EvalPair, evaluate_pairs
+from ie.pipeline import Extractor
+
+ROOT = Path(__file__).resolve().parents[1]
+FIELDS = ("key_figures", "projects", "redactions", "indicators", "tables")
+
+
+def synthetic_pairs(
+    extractor: Extractor, n: int, seed: int, noise: str, layout: str | None, pdf: bool = False
+) -> list[EvalPair]:
+    """Generate `n` documents, extract each from a file, and pair prediction with gold."""
+    from training.synth import generate_document
+
+    pairs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(n):
+            doc = generate_document(seed * 100_000 + i, noise=noise, layout=layout)
+            gold = json.loads(doc.record.model_dump_json())
+            if pdf:
+                from training.synth.pdf import write_pdf
+
+                path = write_pdf(doc, Path(tmp))
+                spans = None
+            else:
+                path = Path(tmp) / f"{doc.doc_id}.txt"
+                path.write_text(doc.text, encoding="utf-8")
+                spans = [s.to_dict() for s in doc.spans]
+            pred = json.loads(extractor.extract(path).to_json())
+            pairs.append(EvalPair.from_dicts(gold, pred, spans, None if pdf else doc.text))
+    return pairs
+
+
+def real_pairs(extractor: Extractor) -> list[EvalPair]:
+    """The committed real labelled disclosures (corpora/real)."""
+    pairs = []
+    for gold_path in sorted((ROOT / "corpora" / "real").glob("*.gold.json")):
+        stem = gold_path.name.removesuffix(".gold.json")
+        text_path = gold_path.with_name(f"{stem}.txt")
+        spans_path = gold_path.with_name(f"{stem}.spans.jsonl")
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        spans = [json.loads(line) for line in spans_path.read_text(encoding="utf-8").splitlines()]
+        pred = json.loads(extractor.extract(text_path).to_json())
+        pairs.append(EvalPair.from_dicts(gold, pred, spans, text_path.read_text(encoding="utf-8")))
+    return pairs
+
+
+def summary(report) -> dict:
+    data = report.to_json()
+    out = {f: round(data["fields"][f]["f1"], 3) for f in FIELDS if f in data["fields"]}
+    if report.span_docs:
+        out["spans_strict_micro"] = round(data["spans"]["strict"]["micro"]["f1"], 3)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=990)
+    parser.add_argument("--noise", default="high")
+    parser.add_argument("--backend", default="rules")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--by-layout", action="store_true")
+    parser.add_argument("--pdf", action="store_true")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    extractor = Extractor(args.backend, args.model)
+    results: dict[str, dict] = {}
+    layouts = ["tab", "cell", "space"] if args.by_layout else [None]
+    for layout in layouts:
+        start = time.perf_counter()
+        pairs = synthetic_pairs(extractor, args.n, args.seed, args.noise, layout, args.pdf)
+        name = f"synthetic/{'pdf' if args.pdf else layout or 'mixed'}/{args.noise}"
+        results[name] = summary(evaluate_pairs(pairs))
+        results[name]["seconds"] = round(time.perf_counter() - start, 1)
+        print(name, results[name], flush=True)
+    results["real"] = summary(evaluate_pairs(real_pairs(extractor)))
+    print("real", results["real"])
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
