@@ -7,6 +7,7 @@ nothing else is caught, so a real bug still shows its traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -79,6 +80,76 @@ def extract(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command()
+def batch(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Files, or folders searched recursively for .txt and .pdf.")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="JSONL file to write, one record per line.")
+    ],
+    workers: Annotated[
+        int,
+        typer.Option(min=1, help="Worker processes (or Ray actors), each loading the model once."),
+    ] = os.cpu_count() or 1,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Skip documents already in OUTPUT; redo a torn last line."),
+    ] = False,
+    backend: Annotated[
+        Backend, typer.Option(help="Tagger backend that finds entities in the text.")
+    ] = Backend.rules,
+    glob: Annotated[
+        str | None,
+        typer.Option(help="File pattern inside folders (default: *.txt and *.pdf)."),
+    ] = None,
+    ordered: Annotated[
+        bool,
+        typer.Option("--ordered", help="Write records in input order (deterministic output)."),
+    ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="local: worker processes; ray: Ray actors (pip install 'budget-ie[ray]')."
+        ),
+    ] = Engine.local,
+    address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster address for --engine ray (default: a local Ray)."),
+    ] = None,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
+    ] = True,
+) -> None:
+    """Extract every disclosure under INPUTS into one JSONL file, in parallel.
+
+    A file that cannot be processed becomes a record with `error` set and the run goes on.
+    A summary is printed at the end and written beside OUTPUT as OUTPUT.summary.json.
+
+    Example:  budget-ie batch corpus/ -o records.jsonl --workers 2 --resume
+    """
+    from ie.batch import run_batch
+
+    summary = run_batch(
+        inputs,
+        output,
+        workers=workers,
+        resume=resume,
+        backend=backend.value,
+        glob=glob,
+        ordered=ordered,
+        engine=engine.value,
+        address=address,
+        progress=progress,
+    )
+    typer.echo(f"batch: {summary.line()}", err=True)
 
 
 @app.command()

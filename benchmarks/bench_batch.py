@@ -1,0 +1,135 @@
+"""Batch throughput with 1 vs 2 workers on the Jiangsu PDFs, and peak RSS per worker.
+
+    python benchmarks/bench_batch.py [--repeat 8] [--runs 2] [--work pipeline|stages|sleep]
+
+The corpus is the 22 Jiangsu PDFs linked `--repeat` times into a temporary folder (so a run
+lasts long enough for pool start-up not to dominate). `--work pipeline` times
+`ie.pipeline.extract` as it is today; `--work stages` times ingest + money tables + the rules
+tagger + record assembly, a stand-in for the full pipeline while `extract` is still a stub;
+`--work sleep` times the engine alone (50 ms of waiting per document). The settings run
+interleaved, `--runs` times each, and the fastest run counts (the machine is shared). Peak RSS
+is measured per worker on the largest and on the smallest PDF, one worker each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from ie.batch import BatchSummary, run_batch
+from ie.schema import Disclosure
+
+JIANGSU = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "jiangsu"
+FACTORIES = {
+    "pipeline": "ie.batch:default_extractor",
+    "stages": "bench_batch:stages_factory",
+    "sleep": "bench_batch:sleep_factory",
+}
+
+
+def stages_factory(backend: str) -> Callable[[Path], Disclosure]:
+    """The stages that exist today, chained by hand: ingest, money tables, the rules tagger,
+    record assembly. Real CPU work per page while `ie.pipeline.extract` is still a stub."""
+    from ie.ingest import ingest
+    from ie.records import build_record
+    from ie.tagger import get_tagger
+
+    try:
+        from ie.tables.money import money_tables
+    except ImportError:  # not landed yet: time the other stages
+        money_tables = None
+    tagger = get_tagger(backend)  # built once per worker, like a model
+
+    def run(path: Path) -> Disclosure:
+        doc = ingest(path)
+        tables = money_tables(doc) if money_tables else None
+        return build_record(doc, tables=tables, entities=tagger.predict(doc.text))
+
+    return run
+
+
+def sleep_factory(backend: str) -> Callable[[Path], Disclosure]:
+    """50 ms of waiting per document, no CPU: isolates the engine's own overhead (the ideal
+    speed-up is exactly the number of workers, whatever else the machine is doing)."""
+    import time
+
+    from ie.schema import Source
+
+    def run(path: Path) -> Disclosure:
+        time.sleep(0.05)
+        return Disclosure(doc_id=path.stem, source=Source(path=str(path), format="pdf", sha256=""))
+
+    return run
+
+
+def link_corpus(pdfs: list[Path], repeat: int, root: Path) -> Path:
+    """`repeat` folders of symbolic links to `pdfs` under `root`."""
+    for r in range(repeat):
+        folder = root / f"copy{r:02d}"
+        folder.mkdir(parents=True)
+        for i, pdf in enumerate(pdfs):
+            (folder / f"{i:02d}_{pdf.name}").symlink_to(pdf)
+    return root
+
+
+def timed_runs(corpus: Path, runs: int, factory: str, tmp: Path) -> dict[int, BatchSummary]:
+    """The fastest of `runs` batch runs with 1 and with 2 workers, interleaved (1, 2, 1, 2...)
+    so that load from other processes hits both settings alike."""
+    best: dict[int, BatchSummary] = {}
+    for i in range(runs):
+        for workers in (1, 2):
+            out = tmp / f"w{workers}_{i}.jsonl"
+            s = run_batch([corpus], out, workers=workers, progress=False, factory=factory)
+            if workers not in best or s.elapsed_s < best[workers].elapsed_s:
+                best[workers] = s
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=8, help="copies of the 22 PDFs")
+    parser.add_argument("--runs", type=int, default=2, help="runs per setting; the best counts")
+    parser.add_argument("--work", choices=sorted(FACTORIES), default="pipeline")
+    args = parser.parse_args()
+    pdfs = sorted(JIANGSU.glob("*/*.pdf"))
+    if not pdfs:
+        raise SystemExit(f"no PDFs under {JIANGSU}; this benchmark needs ../shared")
+    factory = FACTORIES[args.work]
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    print(
+        f"# batch: {len(pdfs)} PDFs x {args.repeat}, work={args.work}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        corpus = link_corpus(pdfs, args.repeat, tmp / "corpus")
+        best = timed_runs(corpus, args.runs, factory, tmp)
+        one, two = best[1], best[2]
+        print("| workers | files | pages | seconds | files/s | pages/s | worker CPU s |")
+        print("|---|---|---|---|---|---|---|")
+        for s in (one, two):
+            print(
+                f"| {s.workers} | {s.done + s.failed} | {s.pages} | {s.elapsed_s:.2f} | "
+                f"{s.files_per_s:.1f} | {s.pages_per_s:.1f} | {s.cpu_s:.1f} |"
+            )
+        print(f"\nspeed-up 2 vs 1 worker: {one.elapsed_s / two.elapsed_s:.2f}x")
+        sizes = sorted(pdfs, key=lambda p: p.stat().st_size)
+        for label, pdf in (("largest", sizes[-1]), ("smallest", sizes[0])):
+            s = run_batch([pdf], tmp / f"{label}.jsonl", workers=1, progress=False, factory=factory)
+            rss = max(s.peak_rss_mb.values())
+            print(
+                f"peak RSS of the worker, {label} PDF ({pdf.name}, "
+                f"{pdf.stat().st_size / 1e6:.2f} MB, {s.pages} pages): {rss:.1f} MiB"
+            )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of the parent (writer) process over all runs: {parent:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
