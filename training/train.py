@@ -71,8 +71,8 @@ class Row:
     spans: tuple[Span, ...]
 
 
-def load_config(path: str | Path) -> TrainConfig:
-    """Read and check a YAML training config. Raises ConfigError naming the valid keys."""
+def read_yaml(path: str | Path) -> dict:
+    """A YAML config file as a mapping. Raises ConfigError when unreadable or not a mapping."""
     p = Path(path)
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -84,10 +84,16 @@ def load_config(path: str | Path) -> TrainConfig:
         raise ConfigError(
             f"{p}: a training config is a mapping of keys; valid keys: {_keys(TrainConfig)}"
         )
+    return data
+
+
+def load_config(path: str | Path) -> TrainConfig:
+    """Read and check a YAML CRF training config. Raises ConfigError naming the valid keys."""
+    data = read_yaml(path)
     try:
         return TrainConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{p}: {_explain(exc)}") from None
+        raise ConfigError(f"{path}: {_explain(exc)}") from None
 
 
 def _keys(model: type[BaseModel]) -> str:
@@ -157,14 +163,7 @@ def train(config_path: str | Path, progress=None) -> Path:
     """Train what a recipe describes (its `backend:` key: crf, transformer or mlm); returns the
     output directory."""
     p = Path(config_path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read the config ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: not valid YAML ({exc})") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{p}: a training config is a mapping with a 'backend' key")
+    data = read_yaml(p)
     backend = data.get("backend", "crf")
     if backend not in RECIPES:
         raise ConfigError(f"{p}: unknown backend {backend!r}; valid: {', '.join(RECIPES)}")

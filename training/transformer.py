@@ -25,16 +25,13 @@ from training.data import iter_rows, row_spans
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class TransformerConfig:
-    """One training run; every field is a key of configs/transformer-*.yaml."""
+@dataclass(frozen=True, kw_only=True)
+class EncoderConfig:
+    """What every char-encoder recipe shares: data, output, encoder shape and optimisation."""
 
     output_dir: str
     train: tuple[str, ...]
-    validation: tuple[str, ...] = ()
     seed: int = 13
-    model_name_or_path: str | None = None
-    init_from: str | None = None
     hidden_size: int = 128
     num_layers: int = 2
     num_heads: int = 4
@@ -44,43 +41,35 @@ class TransformerConfig:
     epochs: int = 3
     batch_size: int = 32
     learning_rate: float = 5e-4
+    max_train_docs: int | None = None
+    max_steps: int | None = None
+    threads: int = 2
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        """Build from a config mapping; unknown or missing keys raise ConfigError by name."""
+        return config_from_dict(cls, data)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransformerConfig(EncoderConfig):
+    """One token-classifier run; every field is a key of configs/transformer-*.yaml."""
+
+    validation: tuple[str, ...] = ()
+    model_name_or_path: str | None = None
+    init_from: str | None = None
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
-    max_train_docs: int | None = None
-    max_steps: int | None = None
-    threads: int = 2
-
-    @classmethod
-    def from_dict(cls, data: dict) -> TransformerConfig:
-        """Build from a config mapping; unknown keys are rejected by name."""
-        return config_from_dict(cls, data)
 
 
-@dataclass(frozen=True)
-class MLMConfig:
+@dataclass(frozen=True, kw_only=True)
+class MLMConfig(EncoderConfig):
     """MLM pretraining of the char encoder on unlabelled text (configs/pretrain-mlm.yaml)."""
 
-    output_dir: str
-    train: tuple[str, ...]
-    seed: int = 13
-    hidden_size: int = 128
-    num_layers: int = 2
-    num_heads: int = 4
-    intermediate_size: int = 512
-    window: int = 256
     stride: int = 256
     epochs: int = 1
-    batch_size: int = 32
     learning_rate: float = 1e-3
     mask_probability: float = 0.15
-    max_train_docs: int | None = None
-    max_steps: int | None = None
-    threads: int = 2
-
-    @classmethod
-    def from_dict(cls, data: dict) -> MLMConfig:
-        """Build from a config mapping; unknown keys are rejected by name."""
-        return config_from_dict(cls, data)
 
 
 def config_from_dict(cls, data: dict):
