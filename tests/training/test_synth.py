@@ -258,3 +258,154 @@ def test_noise_random_property() -> None:
         doc = add_noise(b.build(), NoiseConfig(rng.random()), rng.choice(LAYOUTS), rng)
         for s in doc.spans():
             s.check(doc.text)
+
+
+# --- fairness: the gold record is what the text states ------------------------------------------
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_gold_value_is_recoverable_from_the_noisy_text(layout: str) -> None:
+    """Every scored gold item (key figure, coded table cell, project, indicator row, redaction)
+    occurs in the text at the highest noise, modulo the scoring normalization."""
+    from training.synth.audit import audit_documents
+
+    docs = [generate_document(seed, noise=1.0, layout=layout) for seed in range(4)]
+    audit = audit_documents((d.text, d.record) for d in docs)
+    assert audit.total["tables"] > 100 and audit.total["key_figures"] > 40
+    assert audit.rates() == dict.fromkeys(audit.rates(), 1.0), audit.misses
+
+
+def test_audit_catches_a_value_the_text_lost() -> None:
+    """The audit is not vacuous: a figure removed from the text is reported missing."""
+    from training.synth.audit import audit_record, number_forms
+
+    doc = generate_document(3, noise="none", layout="tab")
+    value = doc.record.key_figures["expense_basic"]
+    text = doc.text
+    for form in sorted(number_forms(value), key=len, reverse=True):
+        text = text.replace(form, "#")
+    audit = audit_record(text, doc.record)
+    assert audit.rates()["key_figures"] < 1.0
+    assert any(m.startswith("expense_basic") for m in audit.misses["key_figures"])
+
+
+def _prose_with_amount() -> tuple:
+    b = TextBuilder()
+    b.add("反映本部门当年全部收入。2023年一般公共预算收入", None, "prose")
+    b.add("686.71万元", "AMOUNT", "prose")
+    b.add("，其中基本支出安排用于人员和日常公用经费开支。" * 3, None, "prose")
+    return b.build()
+
+
+def test_character_loss_never_touches_an_amount_or_its_words() -> None:
+    """Named example: at full noise, drops and duplicates leave '686.71万元' and the words
+    before it readable (only width swaps and O/l digit confusions may touch it)."""
+    from training.synth.audit import normalized
+
+    clean = _prose_with_amount()
+    lost = 0
+    for seed in range(300):
+        doc = add_noise(clean, NoiseConfig(1.0), "tab", random.Random(seed))
+        (span,) = doc.spans()
+        assert normalized(span.text) == "686.71万元", span.text
+        assert "一般公共预算收入" in normalized(doc.text[: span.start])
+        lost += len(normalized(doc.text)) != len(normalized(clean.text))
+    assert lost > 0, "character loss should still happen in plain prose"
+
+
+def test_space_layout_never_puts_a_column_gap_inside_a_cell() -> None:
+    """Named example: in the space layout two spaces separate columns, so a wrap or a CJK
+    space never lands beside another space inside a labelled cell ('2000  件')."""
+    for seed in range(6):
+        doc = generate_document(seed, noise=1.0, layout="space")
+        inside = [s.text for s in doc.spans if s.label.startswith("IND_") and "  " in s.text]
+        assert not inside, inside[:3]
+
+
+def test_row_cut_by_a_page_break_keeps_numbers_whole() -> None:
+    """Named example: a row split across pages divides its text cells, never a number."""
+    from training.synth.content import generate_content
+    from training.synth.render import Writer
+
+    w = Writer(generate_content(random.Random(0)), random.Random(1), "tab", 1.0, 5)
+    row = [("12", None, None), ("机关事业单位基本养老保险缴费支出", None, "cell")]
+    row += [("1,064.46", "AMOUNT", "num"), ("2080505", "CODE", "code")]
+    for _ in range(20):
+        first, second = w._split_row(row)
+        assert first[1][0] + second[1][0] == row[1][0]
+        for k in (2, 3):
+            assert {first[k][0], second[k][0]} == {row[k][0], ""}
+
+
+# --- realism: project tables and 情况说明 sections ----------------------------------------------
+
+
+def test_project_table_and_explained_projects_occur() -> None:
+    tables = explained = 0
+    for seed in range(40):
+        doc = generate_document(seed, noise="none", layout="tab")
+        rec = doc.record
+        if "项目支出表" in doc.text:
+            tables += 1
+            table = next(t for t in rec.tables if t.title.endswith("项目支出表"))
+            assert [r.name for r in table.rows[1:]] == [p.name for p in rec.projects]
+        if "项目支出情况说明" in doc.text:
+            explained += 1
+            assert rec.indicators == []
+            assert {r.scope for r in rec.redactions} <= {"goal"}
+            for p in rec.projects:
+                assert f"{p.name}情况说明" in doc.text
+    assert tables >= 5 and explained >= 3
+
+
+# --- PDF: spans onto the text ingest reads ------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_pdf_spans_are_exact_against_ingested_text(layout: str, tmp_path) -> None:
+    pytest.importorskip("reportlab")
+    from ie.ingest import ingest
+    from ie.spans import read_spans
+    from training.synth.audit import audit_record
+    from training.synth.pdf import write_pdf
+
+    doc = generate_document(7, noise="high", layout=layout)
+    path = write_pdf(doc, tmp_path)
+    text = ingest(path).text
+    spans = read_spans(tmp_path / f"{doc.doc_id}.spans.jsonl")
+    assert len(spans) == len(doc.spans)  # none lost: every span's text is in the PDF
+    for sp, orig in zip(spans, doc.spans, strict=True):
+        sp.check(text)
+        assert sp.label == orig.label
+        assert "".join(sp.text.split()) == "".join(orig.text.split())
+    gold = Disclosure.model_validate_json((tmp_path / f"{doc.doc_id}.gold.json").read_text())
+    assert gold.source.format == "pdf"
+    assert audit_record(text, gold).rates()["tables"] == 1.0
+
+
+def test_pdf_keeps_one_character_lines_and_long_lines(tmp_path) -> None:
+    """Named examples: a wrapped cell's last character alone on a line ('计'), and a prose line
+    longer than the page is wide, both reach the extracted text."""
+    pytest.importorskip("reportlab")
+    from ie.ingest import ingest
+    from training.synth.pdf import render_pdf
+
+    long_line = "反映本部门当年全部收入。" * 12 + "预算收入686.71万元。"
+    render_pdf("本年支出合\n计\n417.18\n" + long_line + "\n", tmp_path / "a.pdf")
+    text = "".join(ingest(tmp_path / "a.pdf").text.split())
+    assert "本年支出合计417.18" in text
+    assert "预算收入686.71万元" in text
+
+
+def test_pdf_is_deterministic(tmp_path) -> None:
+    pytest.importorskip("reportlab")
+    from training.synth.pdf import write_pdf
+
+    doc = generate_document(2, noise="medium", layout="tab")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a, b = write_pdf(doc, tmp_path / "a"), write_pdf(doc, tmp_path / "b")
+    assert a.read_bytes() == b.read_bytes()
+    assert (tmp_path / "a" / f"{doc.doc_id}.spans.jsonl").read_bytes() == (
+        tmp_path / "b" / f"{doc.doc_id}.spans.jsonl"
+    ).read_bytes()

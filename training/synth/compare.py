@@ -39,7 +39,21 @@ TITLES = [
     "比上年增减",
     "第一部分",
     "第三部分",
+    "项目支出表",
+    "情况说明",
 ]
+# template features: (name, pattern) searched in each text
+FEATURES = [
+    ("tables in 元 (单位：元)", r"单位[:：]\s*元"),
+    ("tables in 万元", r"单位[:：]\s*万元"),
+    ("codes in 类/款/项 columns", r"类\s+款\s+项"),
+    ("thousands separators", r"\d,\d{3}\.\d"),
+    ("项目支出表", r"项目支出(?:预算)?表"),
+    ("XX情况说明 project sections", r"(?:经费|资金|费|项目)情况说明"),
+    ("绩效目标表", r"绩效目标表"),
+    ("决算 (final accounts) wording", r"决算"),
+]
+JIANGSU = ROOT.parent / "shared" / "corpora" / "jiangsu"
 
 
 def _line_stats(texts: list[str]) -> dict[str, float]:
@@ -57,6 +71,26 @@ def _line_stats(texts: list[str]) -> dict[str, float]:
 def _broken(spans: list[dict], label: str) -> float:
     xs = [s for s in spans if s["label"] == label]
     return sum(bool(re.search(r"\s", s["text"])) for s in xs) / max(1, len(xs))
+
+
+def _lengths(texts: list[str]) -> str:
+    lens = sorted(len(t) for t in texts)
+    return f"{len(lens)} | {lens[0]} | {statistics.median(lens):.0f} | {lens[-1]}"
+
+
+def _feature_share(texts: list[str], pattern: str) -> str:
+    if not texts:
+        return "–"
+    return f"{sum(bool(re.search(pattern, t)) for t in texts) / len(texts):.2f}"
+
+
+def _jiangsu_texts() -> list[str]:
+    """The text ie.ingest reads from the 22 Jiangsu PDFs (empty when ../shared is absent)."""
+    if not JIANGSU.is_dir():
+        return []
+    from ie.ingest import ingest
+
+    return [ingest(p).text for p in sorted(JIANGSU.glob("*/*.pdf"))]
 
 
 def _coverage(real_terms: set[str]) -> tuple[float, list[str]]:
@@ -81,6 +115,7 @@ def build_report(n: int, seed: int, noise: str) -> str:
     r_texts = [t for t, _ in real]
     r_spans = [s for _, sp in real for s in sp]
     rl, sl = _line_stats(r_texts), _line_stats(s_texts)
+    j_texts = _jiangsu_texts()
     out = [
         "# Synthetic vs real",
         "",
@@ -93,10 +128,36 @@ def build_report(n: int, seed: int, noise: str) -> str:
         "| | lines | median | p10 | p90 | share ≤4 chars |",
         "|---|---|---|---|---|---|",
     ]
-    for name, st in (("real", rl), ("synthetic", sl)):
+    stats = [("real", rl), ("synthetic", sl)]
+    if j_texts:
+        stats.insert(1, ("jiangsu PDFs (ingest text)", _line_stats(j_texts)))
+    for name, st in stats:
         out.append(
             f"| {name} | {st['lines']} | {st['median']:.0f} | {st['p10']:.0f} | "
             f"{st['p90']:.0f} | {st['share_le_4']:.2f} |"
+        )
+    out += [
+        "",
+        "## Document length (characters)",
+        "",
+        "| | docs | min | median | max |",
+        "|---|---|---|---|---|",
+        f"| real (corpora/real) | {_lengths(r_texts)} |",
+    ]
+    if j_texts:
+        out.append(f"| jiangsu PDFs | {_lengths(j_texts)} |")
+    out += [
+        f"| synthetic | {_lengths(s_texts)} |",
+        "",
+        "## Template features (share of documents)",
+        "",
+        "| feature | real | jiangsu PDFs | synthetic |",
+        "|---|---|---|---|",
+    ]
+    for name, pat in FEATURES:
+        out.append(
+            f"| {name} | {_feature_share(r_texts, pat)} | {_feature_share(j_texts, pat)} | "
+            f"{_feature_share(s_texts, pat)} |"
         )
     out += [
         "",
@@ -120,13 +181,29 @@ def build_report(n: int, seed: int, noise: str) -> str:
     labels_s = Counter(s["label"] for s in s_spans)
     out += [
         "",
-        "## Spans per document by label",
+        "## Spans by label (per document, and per 10,000 characters)",
         "",
-        "| label | real | synthetic |",
-        "|---|---|---|",
+        "| label | real /doc | synthetic /doc | real /10k chars | synthetic /10k chars |",
+        "|---|---|---|---|---|",
     ]
+    r_chars = sum(map(len, r_texts)) / 10_000
+    s_chars = sum(map(len, s_texts)) / 10_000
     for lab in sorted(set(labels_r) | set(labels_s)):
-        out.append(f"| {lab} | {labels_r[lab] / len(real):.0f} | {labels_s[lab] / n:.0f} |")
+        out.append(
+            f"| {lab} | {labels_r[lab] / len(real):.0f} | {labels_s[lab] / n:.0f} | "
+            f"{labels_r[lab] / r_chars:.0f} | {labels_s[lab] / s_chars:.0f} |"
+        )
+    from training.synth.audit import audit_documents
+
+    audit = audit_documents((d.text, d.record) for d in synth)
+    out += [
+        "",
+        "## Fairness: gold items the synthetic text states (training.synth.audit)",
+        "",
+        "| " + " | ".join(audit.rates()) + " |",
+        "|" + "---|" * len(audit.rates()),
+        "| " + " | ".join(f"{v:.3f}" for v in audit.rates().values()) + " |",
+    ]
     l2 = {s["text"] for s in r_spans if s["label"] == "IND_L2"}
     l3 = {s["text"] for s in r_spans if s["label"] == "IND_L3"}
     c2, miss2 = _coverage(l2)

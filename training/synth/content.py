@@ -452,7 +452,7 @@ def _projects(
         names.add(name)
         k = rng.randint(1, 4)
         goal_items = [c.format(T=topic, L=place.lchar) for c in rng.sample(voc["goal_clauses"], k)]
-        withheld = rng.choices(["", "goal", "table", "cells"], [0.7, 0.08, 0.14, 0.08])[0]
+        withheld = rng.choices(["", "goal", "table", "cells"], [0.6, 0.1, 0.2, 0.1])[0]
         marker = rng.choices(["不公开", "涉密", "保密"], [0.85, 0.1, 0.05])[0]
         rows = _indicator_rows(rng, topic, year, place, amounts[i])
         hidden: set[int] = set()

@@ -95,6 +95,8 @@ def _record(w: Writer, doc_id: str, text: str) -> Disclosure:
             redactions.append({"project": p.name, "scope": "goal", "marker": p.marker})
         if cells_withheld:
             redactions.append({"project": p.name, "scope": "indicators", "marker": p.marker})
+        if w.explain_projects:
+            continue  # no 绩效目标表: the document states no indicators
         if p.withheld == "table":
             seen = []
             for r in p.indicators:

@@ -17,22 +17,26 @@ NOISE_LEVELS = {"none": 0.0, "low": 0.15, "medium": 0.4, "high": 0.75}
 _FULL = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}  # ASCII -> full width
 _HALF = {v: k for k, v in _FULL.items()}
 _HALF.update({"（": "(", "）": ")", "：": ":", "，": ",", "；": ";"})
-_OCR = {
-    "0": "O",
-    "O": "0",
-    "1": "l",
-    "l": "1",
+# OCR confusions a reader can undo: letters for digits inside numbers and codes (O/0, l/1), and
+# symbols whose ASCII spelling the comparison rules unify (>= for ≥, [ ] for 〔 〕). Confusions
+# that change a value for good (5 -> S, 8 -> B) are not made: no extractor could recover them.
+_OCR_DIGITS = {"0": "O", "1": "l"}
+_OCR_SYMBOLS = {
     "≥": ">=",
     "≤": "<=",
     "〔": "[",
     "〕": "]",
-    "5": "S",
-    "8": "B",
     "：": ":",
-    "。": "o",
     "（": "(",
     "）": ")",
 }
+_OCR_PROSE = {**_OCR_SYMBOLS, "。": "o", "O": "0", "l": "1"}
+# labels whose text is a number or a code: digit confusions stay readable there
+_NUMERIC_LABELS = frozenset({"AMOUNT", "CODE"})
+# drops and duplicates stay this far from any labelled span: the words that name a figure
+# ("一般公共预算收入") come just before its amount and must survive for the figure to be read
+_DAMAGE_MARGIN_BEFORE = 16
+_DAMAGE_MARGIN_AFTER = 2
 
 
 def noise_level(noise: str | float) -> float:
@@ -132,7 +136,9 @@ def _wrap_edits(doc: Labelled, cfg: NoiseConfig, layout: str, rng: random.Random
                 continue
             sep = wrap_sep if layout != "tab" or rng.random() < 0.1 else " "
             for k in range(r.start + width, r.end, width):
-                edits.append(Edit(k, k, sep))
+                # a wrap beside a space would read as a column gap ("2000  件")
+                if not (text[k - 1].isspace() or text[k].isspace()):
+                    edits.append(Edit(k, k, sep))
         elif r.kind == "prose" and prose_width:
             line_start = r.start
             k = r.start + prose_width
@@ -149,7 +155,12 @@ def _wrap_edits(doc: Labelled, cfg: NoiseConfig, layout: str, rng: random.Random
 
 
 def _char_edits(doc: Labelled, cfg: NoiseConfig, rng: random.Random) -> list[Edit]:
-    text = doc.text
+    """Width swaps, OCR confusions, drops, duplicates and CJK spaces, kept recoverable: a gold
+    value (labelled span, number or code cell) is never dropped, duplicated or misread beyond
+    what the comparison rules and a digit-context reader undo; no space lands next to another
+    (two spaces are a column gap in the space layout)."""
+    text, ids, labels = doc.text, doc.ids, doc.labels
+    protected = _protected(ids, len(text))
     edits: list[Edit] = []
     rand = rng.random
     # cumulative thresholds: one draw per character picks at most one kind of damage
@@ -169,14 +180,41 @@ def _char_edits(doc: Labelled, cfg: NoiseConfig, rng: random.Random) -> list[Edi
                 if ch in _FULL or ch in _HALF:
                     edits.append(Edit(i, i + 1, _FULL.get(ch) or _HALF[ch]))
             elif x < t_ocr:
-                if ch in _OCR:
-                    edits.append(Edit(i, i + 1, _OCR[ch]))
-            elif not textual or ch.isspace():
-                continue
-            elif x < t_drop:
-                edits.append(Edit(i, i + 1, ""))
+                sid = ids[i]
+                if sid >= 0:
+                    numeric = labels[sid] in _NUMERIC_LABELS
+                    table = {**_OCR_SYMBOLS, **_OCR_DIGITS} if numeric else _OCR_SYMBOLS
+                else:
+                    table = _OCR_PROSE if textual else {**_OCR_SYMBOLS, **_OCR_DIGITS}
+                if ch in table:
+                    edits.append(Edit(i, i + 1, table[ch]))
             elif x < t_dup:
-                edits.append(Edit(i + 1, i + 1, ch))
-            elif "\u4e00" <= ch <= "\u9fff" and i + 1 < r.end:
+                # OCR character loss: only in running text, away from every labelled value
+                if r.kind == "prose" and not protected[i] and not ch.isspace() and not ch.isdigit():
+                    edits.append(Edit(i, i + 1, "") if x < t_drop else Edit(i + 1, i + 1, ch))
+            elif (
+                textual
+                and "\u4e00" <= ch <= "\u9fff"
+                and i + 1 < r.end
+                and not text[i + 1].isspace()
+                and not (i > 0 and text[i - 1].isspace())
+            ):
                 edits.append(Edit(i + 1, i + 1, " "))
     return edits
+
+
+def _protected(ids: list[int], n: int) -> bytearray:
+    """1 for characters in or near a labelled span (see _DAMAGE_MARGIN_*), else 0."""
+    out = bytearray(n)
+    i = 0
+    while i < n:
+        if ids[i] < 0:
+            i += 1
+            continue
+        j = i
+        while j < n and ids[j] >= 0:
+            j += 1
+        lo, hi = max(0, i - _DAMAGE_MARGIN_BEFORE), min(n, j + _DAMAGE_MARGIN_AFTER)
+        out[lo:hi] = b"\x01" * (hi - lo)
+        i = j
+    return out

@@ -92,6 +92,8 @@ class Writer:
             row_split_p=row_split_p,
         )
         self.kf: dict[str, float] = {}
+        # projects described in "XX情况说明" sections instead of 绩效目标表 (no indicators)
+        self.explain_projects = False
         self.tables: list[dict] = []
         self.page = 1
 
@@ -251,18 +253,22 @@ class Writer:
         self.nl()
 
     def _split_row(self, r: list[Cell]) -> tuple[list[Cell], list[Cell]]:
-        """A row cut by a page break: each cell's text divided between the two pages."""
+        """A row cut by a page break, as a PDF cuts one: a wrapped text cell continues on the
+        next page; numbers and codes are one line each, so each stays whole on one page (all
+        on the first page, or all on the second)."""
         first, second = [], []
+        whole_first = self.rng.random() < 0.5
         for j, (t, lab, kind) in enumerate(r):
-            if len(t) >= 2 and not (j == 0 and self.style.seq_col):
+            if kind == "cell" and len(t) >= 2 and not (j == 0 and self.style.seq_col):
                 k = self.rng.randint(1, len(t) - 1)
-                if kind == "num" and "." in t:
-                    k = t.index(".") + 1 if self.rng.random() < 0.6 else k
                 first.append((t[:k], lab, kind))
                 second.append((t[k:], lab, kind))
-            else:
+            elif whole_first or (j == 0 and self.style.seq_col):
                 first.append((t, lab, kind))
                 second.append(("", None, None))
+            else:
+                first.append(("", None, None))
+                second.append((t, lab, kind))
         return first, second
 
     def record_table(self, kind: str, title: str, rows: list[dict]) -> None:

@@ -7,6 +7,7 @@ from training.synth.content import Content, Leaf, ProjectSpec
 from training.synth.render import (
     Cell,
     Writer,
+    _dwidth,
     cn,
     code_cells,
     code_header,
@@ -48,6 +49,14 @@ def render_county(w: Writer) -> None:
         "部门预算国有资本经营预算财政拨款支出表",
         "部门预算财政拨款“三公”经费支出表",
     ]
+    # Some templates add a 项目支出表 (the project list with amounts) after the basic-expense
+    # table; some describe each project in an "XX情况说明" section instead of 绩效目标表.
+    project_table = w.rng.random() < 0.5
+    if project_table:
+        titles.insert(6, "部门预算财政拨款项目支出表")
+    w.explain_projects = w.rng.random() < 0.25
+    if w.explain_projects:
+        _explained_withholding(c)
     sep = {"tab": "\t", "cell": "\n", "space": " "}[w.style.layout]
     for i, t in enumerate(titles):
         b.put(f"{t}.....{sep}{3 + 2 * i}")
@@ -60,11 +69,48 @@ def render_county(w: Writer) -> None:
     gb = [x for x in c.leaves if x.gb > 0]
     _function_table(w, titles[4], gb, all_sources=False, kind="expense_by_function")
     _economic_table(w, titles[5])
+    if project_table:
+        _project_table(w, titles.pop(6))
     funds = [x for x in c.leaves if x.fund > 0]
     _fund_table(w, titles[6], funds, "gov_fund_expense", "政府基金预算财政拨款")
     _fund_table(w, titles[7], [], "state_capital_expense", "国有资本经营预算财政拨款")
     _three_public_table(w, titles[8])
     _county_prose(w)
+
+
+def _explained_withholding(c: Content) -> None:
+    """Without 绩效目标表 only a goal can be withheld: a withheld table becomes a withheld goal
+    and withheld cells are not there to withhold."""
+    for p in c.projects:
+        if p.withheld == "table":
+            p.withheld = "goal"
+        elif p.withheld == "cells":
+            p.withheld, p.hidden = "", set()
+
+
+def _project_table(w: Writer, title: str) -> None:
+    """项目支出表: one row per project with its 财政拨款 amount, 合计 first."""
+    c = w.c
+    tot = sum(p.amount for p in c.projects)
+    body = [[*_seq(w, 1), ("合计", None, "cell"), ("", None, None), *_nums(w, [tot, tot])]]
+    rec = [{"code": None, "name": "合计", "values": {"total": wan(tot)}}]
+    unit_name = c.dept_name if w.rng.random() < 0.5 else c.dept_short
+    for p in c.projects:
+        body.append(
+            [
+                *_seq(w, len(body) + 1),
+                (p.name, "PROJECT", "cell"),
+                (unit_name, "DEPT", "cell"),
+                *_nums(w, [p.amount, p.amount]),
+            ]
+        )
+        rec.append({"code": None, "name": p.name, "values": {"total": wan(p.amount)}})
+    hdr = [
+        [*_h(w, "序号"), "项目名称", "单位名称", "合计", "一般公共预算财政拨款"],
+        *_lanci(w, 4),
+    ]
+    w.table(title, hdr, body)
+    w.record_table("other", title, rec)
 
 
 def _h(w: Writer, first: str) -> list[str]:
@@ -436,7 +482,8 @@ def _indicator_table(w: Writer, i: int, p: ProjectSpec) -> None:
             w.put(f"{k + 1}.{g}。" if len(p.goal_items) > 1 else g + "。")
         w.b._regions.append(_reg(start, w.b.pos, "cell"))
     w.nl()
-    w.row(
+    out: list[list[Cell]] = []
+    out.append(
         [
             (t, None, None)
             for t in [
@@ -462,7 +509,8 @@ def _indicator_table(w: Writer, i: int, p: ProjectSpec) -> None:
             ]
             cells += [(p.marker, "REDACTED", None)] * 4
             last1 = l1
-            w.row(cells)
+            out.append(cells)
+        _emit_rows(w, out)
         return
     rng = w.rng
     hidden = p.hidden
@@ -479,8 +527,35 @@ def _indicator_table(w: Writer, i: int, p: ProjectSpec) -> None:
             cells += [(p.marker, "REDACTED", None)] * 2
         else:
             cells += [(r.target, "IND_TARGET", "cell"), (r.basis, "IND_BASIS", "cell")]
-        w.row(cells)
+        out.append(cells)
         last1, last2 = r.level1, r.level2
+    _emit_rows(w, out)
+
+
+def _emit_rows(w: Writer, rows: list[list[Cell]]) -> None:
+    """Write table rows; in the space layout the columns are padded to a common width, as a
+    layout-preserving PDF-to-text tool prints them."""
+    widths = None
+    if w.style.layout == "space":
+        n = max(len(r) for r in rows)
+        widths = [max((_dwidth(r[i][0]) for r in rows if i < len(r)), default=0) for i in range(n)]
+    for r in rows:
+        w.row(r, widths)
+
+
+def _project_explained(w: Writer, i: int, p: ProjectSpec) -> None:
+    """ "（一）XX经费情况说明": amount, use and goal in prose, instead of a 绩效目标表."""
+    w.para(f"（{cn(i)}）", (p.name, "PROJECT"), "情况说明")
+    use = "；".join(p.goal_items)
+    w.para(
+        f"该项目{w.c.year}年预算安排",
+        w.amt(p.amount),
+        f"，主要用于{p.topic}相关工作。",
+    )
+    if p.withheld == "goal":
+        w.para("绩效目标：", (p.marker, "REDACTED"), "。")
+    else:
+        w.para(f"绩效目标：{use}。")
 
 
 def _reg(s: int, e: int, kind: str):
@@ -620,10 +695,15 @@ def _county_prose(w: Writer) -> None:
             w.para(f"{i}、", (p.name, "PROJECT"), "：", (p.marker, "REDACTED"), "。")
         else:
             w.para(f"{i}、", (p.name, "PROJECT"), "：" + "；".join(p.goal_items) + "。")
-    w.para("第三部分 预算项目绩效目标")
-    for i, p in enumerate(c.projects, 1):
-        _indicator_table(w, i, p)
-        w.nl()
+    if w.explain_projects:
+        w.para("第三部分 项目支出情况说明")
+        for i, p in enumerate(c.projects, 1):
+            _project_explained(w, i, p)
+    else:
+        w.para("第三部分 预算项目绩效目标")
+        for i, p in enumerate(c.projects, 1):
+            _indicator_table(w, i, p)
+            w.nl()
     _procurement(w, "六、政府采购预算情况")
     _assets(w)
     w.para("八、名词解释")
@@ -706,6 +786,10 @@ def _assets(w: Writer) -> None:
 def render_province(w: Writer) -> None:
     c, rng = w.c, w.rng
     y = c.year
+    # provincial templates of these years often describe projects in prose, not in tables
+    w.explain_projects = rng.random() < 0.4
+    if w.explain_projects:
+        _explained_withholding(c)
     w.para(w.dept())
     w.para(f"{y} 年度部门预算")
     w.para("第一部分 部门概况")
@@ -831,7 +915,8 @@ def _prov_three_public(w: Writer) -> None:
     ]
     hdr = [
         ["合计", "“三公”经费", "", "", "", "", "", "会议费", "培训费"],
-        [h for h, _, _ in cols[1:7]],
+        # the sub-header sits under the “三公”经费 group: column 1 on, as printed
+        ["", *[h for h, _, _ in cols[1:7]], "", ""],
     ]
     body = [[(w.num(v, zero_blank=False), "AMOUNT", "num") for _, _, v in cols]]
     w.table(title, hdr, body)
@@ -933,8 +1018,11 @@ def _prov_prose(w: Writer) -> None:
     w.para("六、预算绩效目标情况说明")
     w.para(f"{y} 年本部门实行绩效目标管理的项目{len(c.projects)}个，具体如下：")
     for i, p in enumerate(c.projects, 1):
-        _indicator_table(w, i, p)
-        w.nl()
+        if w.explain_projects:
+            _project_explained(w, i, p)
+        else:
+            _indicator_table(w, i, p)
+            w.nl()
     w.para("第四部分 名词解释")
     w.para("一、财政拨款：指由一般公共预算、政府性基金预算安排的财政拨款数。")
     w.para("二、基本支出：包括人员经费、商品和服务支出（定额）。")
