@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from ie.evaluate import EvalPair, evaluate_pairs
+from ie.ingest import ingest
 from ie.pipeline import Extractor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,13 +38,15 @@ def synthetic_pairs(
                 from training.synth.pdf import write_pdf
 
                 path = write_pdf(doc, Path(tmp))
-                spans = None
+                spans_path = Path(tmp) / f"{doc.doc_id}.spans.jsonl"
+                spans = [json.loads(x) for x in spans_path.read_text(encoding="utf-8").splitlines()]
             else:
                 path = Path(tmp) / f"{doc.doc_id}.txt"
                 path.write_text(doc.text, encoding="utf-8")
                 spans = [s.to_dict() for s in doc.spans]
             pred = json.loads(extractor.extract(path).to_json())
-            pairs.append(EvalPair.from_dicts(gold, pred, spans, None if pdf else doc.text))
+            text = ingest(path).text if pdf else doc.text
+            pairs.append(EvalPair.from_dicts(gold, pred, spans, text))
     return pairs
 
 
