@@ -49,6 +49,23 @@ _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in 
 _FULLWIDTH[0x3000] = 0x20
 
 
+# Letters OCR reads for digits (O/0, l/1, S/5). Only applied to a token that is otherwise all
+# digits and separators, so names and labels are never touched.
+_OCR_DIGITS = str.maketrans("OoDlI|S", "0001115")
+_OCR_TOKEN = re.compile(r"[-−\d.,，OoDlI|S]*[\d.][-−\d.,，OoDlI|S]*")
+
+
+def digits(text: str, least: int = 2) -> str:
+    """`text` squashed, with OCR letter-for-digit confusions fixed when it is otherwise a
+    number or code ("2O80５05" → "2080505", "280.S8" → "280.58"); other text only squashed."""
+    t = squash(text)
+    if _OCR_TOKEN.fullmatch(t) and sum(ch.isdigit() for ch in t) >= least:
+        fixed = t.translate(_OCR_DIGITS).replace("，", ",")
+        if sum(not ch.isdigit() for ch in fixed if ch not in ".,-−，") == 0:
+            return fixed
+    return t
+
+
 def display_width(text: str) -> int:
     """Columns `text` takes in a monospaced rendering (East Asian wide characters count 2)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -112,7 +129,12 @@ def document_rows(doc: Document) -> list[Row]:
         for page in doc.pages:
             rows.extend(_pdf_page_rows(doc, page.start, page.end, page.number))
         return rows
-    return [row for line in doc.lines if (row := text_row(line.text, line.start, line.page_number))]
+    # A text row's `top` is its line number, so that "the nearest row" means the nearest line.
+    return [
+        row
+        for n, line in enumerate(doc.lines)
+        if (row := text_row(line.text, line.start, line.page_number, float(n)))
+    ]
 
 
 _SPACE_GAP = re.compile(r"(?: {2,}|\u3000+| *\t+ *)")
@@ -266,10 +288,14 @@ def _join_split_figures(cells: list[list[_Char]], size: float) -> list[list[_Cha
     out: list[list[_Char]] = []
     for cs in cells:
         if out:
-            prev = "".join(c.ch for c in sorted(out[-1], key=lambda c: c.x0))
-            nxt = "".join(c.ch for c in sorted(cs, key=lambda c: c.x0))
+            prev = digits("".join(c.ch for c in sorted(out[-1], key=lambda c: c.x0)), 0)
+            nxt = digits("".join(c.ch for c in sorted(cs, key=lambda c: c.x0)), 0)
             gap = min(c.x0 for c in cs) - max(c.x1 for c in out[-1])
-            if re.fullmatch(r"[-\d,.]*\d[.,]", prev) and nxt[:1].isdigit() and gap < 3 * size:
+            # A figure cut at its decimal point ("1172" + ".33") or after its first digits
+            # by a stray space ("6" + "834.69") is rejoined too.
+            cut = re.fullmatch(r"[-\d,.]*\d[.,]", prev) and nxt[:1].isdigit()
+            point = re.fullmatch(r"-?[\d,]*\d", prev) and re.match(r"[.,]\d", nxt)
+            if (cut or point) and gap < 3 * size:
                 out[-1] = out[-1] + cs
                 continue
         out.append(cs)
@@ -404,7 +430,7 @@ def is_stub_row(row: Row) -> bool:
 def has_money(row: Row) -> bool:
     """Whether any cell holds a figure with decimals or thousands separators."""
     for c in row.cells:
-        t = c.text.replace(" ", "")
+        t = digits(c.text)
         if MONEY.match(t) and ("." in t or "," in t):
             return True
     return False
@@ -468,6 +494,7 @@ def segment(doc: Document, rows: Sequence[Row] | None = None) -> Sections:
     """Find the table regions and prose sections of `doc` (rows from `document_rows` unless
     given)."""
     rows = list(rows if rows is not None else document_rows(doc))
+    rows = [r for k, r in enumerate(rows) if not _page_number(rows, k)]
     titles = [(i, t) for i in range(len(rows)) if (t := _title_at(rows, i))]
     toc_rows = _toc_rows(rows, titles)
     starts: list[tuple[int, tuple[str, str]]] = []
@@ -486,6 +513,15 @@ def segment(doc: Document, rows: Sequence[Row] | None = None) -> Sections:
             tables.append(region)
     toc = (rows[min(toc_rows)].start, rows[max(toc_rows)].end) if toc_rows else None
     return Sections(tuple(tables), tuple(_prose(doc, rows, tables, toc)), toc)
+
+
+def _page_number(rows: Sequence[Row], k: int) -> bool:
+    """A page number: a lone number of at most three digits that is the last row of its page
+    (in one-cell-per-line text a lone number elsewhere may be a 序号 or a 科目 code)."""
+    row = rows[k]
+    if len(row.cells) != 1 or not re.fullmatch(r"\d{1,3}", row.key):
+        return False
+    return k + 1 < len(rows) and rows[k + 1].page != row.page
 
 
 def _title_at(rows: Sequence[Row], i: int) -> tuple[str, str] | None:
@@ -567,6 +603,7 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
     end_row = i
     in_repeat = False
     breaks: list[int] = []
+    kept: list[Row] = []  # rows past the furniture filters, for one-cell-per-line tables
     for j in range(i + 1, stop):
         row = rows[j]
         key = row.key
@@ -589,7 +626,15 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
         if key.startswith("注") or (_EMPTY_DECL.search(key) and not has_money(row)):
             notes.append(row)
             continue
-        if is_furniture(row) or key == squash(title) or _row_title(row):
+        # In one-cell-per-line text a bare 4-digit line inside the table is a piece of a code
+        # ("2070" + "111"), not the 预算年度 value that follows its label.
+        code_piece = (
+            bool(body)
+            and row.layout == "line"
+            and key.isdigit()
+            and not re.search(r"[:：]$", rows[j - 1].key)
+        )
+        if (is_furniture(row) and not code_piece) or key == squash(title) or _row_title(row):
             if not body:
                 preamble.append(key)
             continue
@@ -600,6 +645,7 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
             and (key in squash(title) or re.fullmatch(r"[、，,.。·]+", key))
         ):
             continue  # the wrapped end of the title
+        kept.append(row)
         if not body:
             if has_money(row) or _looks_like_data(row):
                 body.append(row)
@@ -636,6 +682,9 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
             breaks.append(len(body))
         in_repeat = False
         body.append(row)
+    if kept and 2 * sum(len(r.cells) == 1 for r in kept) > len(kept):
+        header, body = _split_line_table(kept)
+        breaks = []
     span_rows = rows[i : end_row + 1]
     empty = not any(has_money(r) for r in body) and (
         any(_EMPTY_DECL.search(r.key) for r in notes) or not body
@@ -658,6 +707,49 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
 
 
 _CODE = re.compile(r"^\d{3}(?:\s?\d){0,6}$")
+_TOTAL_LABEL = re.compile(r"^(?:合计|总计|(?:本年)?(?:收入|支出|收支)(?:总计|合计))$")
+_STUB_LABEL = re.compile(r"^(?:栏次|档次|栏号|行次)$")
+
+
+def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
+    """Header and body of a one-cell-per-line table, with the header repeated after a page
+    break dropped. The figures start after the 栏次 numbers (栏次 1 2 3 …), else at the first
+    code or figure (with the 合计 label or 序号 just before it)."""
+    keys = [digits(r.key) for r in rows]
+    start = None
+    stub = next((k for k, key in enumerate(keys) if _STUB_LABEL.match(key)), None)
+    if stub is not None:
+        start, n = stub + 1, 1
+        while start < len(keys) and keys[start] == str(n):
+            start, n = start + 1, n + 1
+    else:
+        for k, key in enumerate(keys):
+            if MONEY.match(key) and ("." in key or "," in key or len(key) >= 3):
+                start = k
+                if k and _TOTAL_LABEL.match(keys[k - 1]):
+                    start = k - 1
+                if start and re.fullmatch(r"\d{1,3}", keys[start - 1]):
+                    start -= 1  # its 序号
+                break
+    if start is None:
+        return list(rows), []
+    header, body = list(rows[:start]), []
+    head_keys = [r.key for r in header]
+    k = start
+    while k < len(rows):
+        if body and head_keys and rows[k].key in head_keys[:2]:
+            # A header repeated on the next page (text without form feeds too): a run of at
+            # least three rows that follow the header's own order.
+            m, run = 0, k
+            while run < len(rows) and rows[run].key in head_keys[m:]:
+                m = head_keys.index(rows[run].key, m) + 1
+                run += 1
+            if run - k >= min(3, len(head_keys)):
+                k = run
+                continue
+        body.append(rows[k])
+        k += 1
+    return header, body
 
 
 def _looks_like_data(row: Row) -> bool:

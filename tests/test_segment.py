@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ie.ingest import Document, Page, ingest
-from ie.segment import document_rows, segment, text_row, title_kind
+from ie.segment import digits, document_rows, segment, text_row, title_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_TXT = ROOT / "corpora" / "real" / "004_3c37c7924f173325.txt"
@@ -234,3 +234,18 @@ def test_jiangsu_prose_only_pdf_has_no_tables() -> None:
     doc = ingest(_jiangsu("江苏省政协办公厅2019年度部门预算.pdf"))
     sections = segment(doc)
     assert sections.tables == () and sections.toc is not None and sections.prose
+
+
+@pytest.mark.parametrize(
+    "text,fixed",
+    [
+        ("2O80５05", "2080505"),
+        ("280 .S８", "280.58"),
+        ("1，534.71", "1,534.71"),
+        ("l.", "1."),
+        ("行政运行", "行政运行"),
+        ("IT服务", "IT服务"),
+    ],
+)
+def test_digits_fixes_ocr_letters_only_in_numbers(text: str, fixed: str) -> None:
+    assert digits(text, 0) == fixed

@@ -293,3 +293,107 @@ def test_jiangsu_report_letter_spaced_pdf() -> None:
     (entry,) = report([path])
     assert entry["tables"] and all(not t["issues"] for t in entry["tables"])
     assert sum(t["coded"] for t in entry["tables"]) > 40
+
+
+# --- noisy layouts: named examples (high-noise text as PDF-to-text / OCR makes it) --------------
+
+
+def _cells(text: str) -> dict[tuple[str, str | None, str], float]:
+    out = {}
+    for t in money_tables(text_doc(text)):
+        for r in t.rows:
+            for column, value in r.values.items():
+                out[(t.kind, r.code or r.name, column)] = round(value, 2)
+    return out
+
+
+def test_tab_split_code_columns_and_ocr_letters() -> None:
+    # 类 | 款 | 项 in their own tab columns, 功能科目代码 headers, O/l read for 0/1.
+    text = (
+        "财政拨款支出预算表\n单位：万元\n"
+        "类\t款\t项\t功能科目名称\t金额\n"
+        "\t\t\t合计\t1,172.33\n"
+        "208\t\t\t社会保 障和就业支出\t1 172.33\n"
+        "208\t05\t\t行政事业单位离退休\t1172. 33\n"
+        "208\t0５\t01\t行政单位离退休\t382.98\n"
+        "2O8\t05\t05\t机关事业单位基本养老保险缴费支出\t789.3S\n"
+    )
+    got = _cells(text)
+    assert got[("expense_by_function", "2080501", "total")] == 382.98
+    assert got[("expense_by_function", "2080505", "total")] == 789.35
+    assert got[("expense_by_function", "合计", "total")] == 1172.33
+
+
+SPACE_WITH_SEQ = "\n".join(
+    [
+        "部门预算支出总表",
+        "单位：万元",
+        "序号  功能分类科目                      合计    基本支出  项目支出",
+        "      科目编码      科目名称",
+        "栏次  1             2                   3       4         5",
+        "1                   总计                913.57  847.49    ６6.08",
+        "2     207           文化旅游体育 与传媒支出  630. 7６  564. 68    66.08",
+        "3     20701         文化和 旅游          ６30.76  564.6８    66.08",
+        "4     2070101       行政运行            5 64.68  564.68",
+        "5     2070 111       文化创作与 保护      66.08             66.08",
+        "6     ２08           社会保障和就业支 出  14０. ９3  １40．93",
+        "7     2O805         行政事业单位养老支出  140. 93  140. 93",
+        "8     2080501       行政单位离退休        140.93   140.9 3",
+    ]
+)
+
+
+def test_space_layout_with_seq_column_and_shifted_figures() -> None:
+    # Inserted spaces shift figures into their neighbours' columns; the 序号 is no figure;
+    # a row with one empty cell is placed by arithmetic and position.
+    got = _cells(SPACE_WITH_SEQ)
+    assert got[("expense_by_function", "合计", "basic")] == 847.49
+    assert got[("expense_by_function", "207", "total")] == 630.76
+    assert got[("expense_by_function", "2070101", "basic")] == 564.68
+    assert got[("expense_by_function", "2070111", "project")] == 66.08
+    assert ("expense_by_function", "2070111", "basic") not in got
+    assert got[("expense_by_function", "20805", "basic")] == 140.93
+
+
+CELL_WITH_SEQ = "\n".join(
+    [
+        "部门预算一般公共预算财政拨款基本支出表",
+        "单位：万元",
+        *"序号|支出部门经济分类科目|一般公共预算基本支出|科目编码|科目名称|合计|人员经费|公用经费".split(
+            "|"
+        ),
+        *"栏次|1|2|3|4|5".split("|"),
+        *"1|合计|80.4|9|7６.94|3.55".split("|"),
+        *"2|30１|工资福利支出|76|.94|76.９4".split("|"),
+        *"3|3010|1|基本工资|60.|13|60. 13".split("|"),
+        *"4|30102|津贴补贴|16.81|16.81".split("|"),
+        # the header repeated on the next page (no form feed in the text)
+        *"序号|支出部门经济分类科目|一般公共预算基本支出|科目编码|科目名称".split("|"),
+        *"合计|人员经费|公用经费|栏次|1|2|3|4|5".split("|"),
+        *"5|302|商品和服务支出|3.55|3.55".split("|"),
+        *"6|30201|办公费|3.55|3.55".split("|"),
+    ]
+)
+
+
+def test_one_cell_per_line_with_seq_split_codes_and_figures() -> None:
+    # Codes and figures broken over lines ("3010" + "1", "76" + ".94", "80.4" + "9"), a
+    # header repeated mid-table, and single-figure rows placed by the parents' sums.
+    got = _cells(CELL_WITH_SEQ)
+    kind = "basic_expense_by_economic"
+    assert got[(kind, "合计", "total")] == 80.49
+    assert got[(kind, "301", "total")] == 76.94
+    assert got[(kind, "30101", "personnel")] == 60.13
+    assert got[(kind, "30201", "public")] == 3.55
+    assert (kind, "30201", "personnel") not in got
+    assert not any(key[1] in ("1", "5", "栏次") for key in got)
+
+
+def test_page_number_at_page_end_is_not_a_row() -> None:
+    text = (
+        "支出总表\n单位：万元\n科目编码\t科目名称\t合计\n"
+        "\t合计\t10.00\n201\t一般公共服务支出\t10.00\n2\n\f20101\t人大事务\t10.00\n"
+    )
+    got = _cells(text)
+    assert got[("expense_by_function", "20101", "total")] == 10.0
+    assert got[("expense_by_function", "201", "total")] == 10.0

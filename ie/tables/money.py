@@ -32,7 +32,17 @@ from pathlib import Path
 
 from ie.ingest import Document
 from ie.schema import Table, TableRow
-from ie.segment import MONEY, Cell, Row, Sections, TableRegion, is_prose, segment, squash
+from ie.segment import (
+    MONEY,
+    Cell,
+    Row,
+    Sections,
+    TableRegion,
+    digits,
+    is_prose,
+    segment,
+    squash,
+)
 
 TOLERANCE = 0.011  # figures are printed to 0.01; sums of rounded figures may be off by a cent
 SCALE = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4}
@@ -168,7 +178,8 @@ def rebuild(region: TableRegion) -> DetailedTable:
         return _summary(region, body, scale, layout)
     if layout == "tab":
         columns, rows = _tab_rows(region, body, scale)
-    elif layout == "line":
+    elif layout == "line" or 2 * sum(len(r.cells) == 1 for r in body) > len(body):
+        # One cell per line, also when a PDF prints its table that way.
         columns, rows = _line_rows(region, body, scale)
     else:
         columns, rows = _geometric_rows(region, body, scale)
@@ -210,8 +221,9 @@ def _layout(body: Sequence[Row]) -> str:
 
 
 def parse_figure(text: str) -> float | None:
-    """A printed figure ("13,649.07", "686. 71", "528.", "-12.5") as a float, else None."""
-    t = squash(text).replace("−", "-").replace("，", ",")
+    """A printed figure ("13,649.07", "686. 71", "528.", "-12.5", OCR "1l65.37") as a float,
+    else None."""
+    t = digits(text).replace("−", "-").replace("，", ",")
     if not t or not MONEY.match(t):
         return None
     try:
@@ -234,13 +246,13 @@ def _code_of(texts: Sequence[str]) -> tuple[str | None, int]:
     pieces in separate cells) and how many cells it took."""
     if not texts:
         return None, 0
-    first = squash(texts[0])
+    first = digits(texts[0])
     if not first.isdigit() or not 3 <= len(first) <= 9:
         return None, 0
     code, used = first, 1
     if len(first) == 3:  # 类 | 款 | 项 in separate cells
         for t in texts[1:3]:
-            piece = squash(t)
+            piece = digits(t, 1)
             if len(piece) == 2 and piece.isdigit():
                 code += piece
                 used += 1
@@ -343,7 +355,9 @@ def _tab_header(header: Sequence[Row]) -> dict[int, list[str]]:
 def _tab_rows(region: TableRegion, body: list[Row], scale: float):
     paths = _tab_header([r for r in region.header if not _is_stub(r)])
     seq_col = next((j for j, p in paths.items() if any("序号" in squash(x) for x in p)), None)
-    code_col = next((j for j, p in paths.items() if any("编码" in squash(x) for x in p)), None)
+    code_col = next(
+        (j for j, p in paths.items() if any(re.search(r"编码|代码", squash(x)) for x in p)), None
+    )
     name_col = next(
         (
             j
@@ -352,7 +366,13 @@ def _tab_rows(region: TableRegion, body: list[Row], scale: float):
         ),
         None,
     )
-    structural = {j for j in (seq_col, code_col, name_col) if j is not None}
+    # 科目编码 printed as 类 | 款 | 项 columns: the code is their concatenation.
+    part_cols = [
+        j for j, p in sorted(paths.items()) if p and re.fullmatch(r"类|款|项", squash(p[-1]))
+    ]
+    if len(part_cols) >= 2:
+        code_col = part_cols[0]
+    structural = {j for j in (seq_col, code_col, name_col, *part_cols) if j is not None}
     labels = [
         (float(j), p)
         for j, p in sorted(paths.items())
@@ -386,14 +406,17 @@ def _tab_rows(region: TableRegion, body: list[Row], scale: float):
     for grid in merged:
         texts = {j: "".join(c.text for c in cs) for j, cs in grid.items()}
         code = None
-        if code_col is not None and code_col in texts:
-            code = squash(texts[code_col]) if squash(texts[code_col]).isdigit() else None
+        if len(part_cols) >= 2 and part_cols[0] in texts:
+            joined = "".join(digits(texts[j], 1) for j in part_cols if j in texts)
+            code = joined if joined.isdigit() else None
+        elif code_col is not None and code_col in texts:
+            code = digits(texts[code_col]) if digits(texts[code_col]).isdigit() else None
         name_parts = [texts[j] for j in sorted(texts) if j == name_col]
         if name_col is None:
             name_parts = [
                 t
                 for j, t in sorted(texts.items())
-                if j not in by_index and j != seq_col and j != code_col and parse_figure(t) is None
+                if j not in by_index and j not in structural and parse_figure(t) is None
             ]
         figures = []
         for j, cs in sorted(grid.items()):
@@ -482,13 +505,39 @@ def _split_figures(row: Row) -> list[Cell]:
     return out
 
 
-def _column_spans(body: Sequence[Row]) -> list[tuple[float, float]]:
+def _seq_limit(header: Sequence[Row]) -> float | None:
+    """Where a 序号 column ends: the left edge of the first header cell right of 序号, or None
+    when the header has no 序号."""
+    cells = [c for r in header for c in r.cells]
+    seq = next((c for c in cells if squash(c.text) in ("序号", "序", "行次")), None)
+    if seq is None:
+        return None
+    right = [c.x0 for c in cells if c.x0 >= seq.x1 - 0.1]
+    return min(right) if right else seq.x1
+
+
+def _lead(cells: Sequence[Cell], seq_limit: float | None) -> tuple[str | None, int]:
+    """The 科目 code at the start of a row's cells and how many cells it and a 序号 before it
+    (a small integer inside the 序号 column) take."""
+    skip = 0
+    if (
+        seq_limit is not None
+        and cells
+        and (cells[0].x0 + cells[0].x1) / 2 < seq_limit
+        and re.fullmatch(r"\d{1,4}", digits(cells[0].text, 1))
+    ):
+        skip = 1
+    code, used = _code_of([c.text for c in cells[skip:]])
+    return code, used + skip
+
+
+def _column_spans(body: Sequence[Row], seq_limit: float | None = None) -> list[tuple[float, float]]:
     """Horizontal spans of the figure columns: figures of one column overlap horizontally
     whether the column is left-, right- or centre-aligned; figures of two columns never do."""
     spans = []
     for r in body:
         cells = _split_figures(r)
-        _, used = _code_of([c.text for c in cells])  # a leading 科目 code is not a figure
+        _, used = _lead(cells, seq_limit)  # a leading 序号 and 科目 code are not figures
         spans += [(c.x0, c.x1) for c in cells[used:] if parse_figure(c.text) is not None]
     spans.sort()
     out: list[list[float]] = []
@@ -504,7 +553,47 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
     size = statistics.median(
         [c.bottom - c.top for r in body for c in r.cells if c.bottom > c.top] or [1]
     )
-    spans = _column_spans(body)
+    seq_limit = _seq_limit(region.header)
+    # Each page lays its columns out anew (a table continued on the next page may sit
+    # elsewhere): spans per page, matched to the first page's columns by order.
+    by_page: dict[int, list[Row]] = {}
+    for row in body:
+        by_page.setdefault(row.page, []).append(row)
+    page_spans = {page: _column_spans(rows, seq_limit) for page, rows in by_page.items()}
+    first = page_spans[body[0].page] if body else []
+    if len(page_spans) > 1 and first and all(len(v) == len(first) for v in page_spans.values()):
+        spans = first
+    else:
+        spans = _column_spans(body, seq_limit)
+        page_spans = {}
+    # Logical rows: a row with a code or figures; text-only lines are wrapped name pieces that
+    # belong to the nearest such row on the same page.
+    data: list[tuple[Row, list[Cell]]] = []
+    pieces: list[Row] = []
+    for row in body:
+        cells = _split_figures(row)
+        code, used = _lead(cells, seq_limit)
+        figures = [c for c in cells[used:] if parse_figure(c.text) is not None]
+        if figures or code or _GRAND_TOTAL.match(clean_name(row.text)):
+            data.append((row, cells))
+        else:
+            pieces.append(row)
+    # Figure cells per row: what follows the 序号/code and is a figure right of the names.
+    parsed: list[tuple[str | None, list[Cell], list[Cell], list[Cell]]] = []
+    for _, cells in data:
+        code, used = _lead(cells, seq_limit)
+        name_cells, figs = [], []
+        for c in cells[used:]:
+            if parse_figure(c.text) is None or (not figs and _is_label_number(c, spans)):
+                name_cells.append(c)
+            else:
+                figs.append(c)
+        parsed.append((code, name_cells, figs, cells))
+    if not page_spans and not _spans_hold(spans, [figs for *_, figs, _ in parsed]):
+        # Text layouts shift figures sideways (inserted spaces), so overlapping figures of
+        # neighbouring columns merged their spans: rebuild the columns from the rows that
+        # print every column, and place the figures of the others by arithmetic and position.
+        spans = _ordered_spans([figs for *_, figs, _ in parsed])
     anchors = [hi for _, hi in spans]
     width = statistics.median([hi - lo for lo, hi in spans] or [size * 6])
     # Column regions for the header: halfway between neighbouring columns' figures.
@@ -524,18 +613,6 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
     if region.kind == "three_public":
         labels = [_leaf_path(region.header, (lo + hi) / 2, width) for lo, hi in spans]
     columns = _assign_keys([(a, lab) for a, lab in zip(anchors, labels, strict=True)], region.kind)
-    # Logical rows: a row with a code or figures; text-only lines are wrapped name pieces that
-    # belong to the nearest such row on the same page.
-    data: list[tuple[Row, list[Cell]]] = []
-    pieces: list[Row] = []
-    for row in body:
-        cells = _split_figures(row)
-        figures = [c for c in cells if parse_figure(c.text) is not None]
-        code, _ = _code_of([c.text for c in cells])
-        if figures or code or _GRAND_TOTAL.match(clean_name(row.text)):
-            data.append((row, cells))
-        else:
-            pieces.append(row)
     extra: dict[int, list[tuple[float, Row]]] = {}
     for piece in pieces:
         near = [
@@ -549,32 +626,195 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
             extra.setdefault(min(near)[1], []).append((piece.top, piece))
         elif data or near:
             data.append((piece, list(piece.cells)))
-    rows = []
-    for k, (row, cells) in enumerate(data):
-        texts = [c.text for c in cells]
-        code, used = _code_of(texts)
-        name_cells: list[Cell] = []
-        figures: list[SourceCell] = []
-        for c in cells[used:]:
-            value = parse_figure(c.text)
-            if value is None or (not figures and _is_label_number(c, spans)):
-                name_cells.append(c)
-                continue
-            mid = (c.x0 + c.x1) / 2
-            col = next((k for k, (lo, hi) in enumerate(spans) if lo <= mid <= hi), -1)
-            if col < 0:
-                name_cells.append(c)
-                continue
-            figures.append(
-                _source_cell(col, columns[col].key if columns else None, value * scale, [c])
-            )
-        pieces_here = sorted(extra.get(k, []), key=lambda t: t[0])
-        above = [p.text for top, p in pieces_here if top < row.top]
-        below = [p.text for top, p in pieces_here if top >= row.top]
-        name = "".join(above + [c.text for c in name_cells] + below)
-        all_cells = list(cells) + [c for _, p in pieces_here for c in p.cells]
-        rows.append(_row(code, name, figures, all_cells, region.kind))
-    return columns, rows
+            parsed.append((None, list(piece.cells), [], list(piece.cells)))
+    options = [
+        _place(figs, page_spans.get(row.page, spans), columns)
+        for (row, _), (*_, figs, _) in zip(data, parsed, strict=True)
+    ]
+
+    def build(choice: Sequence[int]) -> list[DetailedRow]:
+        rows = []
+        for k, ((row, _), (code, name_cells, figs, cells)) in enumerate(
+            zip(data, parsed, strict=True)
+        ):
+            slots = options[k][choice[k]]
+            names = list(name_cells) + [c for c, s in zip(figs, slots, strict=True) if s < 0]
+            names.sort(key=lambda c: c.x0)
+            figures = [
+                _source_cell(s, columns[s].key, (parse_figure(c.text) or 0.0) * scale, [c])
+                for c, s in zip(figs, slots, strict=True)
+                if s >= 0
+            ]
+            pieces_here = sorted(extra.get(k, []), key=lambda t: t[0])
+            above = [p.text for top, p in pieces_here if top < row.top]
+            below = [p.text for top, p in pieces_here if top >= row.top]
+            name = "".join(above + [c.text for c in names] + below)
+            all_cells = list(cells) + [c for _, p in pieces_here for c in p.cells]
+            rows.append(_row(code, name, figures, all_cells, region.kind))
+        return rows
+
+    codes = [code for code, *_ in parsed]
+    return columns, build(_settle(options, build, region.kind, columns, codes))
+
+
+def _spans_hold(spans: Sequence[tuple[float, float]], rows: Sequence[Sequence[Cell]]) -> bool:
+    """Whether column spans separate every row's figures (no two figures of a row in one)."""
+    for figs in rows:
+        cols = [_span_of(c, spans) for c in figs]
+        cols = [k for k in cols if k >= 0]
+        if len(cols) != len(set(cols)):
+            return False
+    return True
+
+
+def _span_of(cell: Cell, spans: Sequence[tuple[float, float]]) -> int:
+    mid = (cell.x0 + cell.x1) / 2
+    return next((k for k, (lo, hi) in enumerate(spans) if lo <= mid <= hi), -1)
+
+
+def _ordered_spans(rows: Sequence[Sequence[Cell]]) -> list[tuple[float, float]]:
+    """Column spans from the rows that print the most figures: the k-th span runs over the
+    k-th figures of those rows, cut where it would reach into its neighbours."""
+    most = max((len(f) for f in rows), default=0)
+    full = [f for f in rows if len(f) == most]
+    if not most:
+        return []
+    centres = [statistics.median((f[k].x0 + f[k].x1) / 2 for f in full) for k in range(most)]
+    half = [
+        min(
+            (centres[k] - centres[k - 1]) / 2 if k else float("inf"),
+            (centres[k + 1] - centres[k]) / 2 if k + 1 < most else float("inf"),
+        )
+        for k in range(most)
+    ]
+    widths = statistics.median(c.x1 - c.x0 for f in full for c in f)
+    return [
+        (centres[k] - min(half[k], widths), centres[k] + min(half[k], widths)) for k in range(most)
+    ]
+
+
+def _place(
+    figs: Sequence[Cell], spans: Sequence[tuple[float, float]], columns: Sequence[Column]
+) -> list[tuple[int, ...]]:
+    """Column placements for a row's figures, best first (-1: not a figure column). Figures
+    keep their order; row arithmetic ranks placements first, nearness to the columns next;
+    placements that arithmetic cannot tell apart and position barely does are all kept for
+    the table's arithmetic to settle."""
+    n = len(spans)
+    if not figs or not n:
+        return [tuple(-1 for _ in figs)]
+    inside = [_span_of(c, spans) for c in figs]
+    if all(k >= 0 for k in inside) and len(set(inside)) == len(inside):
+        return [tuple(inside)]  # every figure inside its own column's span
+    if len(figs) > n:
+        return [tuple(inside)]
+    values = [parse_figure(c.text) or 0.0 for c in figs]
+    scored = []
+    for slots in itertools.combinations(range(n), len(figs)):
+        score = _row_score(values, slots, columns)
+        dist = sum(
+            abs((c.x0 + c.x1) / 2 - (spans[s][0] + spans[s][1]) / 2)
+            for c, s in zip(figs, slots, strict=True)
+        )
+        scored.append((-score, dist, slots))
+    scored.sort()
+    best_score, best_dist, _ = scored[0]
+    gap = min((b[0] - a[1] for a, b in itertools.pairwise(spans)), default=1.0)
+    width = max(statistics.median(hi - lo for lo, hi in spans), gap, 1e-6)
+    return [
+        slots
+        for score, dist, slots in scored
+        if score == best_score and dist - best_dist < 0.5 * width
+    ]
+
+
+def _row_score(values: Sequence[float], slots: Sequence[int], columns: Sequence[Column]) -> int:
+    """How well a placement fits the row's arithmetic (total = basic + project, total =
+    personnel + public); a table with a total column fills it first."""
+    by_key = {columns[s].key: v for s, v in zip(slots, values, strict=True) if columns[s].key}
+    score = 0
+    total = by_key.get("total")
+    for a, b in (("basic", "project"), ("personnel", "public")):
+        if total is not None and (a in by_key or b in by_key) and _has_keys(columns, a, b):
+            ok = abs(total - by_key.get(a, 0.0) - by_key.get(b, 0.0)) <= TOLERANCE
+            score += 10 if ok else -10
+    if "total" not in by_key and any(c.key == "total" for c in columns):
+        score -= 5
+    return score
+
+
+def _settle(options, build, kind: str, columns, codes: Sequence[str | None] = ()) -> list[int]:
+    """Pick one placement per row: rows whose own arithmetic and position leave several open
+    are settled by the table's arithmetic (fewest parent/child mismatches, then the smallest
+    gaps). Open siblings (rows under one parent `codes` prefix) are tried together, since
+    moving one child alone can make its parent's sums worse before they get better."""
+    choice = [0] * len(options)
+
+    def cost(trial: Sequence[int]) -> tuple[int, float]:
+        rows = build(trial)
+        return len(table_issues(kind, rows, columns)[0]), _misfit(rows)
+
+    groups: dict[str, list[int]] = {}
+    for k, code in enumerate(codes):
+        if code and len(options[k]) > 1:
+            groups.setdefault(code[:-2] if len(code) > 3 else "", []).append(k)
+    for members in groups.values():
+        combos = 1
+        for k in members:
+            combos *= len(options[k])
+        if len(members) < 2 or combos > 256:
+            continue
+        best = None
+        for picks in itertools.product(*(range(len(options[k])) for k in members)):
+            trial = list(choice)
+            for k, pick in zip(members, picks, strict=True):
+                trial[k] = pick
+            score = cost(trial)
+            if best is None or score < best[0]:
+                best = (score, trial)
+        if best is not None:
+            choice = best[1]
+    settled = {k for m in groups.values() if len(m) >= 2 for k in m}
+    for k, opts in enumerate(options):
+        if len(opts) > 1 and k not in settled:
+            scores = []
+            for pick in range(len(opts)):
+                trial = [*choice[:k], pick, *choice[k + 1 :]]
+                rows = build(trial)
+                scores.append((len(table_issues(kind, rows, columns)[0]), _misfit(rows), pick))
+            choice[k] = min(scores)[2]
+    return choice
+
+
+def _misfit(rows: Sequence[DetailedRow]) -> float:
+    """How far the code hierarchy is from adding up: the summed gaps between each parent's
+    figures (and 合计's) and the sums of its children's, per column. Unlike a count of failed
+    checks it drops with every child moved to its right column."""
+    values = [r.values() for r in rows]
+    coded = [(r.code, v) for r, v in zip(rows, values, strict=True) if r.code]
+    codes = {c for c, _ in coded}
+    gap = 0.0
+    parents = list(coded)
+    grand = next((v for r, v in zip(rows, values, strict=True) if r.total_row), None)
+    if grand is not None and codes:
+        parents.append(("", grand))
+    top_len = min((len(c) for c in codes), default=0)
+    for code, v in parents:
+        if code:
+            kids = [
+                cv
+                for c, cv in coded
+                if c != code
+                and c.startswith(code)
+                and not any(p in codes for p in _between(code, c))
+            ]
+        else:
+            kids = [cv for c, cv in coded if len(c) == top_len]
+        if not kids:
+            continue
+        for key in {*v, *(k for cv in kids for k in cv)}:
+            gap += abs(v.get(key, 0.0) - sum(cv.get(key, 0.0) for cv in kids))
+    return gap
 
 
 def _is_label_number(cell: Cell, spans: Sequence[tuple[float, float]]) -> bool:
@@ -618,72 +858,159 @@ def _join_wrapped(parts: list[tuple[float, float, str]]) -> list[str]:
 
 def _line_rows(region: TableRegion, body: list[Row], scale: float):
     header = [c.text for r in region.header for c in r.cells]
-    # A row label printed under the header (合计, or a code) was read as header: give it back.
-    lead: list[Cell] = []
-    header_cells = [c for r in region.header for c in r.cells]
-    while header_cells and (
-        _CODE.match(squash(header_cells[-1].text))
-        or (
-            _GRAND_TOTAL.match(clean_name(header_cells[-1].text))
-            and [squash(t) for t in header].count(squash(header_cells[-1].text)) > 1
-        )
-    ):
-        lead.insert(0, header_cells.pop())
-        header.pop()
     labels = [
         (float(k), [t])
         for k, t in enumerate(
-            t for t in header if not _STRUCT.search(squash(t)) and not _is_group(t)
+            t
+            for t in header
+            if not _STRUCT.search(squash(t)) and not _is_group(t) and parse_figure(t) is None
         )
     ]
     columns = _assign_keys(labels, region.kind)
-    groups: list[list[Cell]] = [lead] if lead else []
-    for row in body:
-        for c in row.cells:
-            text = squash(c.text)
-            starts = _CODE.match(text) or _GRAND_TOTAL.match(clean_name(text))
-            if (
-                not groups
-                or (starts and bool(groups[-1]))
-                or (
-                    parse_figure(text) is None
-                    and _has_figures(groups[-1])
-                    and not _CODE.match(text)
-                )
-            ):
-                groups.append([c])
-            else:
-                groups[-1].append(c)
-    parsed = []
-    for cells in groups:
-        code, used = _code_of([c.text for c in cells])
-        names = [c for c in cells[used:] if parse_figure(c.text) is None]
-        figs = [c for c in cells[used:] if parse_figure(c.text) is not None][: len(columns)]
-        options = _slot_options([parse_figure(c.text) or 0.0 for c in figs], columns)
-        parsed.append((code, names, figs, cells, options))
+    has_seq = any(re.search(r"序号|行次", squash(t)) for t in header)
+    tokens = [c for r in body for c in r.cells]
+    parsed = _line_groups(tokens, has_seq, _decimals(tokens))
+    options = []
+    for _code, _names, figs, _cells in parsed:
+        values = [v for v, _ in figs][: len(columns)]
+        options.append(_slot_options(values, columns) if columns else [()])
 
     def build(choice: Sequence[int]) -> list[DetailedRow]:
         out = []
-        for (code, names, figs, cells, options), pick in zip(parsed, choice, strict=True):
+        for (code, names, figs, cells), opts, pick in zip(parsed, options, choice, strict=True):
             figures = [
-                _source_cell(k, columns[k].key, (parse_figure(c.text) or 0.0) * scale, [c])
-                for c, k in zip(figs, options[pick], strict=True)
+                _source_cell(k, columns[k].key, v * scale, fc)
+                for (v, fc), k in zip(figs, opts[pick], strict=False)
             ]
             name = "".join(c.text for c in names)
             out.append(_row(code, name, figures, cells, region.kind))
         return out
 
-    # Rows whose own arithmetic leaves several placements open are settled by the table's:
-    # the placement that leaves the fewest parent/child mismatches wins.
-    choice = [0] * len(parsed)
-    for k, (*_, options) in enumerate(parsed):
-        if len(options) > 1:
-            scores = []
-            for pick in range(len(options)):
-                trial = [*choice[:k], pick, *choice[k + 1 :]]
-                scores.append((len(table_issues(region.kind, build(trial), columns)[0]), pick))
-            choice[k] = min(scores)[1]
-    return columns, build(choice)
+    codes = [code for code, *_ in parsed]
+    return columns, build(_settle(options, build, region.kind, columns, codes))
+
+
+def _decimals(tokens: Sequence[Cell]) -> int:
+    """The number of decimals the table prints its figures with (the most common), 0 if none."""
+    counts: dict[int, int] = {}
+    for c in tokens:
+        t = digits(c.text)
+        if re.fullmatch(r"[\d,]*\d\.\d+", t):
+            n = len(t.split(".")[1])
+            counts[n] = counts.get(n, 0) + 1
+    return max(counts, key=lambda n: counts[n]) if counts else 0
+
+
+def _kind_of(text: str) -> str:
+    """int | dec (a figure or a piece of one) | text."""
+    t = digits(text, 0)
+    if re.fullmatch(r"\d+", t):
+        return "int"
+    if re.fullmatch(r"[-−]?[\d,]*\.?[\d,]*", t) and re.search(r"\d", t):
+        return "dec"
+    return "text"
+
+
+def _line_groups(
+    tokens: Sequence[Cell], has_seq: bool, decimals: int
+) -> list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]]:
+    """Rows of a one-cell-per-line table from its cells in reading order: [序号] code name
+    figures. A code broken over lines ("2070" + "111") is rejoined, and so is a figure
+    ("630." + "76", "76" + "7.42", "847.4" + "9") where its pieces cannot stand alone as
+    figures printed with `decimals` decimals."""
+    kinds = [_kind_of(c.text) for c in tokens]
+    texts = [digits(c.text, 0) for c in tokens]
+    rows: list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]] = []
+    seq = 0
+    i, n = 0, len(tokens)
+
+    def complete(t: str) -> bool:
+        if t.endswith((".", ",")) or t.startswith((".", ",")):
+            return False
+        return decimals == 0 or ("." in t and len(t.split(".")[1]) >= decimals)
+
+    def starts_row(k: int, cur_figs: int) -> bool:
+        """Whether token k starts a new row (the current row has `cur_figs` figures)."""
+        if kinds[k] == "text":
+            return cur_figs > 0
+        if kinds[k] != "int" or not cur_figs:
+            return False
+        # An integer after a finished figure: the next 序号 or code when a code or name
+        # follows it, else the first piece of a figure.
+        nxt = k + 1
+        if has_seq and texts[k] == str(seq + 1):
+            return nxt >= n or kinds[nxt] != "dec" or not texts[nxt][:1] == "."
+        while nxt < n and kinds[nxt] == "int" and len(texts[k]) + len(texts[nxt]) <= 7:
+            nxt += 1
+        return nxt >= n or kinds[nxt] == "text"
+
+    while i < n:
+        cells: list[Cell] = []
+        code: str | None = None
+        names: list[Cell] = []
+        figs: list[tuple[float, list[Cell]]] = []
+        if has_seq and kinds[i] == "int" and texts[i] == str(seq + 1) and len(texts[i]) <= 3:
+            if i + 1 < n and kinds[i + 1] != "dec":
+                seq += 1
+                cells.append(tokens[i])
+                i += 1
+        if i < n and kinds[i] == "int" and len(texts[i]) >= 3:
+            code = texts[i]
+            cells.append(tokens[i])
+            i += 1
+            while i < n and kinds[i] == "int" and len(code) + len(texts[i]) <= 7:
+                code += texts[i]
+                cells.append(tokens[i])
+                i += 1
+        while (
+            i < n
+            and kinds[i] == "text"
+            and not (names and _GRAND_TOTAL.match(clean_name(texts[i])))
+        ):
+            if (names or code) and _GRAND_TOTAL.match(clean_name(texts[i])):
+                break
+            names.append(tokens[i])
+            cells.append(tokens[i])
+            i += 1
+        while i < n and not starts_row(i, len(figs)):
+            if (
+                kinds[i] == "int"
+                and code is None
+                and not figs
+                and len(texts[i]) >= 3
+                and (i + 1 >= n or kinds[i + 1] == "text")
+            ):
+                # The code printed after the start of the name (a row cut by a page break).
+                code = texts[i]
+                cells.append(tokens[i])
+                i += 1
+                continue
+            if kinds[i] == "text":  # a name piece between figures: keep it with the name
+                names.append(tokens[i])
+                cells.append(tokens[i])
+                i += 1
+                continue
+            piece, used = texts[i], [tokens[i]]
+            i += 1
+            while i < n and kinds[i] != "text" and not complete(piece):
+                joined = piece + texts[i]
+                if kinds[i] == "int" and has_seq and texts[i] == str(seq + 1) and complete(piece):
+                    break
+                if parse_figure(joined) is None:
+                    break
+                piece = joined
+                used.append(tokens[i])
+                i += 1
+            value = parse_figure(piece)
+            cells.extend(used)
+            if value is not None:
+                figs.append((value, used))
+        if not cells:  # nothing consumed: take the token as a name so the loop moves on
+            names.append(tokens[i])
+            cells.append(tokens[i])
+            i += 1
+        rows.append((code, names, figs, cells))
+    return rows
 
 
 def _is_group(text: str) -> bool:
