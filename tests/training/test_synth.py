@@ -69,6 +69,8 @@ def _children_sum(rows: list[dict]) -> None:
             assert abs(sum(k.get(key, 0) for k in kids) - value) < 1e-6, (code, key)
     total = next(r["values"] for r in rows if r["code"] is None and r["name"] == "合计")
     top = [v for c, v in by_code.items() if len(c) == 3]
+    if not top:  # a totals-only 支出总表
+        return
     for key, value in total.items():
         assert abs(sum(t.get(key, 0) for t in top) - value) < 1e-6, key
 

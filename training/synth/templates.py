@@ -812,6 +812,11 @@ def render_province(w: Writer) -> None:
         [_nums(w, vals)],
         title_prefix="三、" if rng.random() < 0.3 else "",
     )
+    # A 支出总表 under SCHEMA.md even with one row; 单位预留机动经费 has no column key.
+    totals = {"total": wan(tot), "basic": wan(c.basic), "project": wan(c.project)}
+    w.record_table(
+        "expense_by_function", "支出预算总表", [{"code": None, "name": "合计", "values": totals}]
+    )
     w.kf["expense_basic"] = wan(c.basic)
     w.kf["expense_project"] = wan(c.project)
     if c.reserve:
