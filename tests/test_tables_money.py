@@ -397,3 +397,97 @@ def test_page_number_at_page_end_is_not_a_row() -> None:
     got = _cells(text)
     assert got[("expense_by_function", "20101", "total")] == 10.0
     assert got[("expense_by_function", "201", "total")] == 10.0
+
+
+def _many_siblings_text(n: int) -> tuple[str, dict[str, str]]:
+    """A one-cell-per-line function table whose 20101 has `n` children with one part each,
+    every child's part (basic or project) decided only by the parent's sums (figures 1, 2,
+    4, ...: one split of the children matches them)."""
+    kids = [(f"20101{k + 1:02d}", float(2**k), "basic" if k % 3 else "project") for k in range(n)]
+    basic = sum(v for _, v, key in kids if key == "basic")
+    project = sum(v for _, v, key in kids if key == "project")
+    total = basic + project
+    lines = ["一般公共预算支出表", "单位：万元", "科目编码", "科目名称", "合计", "基本支出"]
+    lines += ["项目支出", "合计", f"{total:.2f}", f"{basic:.2f}", f"{project:.2f}"]
+    for code, name in (("201", "一般公共服务支出"), ("20101", "人大事务")):
+        lines += [code, name, f"{total:.2f}", f"{basic:.2f}", f"{project:.2f}"]
+    for code, value, _ in kids:
+        lines += [code, f"事务{code[-2:]}", f"{value:.2f}", f"{value:.2f}"]
+    return "\n".join(lines), {code: key for code, _, key in kids}
+
+
+def test_one_cell_per_line_many_open_siblings_are_settled_fast() -> None:
+    # 10 children with two possible placements each (1024 combinations, more than are tried
+    # together): each is still placed by the parent's sums, quickly.
+    import time
+
+    text, want = _many_siblings_text(10)
+    began = time.perf_counter()
+    (detailed,) = money_tables_detailed(text_doc(text))
+    assert time.perf_counter() - began < 2.0
+    assert not detailed.issues
+    rows = {r.code: r.values() for r in detailed.rows}
+    for code, key in want.items():
+        assert set(rows[code]) == {"total", key}, code
+
+
+def _pdf_row(page: int, top: float, cells: list[tuple[str, float, float]]):
+    from ie.segment import Cell, Row
+
+    made = tuple(Cell(t, 0, len(t), x0, x1, page, top, top + 9) for t, x0, x1 in cells)
+    return Row(made, page, "pdf", top, top + 9)
+
+
+def test_pdf_block_after_a_blank_gap_keeps_its_own_columns() -> None:
+    # Rows after a blank gap on the same page drawn on another grid (names narrower, figures
+    # further left): their figures still go to their columns, matched by order.
+    from ie.segment import TableRegion
+    from ie.tables.money import rebuild
+
+    wide = (270, 330, 400)  # right-hand figure columns of the first block
+    narrow = (151, 200, 250)  # ... and of the block after the gap
+
+    def data(top: float, code: str, name: str, figures: tuple[str, ...], xs, name_x) -> object:
+        cells = [(code, 36, 36 + 6 * len(code))] if code else []
+        cells.append((name, name_x, name_x + 9 * len(name)))
+        cells += [(f, x, x + 23) for f, x in zip(figures, xs, strict=True)]
+        return _pdf_row(1, top, cells)
+
+    header = (
+        _pdf_row(
+            1,
+            80,
+            [
+                ("科目编码", 36, 72),
+                ("科目名称", 100, 136),
+                ("合计", 275, 293),
+                ("基本支出", 330, 366),
+                ("项目支出", 400, 436),
+            ],
+        ),
+    )
+    rows = (
+        data(100, "", "合计", ("30.00", "24.00", "6.00"), wide, 135),
+        data(114, "201", "一般公共服务支出", ("20.00", "20.00", "0.00"), wide, 135),
+        data(128, "20101", "人大事务", ("20.00", "20.00", "0.00"), wide, 135),
+        data(170, "202", "外交支出", ("10.00", "4.00", "6.00"), narrow, 73),
+        data(184, "20201", "外交管理事务", ("10.00", "4.00", "6.00"), narrow, 73),
+    )
+    region = TableRegion(
+        kind="expense_by_function",
+        title="支出表",
+        unit="万元",
+        start=0,
+        end=1,
+        pages=(1,),
+        empty=False,
+        title_start=0,
+        header=header,
+        body=rows,
+    )
+    table = rebuild(region)
+    got = {r.code or r.name: r.values() for r in table.rows}
+    assert [c.key for c in table.columns] == ["total", "basic", "project"]
+    assert got["20201"] == {"total": 10.0, "basic": 4.0, "project": 6.0}
+    assert got["合计"] == {"total": 30.0, "basic": 24.0, "project": 6.0}
+    assert not table.issues

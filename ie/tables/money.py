@@ -555,17 +555,20 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
     )
     seq_limit = _seq_limit(region.header)
     # Each page lays its columns out anew (a table continued on the next page may sit
-    # elsewhere): spans per page, matched to the first page's columns by order.
-    by_page: dict[int, list[Row]] = {}
-    for row in body:
-        by_page.setdefault(row.page, []).append(row)
-    page_spans = {page: _column_spans(rows, seq_limit) for page, rows in by_page.items()}
-    first = page_spans[body[0].page] if body else []
-    if len(page_spans) > 1 and first and all(len(v) == len(first) for v in page_spans.values()):
-        spans = first
-    else:
-        spans = _column_spans(body, seq_limit)
-        page_spans = {}
+    # elsewhere), and so may a block of rows after a blank gap: spans per block, matched to
+    # the first block's columns by order; per page when blocks disagree, else one set.
+    spans, block_spans = _column_spans(body, seq_limit), {}
+    pdf = all(row.layout == "pdf" for row in body)  # text rows' gaps are blank lines only
+    for blocks in (_blocks(body, split_gaps=pdf), _blocks(body, split_gaps=False)):
+        by_block: dict[int, list[Row]] = {}
+        for row, b in zip(body, blocks, strict=True):
+            by_block.setdefault(b, []).append(row)
+        found = {b: _column_spans(rows, seq_limit) for b, rows in by_block.items()}
+        first = found[blocks[0]]
+        if len(found) > 1 and first and all(len(v) == len(first) for v in found.values()):
+            spans = first
+            block_spans = {id(row): found[b] for row, b in zip(body, blocks, strict=True)}
+            break
     # Logical rows: a row with a code or figures; text-only lines are wrapped name pieces that
     # belong to the nearest such row on the same page.
     data: list[tuple[Row, list[Cell]]] = []
@@ -589,7 +592,7 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
             else:
                 figs.append(c)
         parsed.append((code, name_cells, figs, cells))
-    if not page_spans and not _spans_hold(spans, [figs for *_, figs, _ in parsed]):
+    if not block_spans and not _spans_hold(spans, [figs for *_, figs, _ in parsed]):
         # Text layouts shift figures sideways (inserted spaces), so overlapping figures of
         # neighbouring columns merged their spans: rebuild the columns from the rows that
         # print every column, and place the figures of the others by arithmetic and position.
@@ -628,33 +631,45 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
             data.append((piece, list(piece.cells)))
             parsed.append((None, list(piece.cells), [], list(piece.cells)))
     options = [
-        _place(figs, page_spans.get(row.page, spans), columns)
+        _place(figs, block_spans.get(id(row), spans), columns)
         for (row, _), (*_, figs, _) in zip(data, parsed, strict=True)
     ]
 
-    def build(choice: Sequence[int]) -> list[DetailedRow]:
-        rows = []
-        for k, ((row, _), (code, name_cells, figs, cells)) in enumerate(
-            zip(data, parsed, strict=True)
-        ):
-            slots = options[k][choice[k]]
-            names = list(name_cells) + [c for c, s in zip(figs, slots, strict=True) if s < 0]
-            names.sort(key=lambda c: c.x0)
-            figures = [
-                _source_cell(s, columns[s].key, (parse_figure(c.text) or 0.0) * scale, [c])
-                for c, s in zip(figs, slots, strict=True)
-                if s >= 0
-            ]
-            pieces_here = sorted(extra.get(k, []), key=lambda t: t[0])
-            above = [p.text for top, p in pieces_here if top < row.top]
-            below = [p.text for top, p in pieces_here if top >= row.top]
-            name = "".join(above + [c.text for c in names] + below)
-            all_cells = list(cells) + [c for _, p in pieces_here for c in p.cells]
-            rows.append(_row(code, name, figures, all_cells, region.kind))
-        return rows
+    def build_row(k: int, pick: int) -> DetailedRow:
+        (row, _), (code, name_cells, figs, cells) = data[k], parsed[k]
+        slots = options[k][pick]
+        names = list(name_cells) + [c for c, s in zip(figs, slots, strict=True) if s < 0]
+        names.sort(key=lambda c: c.x0)
+        figures = [
+            _source_cell(s, columns[s].key, (parse_figure(c.text) or 0.0) * scale, [c])
+            for c, s in zip(figs, slots, strict=True)
+            if s >= 0
+        ]
+        pieces_here = sorted(extra.get(k, []), key=lambda t: t[0])
+        above = [p.text for top, p in pieces_here if top < row.top]
+        below = [p.text for top, p in pieces_here if top >= row.top]
+        name = "".join(above + [c.text for c in names] + below)
+        all_cells = list(cells) + [c for _, p in pieces_here for c in p.cells]
+        return _row(code, name, figures, all_cells, region.kind)
 
     codes = [code for code, *_ in parsed]
-    return columns, build(_settle(options, build, region.kind, columns, codes))
+    return columns, _settle(options, build_row, region.kind, columns, codes)
+
+
+def _blocks(body: Sequence[Row], split_gaps: bool) -> list[int]:
+    """A block number per row: a new block starts on each page and, with `split_gaps`, after
+    a vertical gap of more than twice the usual distance between rows (a blank line)."""
+    pitches = [b.top - a.top for a, b in itertools.pairwise(body) if a.page == b.page]
+    pitch = statistics.median([d for d in pitches if d > 0] or [0.0])
+    out, block = [], 0
+    for k, row in enumerate(body):
+        if k and (
+            row.page != body[k - 1].page
+            or (split_gaps and pitch > 0 and row.top - body[k - 1].top > 2 * pitch)
+        ):
+            block += 1
+        out.append(block)
+    return out
 
 
 def _spans_hold(spans: Sequence[tuple[float, float]], rows: Sequence[Sequence[Cell]]) -> bool:
@@ -743,47 +758,141 @@ def _row_score(values: Sequence[float], slots: Sequence[int], columns: Sequence[
     return score
 
 
-def _settle(options, build, kind: str, columns, codes: Sequence[str | None] = ()) -> list[int]:
-    """Pick one placement per row: rows whose own arithmetic and position leave several open
-    are settled by the table's arithmetic (fewest parent/child mismatches, then the smallest
-    gaps). Open siblings (rows under one parent `codes` prefix) are tried together, since
-    moving one child alone can make its parent's sums worse before they get better."""
-    choice = [0] * len(options)
+def _settle(
+    options: Sequence[Sequence[tuple[int, ...]]],
+    build_row,
+    kind: str,
+    columns: Sequence[Column],
+    codes: Sequence[str | None] = (),
+) -> list[DetailedRow]:
+    """Pick one placement per row and return the rows built with it. `build_row(k, pick)`
+    builds row k with its `pick`-th placement. Rows whose own arithmetic and position leave
+    several open are settled by the table's arithmetic (fewest parent/child mismatches, then
+    the smallest gaps). Open siblings (rows under one parent `codes` prefix) are tried
+    together, since moving one child alone can make its parent's sums worse before they get
+    better. Only the relations a trial touches are scored (the rest are the same for every
+    trial), and each row is built once per placement."""
+    cache: dict[tuple[int, int], DetailedRow] = {}
 
-    def cost(trial: Sequence[int]) -> tuple[int, float]:
-        rows = build(trial)
-        return len(table_issues(kind, rows, columns)[0]), _misfit(rows)
+    def row(k: int, pick: int) -> DetailedRow:
+        if (k, pick) not in cache:
+            cache[k, pick] = build_row(k, pick)
+        return cache[k, pick]
+
+    choice = [0] * len(options)
+    open_rows = [k for k, opts in enumerate(options) if len(opts) > 1]
+    if not open_rows:
+        return [row(k, 0) for k in range(len(options))]
+    base = [row(k, 0) for k in range(len(options))]
+    scorer = _Scorer(kind, base, columns)
+
+    def cost(members: Sequence[int], picks: Sequence[int]) -> tuple[int, float]:
+        rows = {k: row(k, pick) for k, pick in zip(members, picks, strict=True)}
+        current = [rows.get(k) or row(k, choice[k]) for k in range(len(options))]
+        return scorer.cost(current, members)
 
     groups: dict[str, list[int]] = {}
-    for k, code in enumerate(codes):
-        if code and len(options[k]) > 1:
+    for k in open_rows:
+        code = codes[k] if k < len(codes) else None
+        if code:
             groups.setdefault(code[:-2] if len(code) > 3 else "", []).append(k)
+    settled: set[int] = set()
     for members in groups.values():
         combos = 1
         for k in members:
             combos *= len(options[k])
-        if len(members) < 2 or combos > 256:
+        if len(members) < 2 or combos > _MAX_COMBOS:
             continue
-        best = None
-        for picks in itertools.product(*(range(len(options[k])) for k in members)):
-            trial = list(choice)
-            for k, pick in zip(members, picks, strict=True):
-                trial[k] = pick
-            score = cost(trial)
-            if best is None or score < best[0]:
-                best = (score, trial)
-        if best is not None:
-            choice = best[1]
-    settled = {k for m in groups.values() if len(m) >= 2 for k in m}
-    for k, opts in enumerate(options):
-        if len(opts) > 1 and k not in settled:
-            scores = []
-            for pick in range(len(opts)):
-                trial = [*choice[:k], pick, *choice[k + 1 :]]
-                rows = build(trial)
-                scores.append((len(table_issues(kind, rows, columns)[0]), _misfit(rows), pick))
-            choice[k] = min(scores)[2]
-    return choice
+        settled.update(members)
+        best = min(
+            itertools.product(*(range(len(options[k])) for k in members)),
+            key=lambda picks: cost(members, picks),
+        )
+        for k, pick in zip(members, best, strict=True):
+            choice[k] = pick
+    for k in open_rows:
+        if k not in settled:
+            choice[k] = min(range(len(options[k])), key=lambda pick: (*cost([k], [pick]), pick))
+    return [row(k, choice[k]) for k in range(len(options))]
+
+
+# Sibling placements tried together (each trial scores only its parent's relations, so this
+# many stay fast); larger groups are settled row by row.
+_MAX_COMBOS = 1024
+
+
+class _Scorer:
+    """The arithmetic relations of a table whose codes and names are fixed and whose figures
+    vary with the placements tried: row sums, parent = sum of children, 合计 = sum of the
+    top-level codes (and the 三公 sums). `cost` counts the failed relations that involve the
+    given rows and sums their gaps (as `table_issues` and `_misfit` would for the whole
+    table, less the relations no trial changes)."""
+
+    def __init__(self, kind: str, rows: Sequence[DetailedRow], columns: Sequence[Column]):
+        self.kind = kind
+        self.columns = columns
+        self.extra = {
+            i for i, c in enumerate(columns) if c.key is None and _EXTRA_PART.search(c.label)
+        }
+        coded = [(k, r.code) for k, r in enumerate(rows) if r.code]
+        codes = {c for _, c in coded}
+        # (parent row, its child rows): a 科目 and the codes right below it, 合计 and the tops
+        self.relations: list[tuple[int, list[int]]] = []
+        for k, code in coded:
+            kids = [
+                j
+                for j, c in coded
+                if c != code
+                and c.startswith(code)
+                and not any(p in codes for p in _between(code, c))
+            ]
+            if kids:
+                self.relations.append((k, kids))
+        grand = next((k for k, r in enumerate(rows) if r.total_row), None)
+        if grand is not None and coded:
+            top_len = min(len(c) for c in codes)
+            self.relations.append((grand, [j for j, c in coded if len(c) == top_len]))
+        self.touching: dict[int, list[int]] = {}
+        for n, (parent, kids) in enumerate(self.relations):
+            for k in {parent, *kids}:
+                self.touching.setdefault(k, []).append(n)
+
+    def cost(self, rows: Sequence[DetailedRow], members: Sequence[int]) -> tuple[int, float]:
+        """(failed checks, summed gaps) of the relations that involve `members`."""
+        if self.kind == "three_public":  # name-based sums: score the whole table
+            return len(table_issues(self.kind, rows, self.columns)[0]), _misfit(rows)
+        values: dict[int, dict[str, float]] = {}
+
+        def v(k: int) -> dict[str, float]:
+            if k not in values:
+                values[k] = rows[k].values()
+            return values[k]
+
+        failed, gap = 0, 0.0
+        for k in members:
+            got = v(k)
+            if "total" not in got:
+                continue
+            for a, b in (("basic", "project"), ("personnel", "public")):
+                if a in got or b in got:
+                    more = (
+                        sum(c.value for c in rows[k].cells if c.column in self.extra)
+                        if a == "basic"
+                        else 0.0
+                    )
+                    short = got["total"] - got.get(a, 0.0) - got.get(b, 0.0) - more
+                    failed += abs(short) > TOLERANCE
+        seen = sorted({n for k in members for n in self.touching.get(k, ())})
+        for n in seen:
+            parent, kids = self.relations[n]
+            pv = v(parent)
+            kid_values = [v(j) for j in kids]
+            for key in {*pv, *(key for kv in kid_values for key in kv)}:
+                diff = abs(pv.get(key, 0.0) - sum(kv.get(key, 0.0) for kv in kid_values))
+                gap += diff
+                if key in pv and diff > TOLERANCE * max(1, len(kids)):
+                    failed += 1
+        return failed, gap
 
 
 def _misfit(rows: Sequence[DetailedRow]) -> float:
@@ -875,19 +984,16 @@ def _line_rows(region: TableRegion, body: list[Row], scale: float):
         values = [v for v, _ in figs][: len(columns)]
         options.append(_slot_options(values, columns) if columns else [()])
 
-    def build(choice: Sequence[int]) -> list[DetailedRow]:
-        out = []
-        for (code, names, figs, cells), opts, pick in zip(parsed, options, choice, strict=True):
-            figures = [
-                _source_cell(k, columns[k].key, v * scale, fc)
-                for (v, fc), k in zip(figs, opts[pick], strict=False)
-            ]
-            name = "".join(c.text for c in names)
-            out.append(_row(code, name, figures, cells, region.kind))
-        return out
+    def build_row(k: int, pick: int) -> DetailedRow:
+        code, names, figs, cells = parsed[k]
+        figures = [
+            _source_cell(s, columns[s].key, v * scale, fc)
+            for (v, fc), s in zip(figs, options[k][pick], strict=False)
+        ]
+        return _row(code, "".join(c.text for c in names), figures, cells, region.kind)
 
     codes = [code for code, *_ in parsed]
-    return columns, build(_settle(options, build, region.kind, columns, codes))
+    return columns, _settle(options, build_row, region.kind, columns, codes)
 
 
 def _decimals(tokens: Sequence[Cell]) -> int:
