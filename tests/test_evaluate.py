@@ -28,6 +28,8 @@ from ie.evaluate import (
     spans_from_bio,
     write_html_report,
 )
+from ie.evaluate.fields import money
+from ie.evaluate.render import error_rows
 from ie.schema import LABELS
 
 REAL_ID = "004_3c37c7924f173325"
@@ -431,8 +433,62 @@ def test_span_outcomes_carry_page_offsets_and_context():
     outcomes = score_spans(gold, pred, doc_id="d", text=text).outcomes
     missed = next(o for o in outcomes if o.field == "spans.strict" and o.status == "missed")
     assert (missed.start, missed.end, missed.page) == (8, 14, 2)
-    assert "【686.71】" in missed.context
     assert missed.pred == "AMOUNT 8:16 686.71万元"  # the overlapping prediction beside it
+    # Context: the item is kept apart from its surroundings (no in-band brackets), and a
+    # boundary error covers both extents: "686.71" is gold and predicted, "万元" predicted only.
+    ctx = missed.context
+    assert (ctx.before, ctx.item, ctx.after) == ("第一页⏎预算收入", "686.71万元", "")
+    assert ctx.runs() == [("686.71", "both"), ("万元", "pred")]
+    assert (ctx.gold.start, ctx.gold.end, ctx.pred.end) == (8, 14, 16)
+    assert str(ctx) == "第一页⏎预算收入686.71万元"
+    spurious = next(o for o in outcomes if o.field == "spans.strict" and o.status == "spurious")
+    assert spurious.context == ctx  # the same pair, seen from the prediction
+
+
+def test_context_of_a_lone_span_marks_it_alone():
+    text = "收入\t合计\n686.71"
+    (missed,) = [
+        o
+        for o in score_spans([Mention("AMOUNT", 6, 12)], [], doc_id="d", text=text).outcomes
+        if o.field == "spans.strict"
+    ]
+    ctx = missed.context
+    assert (ctx.before, ctx.item, ctx.after) == ("收入⇥合计⏎", "686.71", "")
+    assert ctx.runs() == [("686.71", "gold")] and ctx.pred is None
+    assert ctx.gold.text == "686.71"  # filled from the source text
+    assert score_spans([Mention("AMOUNT", 6, 12)], [], text=None).outcomes[0].context is None
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(12469.12, "12469.12"), (1.0, "1"), (0.5, "0.5"), (1e8, "100000000"), (-0.001, "0")],
+)
+def test_money_keeps_two_decimals_without_exponent(value, shown):
+    assert money(value) == shown
+
+
+def test_table_cells_are_shown_with_two_decimals():
+    def record(total: float) -> dict:
+        row = {"code": "201", "name": "x", "values": {"total": total}}
+        return {"tables": [{"kind": "expense_by_function", "title": "t", "rows": [row]}]}
+
+    gold, pred = record(12469.12), record(1.5e7)
+    report = evaluate_pairs([EvalPair.from_dicts({"doc_id": "d", **gold}, {"doc_id": "d", **pred})])
+    missed = next(o for o in report.errors() if o.field == "tables")
+    assert missed.gold.endswith("= 12469.12") and missed.pred.endswith("= 15000000")
+
+
+def test_a_table_value_in_the_wrong_column_is_shown_beside_its_gold():
+    def record(column: str) -> dict:
+        row = {"code": "201", "name": "x", "values": {column: 52.71}}
+        table = {"kind": "expense_by_function", "title": "t", "rows": [row]}
+        return {"doc_id": "d", "tables": [table]}
+
+    report = evaluate_pairs([EvalPair.from_dicts(record("basic"), record("project"))])
+    missed, spurious = report.errors()
+    assert missed.gold == "expense_by_function 201 basic = 52.71"
+    assert missed.pred == spurious.pred == "expense_by_function 201 project = 52.71"
+    assert spurious.gold == missed.gold
 
 
 @pytest.mark.parametrize(
@@ -720,10 +776,17 @@ def test_render_rich_and_html_report(tmp_path):
     console.print(render_rich(report))
     out = console.export_text()
     assert "key_figures" in out and "AMOUNT" in out and "0.955" in out  # 21/22 key figures
+    assert "IND_TARGET" in out
+    narrow = Console(record=True, width=60)
+    narrow.print(render_rich(report))
+    assert "IND_TARGET" in narrow.export_text()  # labels are not cut ("IND_T…")
     path = write_html_report(report, tmp_path / "report")
     page = path.read_text(encoding="utf-8")
     assert page.count("<svg") == 4
-    assert "expense_basic = 396.56" in page and "expense_basic = 1" in page
+    assert '<html lang="en">' in page
+    # The wrong key figure is one row, its values without the key (the label column has it).
+    (row,) = [r for r in error_rows(report) if r.field == "key_figures"]
+    assert (row.status, row.label, row.gold, row.pred) == ("wrong", "expense_basic", "396.56", "1")
     missed_span = real_spans()[0]
-    assert f"{missed_span['start']}:{missed_span['end']}" in page
-    assert f"【{missed_span['text']}】" in page  # context around the missed span
+    assert f"gold {missed_span['start']}:{missed_span['end']}" in page
+    assert f'<mark class="gold">{missed_span["text"]}</mark>' in page  # marked in its context

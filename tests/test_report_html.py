@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
-from ie.evaluate import EvalPair, evaluate_pairs, evaluate_paths, write_html_report
+from ie.evaluate import EvalPair, evaluate_pairs, evaluate_paths, load_pairs, write_html_report
 from training.synth import generate_document
 
 CHARTS = {
@@ -35,42 +33,72 @@ class Chart:
 
 
 @dataclass
-class Page(HTMLParser):
-    """Collects the SVG charts and the rows of the error table."""
-
-    charts: list[Chart] = field(default_factory=list)
+class Table:
+    kind: str  # the table's class: "errors" or "docs"
+    field: str  # the field of the <details> block around it ("" outside one)
     headers: list[str] = field(default_factory=list)
     rows: list[tuple[str, list[str]]] = field(default_factory=list)  # (class, cell texts)
+
+
+@dataclass
+class Page(HTMLParser):
+    """Collects the SVG charts, the tables (with their <details> field), summaries and marks."""
+
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    summaries: dict[str, str] = field(default_factory=dict)  # field -> summary text
+    marks: list[tuple[str, str]] = field(default_factory=list)  # (class, text) of <mark>s
+    lang: str = ""
+    _field: str = ""
     _in: str = ""
     _buf: str = ""
+    _mark: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
-        if tag == "svg":
+        if tag == "html":
+            self.lang = a.get("lang") or ""
+        elif tag == "svg":
             self.charts.append(Chart(a.get("aria-label") or ""))
         elif tag == "rect" and self.charts and a.get("fill") not in (None, "#eee"):
             self.charts[-1].bars += 1
+        elif tag == "details":
+            self._field = a.get("data-field") or ""
+        elif tag == "table":
+            self.tables.append(Table(a.get("class") or "", self._field))
         elif tag == "tr":
-            self.rows.append((a.get("class") or "", []))
-        elif tag in ("td", "th", "text"):
+            self.tables[-1].rows.append((a.get("class") or "", []))
+        elif tag == "mark":
+            self._mark = a.get("class") or ""
+            self.marks.append((self._mark, ""))
+        elif tag in ("td", "th", "text", "summary"):
             self._in, self._buf = tag, ""
 
     def handle_data(self, data: str) -> None:
         if self._in:
             self._buf += data
+        if self._mark is not None:
+            cls, text = self.marks[-1]
+            self.marks[-1] = (cls, text + data)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "mark":
+            self._mark = None
+        if tag == "details":
+            self._field = ""
         if tag != self._in:
             return
         if tag == "th":
-            self.headers.append(self._buf.strip())
+            self.tables[-1].headers.append(self._buf.strip())
         elif tag == "td":
-            self.rows[-1][1].append(self._buf)
+            self.tables[-1].rows[-1][1].append(self._buf)
         elif tag == "text" and self.charts:
             self.charts[-1].texts.append(self._buf)
+        elif tag == "summary":
+            self.summaries[self._field] = self._buf
         self._in = ""
 
 
@@ -81,8 +109,14 @@ def parse(path: Path) -> Page:
 
 
 def error_rows(page: Page) -> list[dict[str, str]]:
-    """The error table as dicts keyed by its header (rows with a status class only)."""
-    return [dict(zip(page.headers, cells, strict=True)) for cls, cells in page.rows if cls]
+    """Every error table's rows as dicts keyed by its header, plus the block's "field"."""
+    return [
+        {"field": t.field, **dict(zip(t.headers, cells, strict=True))}
+        for t in page.tables
+        if t.kind == "errors"
+        for cls, cells in t.rows
+        if cls
+    ]
 
 
 def number(cell: str) -> float:
@@ -137,22 +171,50 @@ def test_cli_report_has_charts_and_the_whole_error_list(tmp_path: Path) -> None:
     page = parse(out / "index.html")
 
     report = evaluate_paths(tmp_path / "gold", pred)
+    assert page.lang == "en"
     assert {c.title for c in page.charts} == CHARTS
     by_title = {c.title: c for c in page.charts}
     fields = by_title["F1 per record field"]
     assert fields.bars == len(report.fields)
     for name, counts in report.fields.items():
-        # Label then value, in that order, for every field.
+        # Label, value and sample size, in that order, for every field.
         i = fields.texts.index(name)
-        assert fields.texts[i + 1] == f"{counts.f1:.3f}"
-    assert by_title["Span F1 per label (strict)"].bars == len(report.strict)
+        assert fields.texts[i + 1 : i + 3] == [f"{counts.f1:.3f}", f"n={counts.gold}"]
+    strict = by_title["Span F1 per label (strict)"]
+    assert strict.bars == len(report.strict)
+    assert strict.texts[strict.texts.index("micro") + 2] == f"n={report.strict['micro'].gold}"
 
-    assert page.headers[:6] == ["doc_id", "field", "status", "label", "gold", "predicted"]
-    assert "context" in page.headers
+    # One row per document, its F1 per field as the document scored alone gives it.
+    (docs,) = [t for t in page.tables if t.kind == "docs"]
+    assert docs.headers[0] == "doc_id" and "spans.strict" in docs.headers
+    assert [cells[0] for _, cells in docs.rows[1:]] == ["doc4101", "doc4102"]
+    pairs, _ = load_pairs(tmp_path / "gold", pred)
+    for (_, cells), pair in zip(docs.rows[1:], pairs, strict=True):
+        alone = evaluate_pairs([pair])
+        shown = dict(zip(docs.headers, cells, strict=True))
+        for name, counts in alone.fields.items():
+            if counts.pred + counts.gold:
+                assert shown[name] == f"{counts.f1:.3f}", (pair.doc_id, name)
+        assert shown["spans.strict"] == f"{alone.strict['micro'].f1:.3f}"
+
     rows = error_rows(page)
-    assert len(rows) == len(report.errors()) > 0
-    assert {r["status"] for r in rows} <= {"missed", "spurious"}
-    assert {r["doc_id"] for r in rows} <= {"doc4101", "doc4102"}
+    assert {r["status"] for r in rows} <= {"wrong", "missed", "spurious"}
+    assert {r["doc_id"] for r in rows} == {"doc4101", "doc4102"}
+    assert "spans.partial" not in {r["field"] for r in rows}  # strict errors only
+    # Every error is shown once: a wrong row stands for one missed and one spurious outcome.
+    listed = [o for o in report.errors() if o.field != "spans.partial"]
+    wrong = sum(r["status"] == "wrong" for r in rows)
+    assert len(rows) == len(listed) - wrong
+    pairs_shown = [
+        (r["doc_id"], r["field"], r["gold"], r["predicted"])
+        for r in rows
+        if r["gold"] and r["predicted"] and r["status"] != "spurious"
+    ]
+    assert len(pairs_shown) == len(set(pairs_shown))
+    for name, summary in page.summaries.items():
+        got = [r for r in rows if r["field"] == name]
+        for status in ("wrong", "missed", "spurious"):
+            assert f"{status} {sum(r['status'] == status for r in got)}" in summary
 
 
 def test_report_shows_each_mistake_beside_its_gold(tmp_path: Path) -> None:
@@ -161,44 +223,64 @@ def test_report_shows_each_mistake_beside_its_gold(tmp_path: Path) -> None:
     spans = [s.to_dict() for s in doc.spans]
     pred = json.loads(doc.record.to_json())
     key, value = next(iter(gold["key_figures"].items()))
-    pred["key_figures"][key] = round(value + 123.45, 2)  # a wrong value
+    pred["key_figures"][key] = 12469.12  # a wrong value, 7 significant digits
     dropped = gold["projects"][0]["name"]
     pred["projects"] = pred["projects"][1:]  # a missed project
-    missed = next(s for s in spans if s["label"] == "AMOUNT")
+    amounts = [s for s in spans if s["label"] == "AMOUNT" and s["end"] - s["start"] > 2]
+    missed, cut = amounts[0], amounts[1]
+    short = {**cut, "end": cut["end"] - 1, "text": cut["text"][:-1]}  # a boundary error
     pred["entities"] = [
-        {**s, "score": 1.0} for s in spans if s != missed
-    ]  # every span found but one
+        {**s, "score": 1.0} for s in [short if s == cut else s for s in spans if s != missed]
+    ]
     report = evaluate_pairs([EvalPair.from_dicts(gold, pred, spans, doc.text)])
     page = parse(write_html_report(report, tmp_path / "report"))
     rows = error_rows(page)
 
-    wrong = [r for r in rows if r["field"] == "key_figures" and r["label"] == key]
-    assert wrong, "the wrong key figure is not listed"
-    # Gold and prediction side by side in one row (numbers compared, not their formatting).
-    assert any(
-        abs(number(r["gold"]) - value) < 0.1 and abs(number(r["predicted"]) - value - 123.45) < 0.1
-        for r in wrong
-        if r["gold"] and r["predicted"]
-    )
-    assert any(r["field"] == "projects" and dropped in r["gold"] for r in rows)
-    span_rows = [
-        r
-        for r in rows
-        if r["field"] == "spans.strict" and r["offsets"] == f"{missed['start']}:{missed['end']}"
+    # The wrong key figure: one row, gold and prediction side by side, no label repeated.
+    (row,) = [r for r in rows if r["field"] == "key_figures"]
+    assert (row["status"], row["label"]) == ("wrong", key)
+    assert abs(number(row["gold"]) - value) < 0.01 and row["predicted"] == "12469.12"
+    assert any(r["field"] == "projects" and r["gold"] == dropped for r in rows)
+
+    (gone,) = [r for r in rows if r["field"] == "spans.strict" and r["status"] == "missed"]
+    assert gone["offsets"] == f"gold {missed['start']}:{missed['end']}"
+    assert gone["gold"] == missed["text"] and gone["page"]
+    assert missed["text"] in gone["context"]
+    (bound,) = [r for r in rows if r["field"] == "spans.strict" and r["status"] == "wrong"]
+    assert bound["offsets"].splitlines() == [
+        f"gold {cut['start']}:{cut['end']}",
+        f"pred {cut['start']}:{cut['end'] - 1}",
     ]
-    assert len(span_rows) == 1
-    assert span_rows[0]["status"] == "missed"
-    assert missed["text"] in span_rows[0]["context"]
-    assert span_rows[0]["page"]  # a position the reader can find in the document
+    assert (bound["gold"], bound["predicted"]) == (cut["text"], short["text"])
+    # Both extents are marked: the shared part as both, the last character as gold only.
+    assert ("gold pred", short["text"]) in page.marks
+    assert ("gold", cut["text"][-1]) in page.marks
+    assert ("gold", missed["text"]) in page.marks
+    if "【" not in doc.text:  # the context shows the source text, no in-band markers
+        assert "【" not in "".join(r.get("context", "") for r in rows)
+    # Record fields have no position: their tables leave the empty columns out.
+    tables = {t.field: t.headers for t in page.tables if t.kind == "errors"}
+    assert "context" in tables["spans.strict"] and "context" not in tables["key_figures"]
     assert {c.title for c in page.charts} == CHARTS
 
 
-@pytest.mark.parametrize("max_errors", [1, 3])
-def test_long_error_lists_are_cut_and_say_so(tmp_path: Path, max_errors: int) -> None:
-    doc = generate_document(4104, noise="low", layout="cell", doc_id="doc4104")
-    gold = json.loads(doc.record.to_json())
-    report = evaluate_pairs([EvalPair.from_dicts(gold, {"doc_id": "doc4104"})])
-    assert len(report.errors()) > max_errors
-    path = write_html_report(report, tmp_path / "r", max_errors=max_errors)
-    assert len(error_rows(parse(path))) == max_errors
-    assert f"first {max_errors} of {len(report.errors())}" in path.read_text(encoding="utf-8")
+def test_long_error_lists_are_cut_per_field_over_all_documents(tmp_path: Path) -> None:
+    pairs = []
+    for seed in (4104, 4105):
+        doc = generate_document(seed, noise="low", layout="cell", doc_id=f"doc{seed}")
+        gold = json.loads(doc.record.to_json())
+        pairs.append(EvalPair.from_dicts(gold, {"doc_id": gold["doc_id"]}))
+    report = evaluate_pairs(pairs)
+    cap = 3
+    path = write_html_report(report, tmp_path / "r", max_per_field=cap)
+    page = parse(path)
+    rows = error_rows(page)
+    for name in ("key_figures", "indicators", "tables"):
+        total = sum(o.field == name for o in report.errors())
+        assert total > cap
+        got = [r for r in rows if r["field"] == name]
+        assert len(got) == cap  # a cap for each field, not one for the whole list
+        assert {r["doc_id"] for r in got} == {"doc4104", "doc4105"}  # not only the first doc
+        assert f"first {cap} of {total}" in page.summaries[name]
+    uncut = error_rows(parse(write_html_report(report, tmp_path / "all")))
+    assert len(uncut) == len(report.errors())  # nothing to merge: every item is missed

@@ -91,17 +91,36 @@ def _outcomes(
     out = [
         Outcome(doc_id, name, "correct", g_labels[i], gold[i], pred[j]) for i, j in matching.pairs
     ]
+    # One partner each way, so a report can merge a missed row and its spurious row into one.
+    partners: dict[int, int] = {}
+    taken: set[int] = set()
     for i in matching.missed:
-        j = next((j for j in matching.spurious if partner(i, j)), None)
+        j = next((j for j in matching.spurious if j not in taken and partner(i, j)), None)
+        if j is not None:
+            partners[i] = j
+            taken.add(j)
+    gold_of = {j: i for i, j in partners.items()}
+    for i in matching.missed:
+        j = partners.get(i)
         out.append(
             Outcome(doc_id, name, "missed", g_labels[i], gold[i], None if j is None else pred[j])
         )
     for j in matching.spurious:
-        i = next((i for i in matching.missed if partner(i, j)), None)
+        i = gold_of.get(j)
         out.append(
             Outcome(doc_id, name, "spurious", p_labels[j], None if i is None else gold[i], pred[j])
         )
     return out
+
+
+def money(value: float) -> str:
+    """A figure as the documents print it: up to 2 decimals, no exponent, no trailing zeros.
+
+    >>> money(12469.12), money(1.0), money(0.5), money(1e8)
+    ('12469.12', '1', '0.5', '100000000')
+    """
+    shown = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if shown == "-0" else shown
 
 
 def _similar(a: str, b: str, cutoff: float = 0.6) -> bool:
@@ -116,7 +135,7 @@ def score_key_figures(
     m = match_keyed_numbers(g, p)
 
     def shown(kv: tuple[str, float]) -> str:
-        return f"{kv[0]} = {kv[1]:g}"
+        return f"{kv[0]} = {money(kv[1])}"
 
     return m.counts, _outcomes(
         doc_id,
@@ -278,7 +297,7 @@ def score_tables(
 
     def shown(cell: tuple[tuple[str, str, str], float]) -> str:
         (kind, row, column), value = cell
-        return f"{kind} {row} {column} = {value:g}"
+        return f"{kind} {row} {column} = {money(value)}"
 
     outcomes = _outcomes(
         doc_id,
@@ -287,7 +306,11 @@ def score_tables(
         [shown(c) for c in g],
         [shown(c) for c in p],
         ([c[0][0] for c in g], [c[0][0] for c in p]),
-        lambda i, j: g[i][0] == p[j][0],
+        # One cell read wrong: same row, and the same column (wrong value) or value (wrong column).
+        lambda i, j: (
+            g[i][0][:2] == p[j][0][:2]
+            and (g[i][0][2] == p[j][0][2] or same_number(g[i][1], p[j][1]))
+        ),
     )
     g_kinds = sorted({t.kind for t in gold.tables} - set(CODED_TABLE_KINDS))
     p_kinds = sorted({t.kind for t in pred.tables} - set(CODED_TABLE_KINDS))

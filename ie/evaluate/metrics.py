@@ -11,7 +11,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ie.evaluate.entities import Context
 
 #: Two numbers are the same figure when they differ by at most this much (SCHEMA.md "Scoring").
 NUMBER_TOLERANCE = 0.005
@@ -106,7 +109,7 @@ class Outcome:
     start: int | None = None
     end: int | None = None
     page: int | None = None
-    context: str | None = None
+    context: Context | None = None
 
 
 @dataclass(frozen=True, slots=True)
