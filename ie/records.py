@@ -27,6 +27,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ie.ingest import Document
+from ie.normalize import normalize
 from ie.schema import (
     Amount,
     Check,
@@ -39,7 +40,7 @@ from ie.schema import (
     Table,
 )
 from ie.spans import Span
-from ie.tables.indicators import IndicatorTable, indicator_tables, redaction_marker
+from ie.tables.indicators import FIELDS, IndicatorTable, indicator_tables, redaction_marker
 
 _HAN = r"\u3400-\u9fff"
 _NUM = r"\d[\d,，]*(?:\.\d+)?"
@@ -49,35 +50,87 @@ _Q = r"[“”\"'‘’「」『』]?"
 # Words allowed between a keyword and its figure: 预算数为, 共计安排, 支出 … but no change word,
 # no figure, no clause break.
 _FILL = r"(?:(?!增加|减少|增长|下降|相比|比上|较上|持平|占)[^，。；;,:：\d（）()、])"
-_TOTAL_OK_BEFORE = set("年度门位部厅院局委会室计：:）)，,、为中是\n") | {""}
+_TOTAL_OK_BEFORE = set("年度门位部厅院局委会室计：:）)，,、为中是。；;\n") | {""}
 
 
 @dataclass(frozen=True, slots=True)
 class _View:
-    """The source text without whitespace (tab-table lines blanked), and the source offset of
-    each of its characters."""
+    """The prose of a document, normalized (`ie.normalize`: full-width digits, OCR confusions
+    and broken numbers mended) and without whitespace (tab-table lines blanked), with the
+    source range of each of its characters."""
 
     text: str
     offsets: tuple[int, ...]
+    ends: tuple[int, ...]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Source `[start, end)` of view `[start, end)`."""
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self.offsets[start], self.ends[end - 1]
 
 
-def _prose_view(doc: Document) -> _View:
+_OCR_LEAD = {"l": "1", "I": "1", "|": "1", "O": "0", "o": "0"}
+
+
+def _ocr_lead(line: str, i: int) -> bool:
+    """Whether `line[i]` (l, I, |, O, o) is an OCR misreading of a number's first digit: a
+    digit or a decimal point and digit follow, and no ASCII letter or digit is glued before it
+    (`预算l70.99万元`)."""
+    before = line[i - 1] if i else ""
+    after = line[i + 1 : i + 3]
+    return not (before.isascii() and before.isalnum()) and bool(re.match(r"\d|\.\d", after))
+
+
+def _prose_view(doc: Document, skip: Sequence[tuple[int, int]] = ()) -> _View:
+    """The prose view of `doc`; source ranges in `skip` (table regions) and tab-table lines
+    are left out, each run replaced by one "\\n" so no phrase reads across a table."""
+    nt = normalize(doc, drop_furniture=False)
+    blank = bytearray(len(doc.text) + 1)
+    for start, end in skip:
+        blank[max(0, start) : max(0, end)] = b"\x01" * (max(0, end) - max(0, start))
     chars: list[str] = []
     offsets: list[int] = []
-    for line in doc.lines:
-        if "\t" in line.text:  # a table line of PDF-to-text output, not prose
+    ends: list[int] = []
+
+    def cut(at: int) -> None:
+        if chars and chars[-1] != "\n":
             chars.append("\n")
-            offsets.append(line.start)
-            continue
-        for i, ch in enumerate(line.text):
-            if not ch.isspace():
-                chars.append(ch)
-                offsets.append(line.start + i)
-    return _View("".join(chars), tuple(offsets))
+            offsets.append(at)
+            ends.append(at)
+
+    pos = 0
+    for line in re.split(r"[\n\f]", nt.text):
+        if "\t" in line:  # a table line of PDF-to-text output, not prose
+            cut(nt.offsets[pos])
+        else:
+            for i, ch in enumerate(line):
+                src = nt.offsets[pos + i]
+                if blank[src]:
+                    cut(src)
+                elif not ch.isspace():
+                    if ch in _OCR_LEAD and _ocr_lead(line, i):
+                        ch = _OCR_LEAD[ch]
+                    chars.append(ch)
+                    offsets.append(src)
+                    ends.append(nt.ends[pos + i])
+        pos += len(line) + 1
+    return _View("".join(chars), tuple(offsets), tuple(ends))
+
+
+def _table_spans(doc: Document, ind_tables: Sequence[IndicatorTable]) -> list[tuple[int, int]]:
+    """Source ranges of the money tables (`ie.segment`) and of the 绩效目标表, which hold
+    words (会议费, 培训费…) and figures that are not prose statements."""
+    spans = []
+    segment = _sibling("ie.segment", "segment")
+    if segment is not None:
+        try:
+            spans += [(t.start, t.end) for t in segment(doc).tables if not t.empty]
+        except Exception:  # a sibling stage's bug must not lose the record
+            pass
+    for t in ind_tables:
+        cells = [c for r in t.rows for f in FIELDS if (c := getattr(r, f)) is not None]
+        if cells:
+            spans.append((t.title.start, max(c.end for c in cells)))
+    return spans
 
 
 def _number(text: str) -> float:
@@ -216,7 +269,8 @@ def _change_total(view: _View) -> tuple[float, int, int] | None:
     total (收支 / 预算总计), before any 其中 breakdown."""
     text = view.text
     pos = 0
-    for sentence in re.split(r"(?<=。)", text):
+    # a blanked table line ends a sentence too, and so does a numbered heading ("3、比上年…")
+    for sentence in re.split(r"(?<=[。\n])|(?=(?<![\d.])\d{1,2}、)", text):
         head = sentence.split("其中")[0]
         m = _CHANGE.search(head)
         if (
@@ -294,11 +348,53 @@ def table_figures(tables: Sequence[Table]) -> dict[str, float]:
         for kinds, pattern, key in _ROW_KEYS:
             if table.kind not in kinds.split():
                 continue
+            if table.kind == "three_public" and not _three_public_adds_up(table):
+                continue  # columns read out of place: trust none of its figures
             for row in table.rows:
                 if re.search(pattern, re.sub(r"\s", "", row.name)) and "total" in row.values:
                     put(key, row.values["total"])
                     break
     return out
+
+
+def _three_public_adds_up(table: Table) -> bool:
+    """Whether a “三公” table's rows add up where both sides are printed: 公务用车购置及运行维护费
+    = 购置费 + 运行维护费, 小计 = 出国 + 用车 + 接待, and (with 会议费/培训费 columns) 合计 =
+    三公 + 会议费 + 培训费. A table that does not was read with its columns out of place."""
+    got: dict[str, float] = {}
+    for row in table.rows:
+        name = re.sub(r"\s", "", row.name)
+        if "total" not in row.values:
+            continue
+        for key, pattern in (
+            ("total", r"^合计$"),
+            ("subtotal", r"三公.{0,2}经费(?:小计|合计)?$"),
+            ("abroad", r"因公出国"),
+            ("vehicle", r"购置及运"),
+            ("purchase", r"公务用车购置费"),
+            ("operation", r"运行维护费$|运维费$"),
+            ("reception", r"公务接待"),
+            ("meeting", r"会议费"),
+            ("training", r"培训费"),
+        ):
+            if key not in got and re.search(pattern, name):
+                got[key] = row.values["total"]
+                break
+
+    def ok(whole: str, parts: tuple[str, ...]) -> bool:
+        if whole not in got or not all(p in got for p in parts):
+            return True
+        return abs(got[whole] - sum(got[p] for p in parts)) < 0.015
+
+    three = ("subtotal",) if "subtotal" in got else ("abroad", "vehicle", "reception")
+    return (
+        ok("vehicle", ("purchase", "operation"))
+        and ok("subtotal", ("abroad", "vehicle", "reception"))
+        and (
+            not ("meeting" in got or "training" in got)
+            or ok("total", (*three, "meeting", "training"))
+        )
+    )
 
 
 # --- department and year -------------------------------------------------------------------
@@ -379,15 +475,18 @@ def budget_year(doc: Document) -> int | None:
 
 # --- projects ----------------------------------------------------------------------------------
 
-_PROJECT_SUFFIX = re.compile(r"(?:经费|费|项目|专项资金|专项)$")
+_PROJECT_SUFFIX = re.compile(r"(?:经费|费|项目|资金|专项)$")
 _ITEM = re.compile(
     rf"^\s*(?:\d+\s*[、.．]|[（(]\d+[）)])\s*([{_HAN}A-Za-z0-9“”\"、（）()]{{2,40}}?)\s*[:：]\s*(.*)$"
 )
 _LIST = re.compile(
     r"(?:主要为|主要包括|主要用于|主要是|包括)(?:增加|新增|安排)?([^。；;]{2,300}?)等"
 )
+# Basic-expense categories and economic classes are not budget projects; a fund that merely
+# contains such a word (聘用人员经费) is.
 _NOT_FUND = re.compile(
-    r"三公|机关运行|公用|人员|基本支出|日常|预留|工资|福利|社会保障|住房|部门预算|编入"
+    r"^(?:人员|公用|日常公用|日常|基本)(?:经费|支出)$|^专项资金$|三公|机关运行|预留|工资|福利|"
+    r"社会保障|住房|部门预算|编入|财政拨款"
 )
 
 
@@ -425,29 +524,56 @@ class _Proj:
     indicator_marker: str | None = None
 
 
+_HEADING = re.compile(
+    r"^(?:[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)"
+)
+_SECTION = re.compile(
+    rf"(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])([{_HAN}A-Za-z0-9“”\"（）()]{{2,40}}?)"
+    r"(?:项目)?(?:绩效目标)?情况说明"
+)
+_SECTION_GOAL = re.compile(r"绩效目标[:：](.*?)(?=(?:[（(][一二三四五六七八九十\d]+[）)]|$))")
+
+
 def _subitem_goals(doc: Document) -> list[tuple[str, str]]:
-    """(name, goal) of the 分项绩效目标 items that name a fund."""
-    out = []
+    """(name, goal) of the 分项绩效目标 items that name a fund. An item wrapped over lines is
+    rejoined (a line that starts no new item or heading continues the one before) and read
+    without the spaces PDF text and OCR put between characters."""
+    items: list[str] = []
     inside = False
     for line in doc.lines:
-        text = line.text.strip()
+        text = re.sub(r"\s+", "", line.text)
         if not text:
             continue
         if "分项绩效目标" in text and len(text) < 30:
             inside = True
             continue
-        if inside and (
-            re.match(
-                r"^(?:[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)",
-                text,
-            )
-            or "绩效目标表" in text
-        ):
+        if inside and (_HEADING.match(text) or "绩效目标表" in text):
             inside = False
-        if inside and (m := _ITEM.match(text)):
-            name = m.group(1)
-            if is_fund_name(name):
-                out.append((name, m.group(2).strip()))
+        if not inside:
+            continue
+        if _ITEM.match(text) or not items:
+            items.append(text)
+        else:
+            items[-1] += text
+    out = []
+    for text in items:
+        if (m := _ITEM.match(text)) and is_fund_name(m.group(1)):
+            out.append((m.group(1), m.group(2).strip()))
+    return out
+
+
+def _section_goals(view: _View) -> list[tuple[str, str]]:
+    """(name, goal) of "（一）XX经费情况说明" sections (a project described in prose instead of
+    a 绩效目标表): the heading names the fund, a "绩效目标：" sentence in it states the goal."""
+    text = view.text
+    heads = [m for m in _SECTION.finditer(text) if is_fund_name(m.group(1))]
+    out = []
+    for k, m in enumerate(heads):
+        stop = heads[k + 1].start() if k + 1 < len(heads) else min(len(text), m.end() + 600)
+        body = text[m.end() : stop]
+        g = _SECTION_GOAL.search(body)
+        goal = g.group(1).split("\n")[0] if g else ""
+        out.append((m.group(1), goal))
     return out
 
 
@@ -499,6 +625,12 @@ def _projects(
             p.goal_marker = p.goal_marker or m
         elif p.goal is None and goal:
             p.goal = goal
+    for name, goal in _section_goals(view):
+        p = get(name)
+        if (m := redaction_marker(goal)) is not None:
+            p.goal_marker = p.goal_marker or m
+        elif p.goal is None and goal:
+            p.goal = goal
     for name in _listed_projects(view):
         get(name)
     projects, redactions = [], []
@@ -531,10 +663,11 @@ def _indicators(tables: Iterable[IndicatorTable]) -> list[Indicator]:
 # --- amounts -----------------------------------------------------------------------------------
 
 
-def prose_amounts(doc: Document) -> list[Amount]:
-    """Every money amount with a unit in the prose (tab-table lines skipped), in 万元, with the
-    words before it back to the last clause break as context."""
-    view = _prose_view(doc)
+def prose_amounts(doc: Document, skip: Sequence[tuple[int, int]] = ()) -> list[Amount]:
+    """Every money amount with a unit in the prose (tab-table lines and the source ranges in
+    `skip` left out), in 万元, with the words before it back to the last clause break as
+    context."""
+    view = _prose_view(doc, skip)
     out = []
     for m in _AMOUNT.finditer(view.text):
         start, end = view.span(m.start(), m.end())
@@ -572,7 +705,9 @@ def build_record(
     projects, indicators, redactions, amounts, `entities` as given, checks and warnings."""
     from ie.pipeline import source_of  # late: the pipeline imports this module
 
-    view = _prose_view(doc)
+    ind_tables = indicator_tables(doc)
+    skip = _table_spans(doc, ind_tables)
+    view = _prose_view(doc, skip)
     year = budget_year(doc)
     prose = _figures(view, year)
     key_figures = {k: v for k, (v, _, _) in prose.items()}
@@ -593,7 +728,6 @@ def build_record(
                 )
             else:
                 checks.append(Check(rule=f"prose {key} == table {key}", ok=True))
-    ind_tables = indicator_tables(doc)
     projects, redactions = _projects(doc, view, ind_tables)
     record = Disclosure(
         doc_id=doc.doc_id,
@@ -605,7 +739,7 @@ def build_record(
         indicators=_indicators(ind_tables),
         redactions=redactions,
         tables=list(tables or []),
-        amounts=prose_amounts(doc),
+        amounts=prose_amounts(doc, skip),
         entities=[
             Entity(label=s.label, start=s.start, end=s.end, text=s.text, score=s.score)
             for s in entities or []

@@ -259,3 +259,116 @@ def test_pdf_table_with_wrapped_and_centred_cells(tmp_path) -> None:
     )
     assert got[3][0] == "效益指标" and got[3][3] == _norm("保障群众安全便捷出行，减少交通事故")
     assert [g[0] for g in got] == ["产出指标"] * 3 + ["效益指标"]
+
+
+def _rows_of(path: Path) -> list[tuple]:
+    (table,) = indicator_tables(ingest(path))
+    return [(table.project, *(_norm(r.values()[k]) for k in KEYS)) for r in table.rows]
+
+
+def test_cell_layout_wrapped_terms_numbers_and_units(tmp_path) -> None:
+    """One cell per line, cells wrapped at their column width: terms (`满意` `度指` `标`), a
+    target cut inside its number (`10` `0%`) or before its unit (`10人` `次`), a 三级 cell
+    that its 描述 restates, and a `…费项目绩效目标表` title (项目 belongs to the title)."""
+    text = "\n".join(
+        [
+            "1、档案数字化业务费项目绩效目标表",
+            "绩效目标",
+            "完成档案数字化。",
+            *"一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据".split(),
+            "产出指标", "数量指", "标",
+            "验收合", "格率", "验收", "合格", "率", "10", "0%", "《档案", "法》",
+            "培训人次", "确保培训人", "次达标", "10人", "次", "采购", "合同",
+            "满意", "度指", "标", "服务对象", "满意度指", "标",
+            "群众满意度", "全年群众满意度", "≥95", "%", "计划标准",
+        ]
+    )  # fmt: skip
+    path = tmp_path / "cell.txt"
+    path.write_text(text, encoding="utf-8")
+    assert _rows_of(path) == [
+        ("档案数字化业务费", "产出指标", "数量指标", "验收合格率", "100%", "《档案法》"),
+        ("档案数字化业务费", "产出指标", "数量指标", "培训人次", "10人次", "采购合同"),
+        ("档案数字化业务费", "满意度指标", "服务对象满意度指标", "群众满意度", "≥95%", "计划标准"),
+    ]
+
+
+def test_space_layout_with_drifting_columns(tmp_path) -> None:
+    """Cells two spaces apart whose positions drift right (spaces inside cells), merged
+    一级/二级 cells left blank, and 成本指标 read as the 二级 term of the carried 产出指标."""
+    text = "\n".join(
+        [
+            "2、会议保障专项资金绩效目标表",
+            "绩效目标  提高会议保障 工作水平。",
+            "一级指标  二级指标  三级指标  绩效指标描述  指标值  指标值确定依据",
+            "产出指标  数量 指标  检查 次数  全年 检查 次数  24 次  《党 政机 关厉 行节 约条 例》",
+            "    培训人次  培训人次  ≥24人次  京密委发〔2018〕120号文",
+            "  成本指标  会议 成本  会议成本  ≤350 元/人/天  部门标准",
+            "效益指 标  社会效益指标  群众获得感  群众获得感  有效 提升  工作 计划",
+        ]
+    )
+    path = tmp_path / "space.txt"
+    path.write_text(text, encoding="utf-8")
+    p = "会议保障专项资金"
+    assert _rows_of(path) == [
+        (p, "产出指标", "数量指标", "检查次数", "24次", "《党政机关厉行节约条例》"),
+        (p, "产出指标", "数量指标", "培训人次", "≥24人次", "京密委发〔2018〕120号文"),
+        (p, "产出指标", "成本指标", "会议成本", "≤350元/人/天", "部门标准"),
+        (p, "效益指标", "社会效益指标", "群众获得感", "有效提升", "工作计划"),
+    ]
+
+
+def test_flat_split_stays_polynomial() -> None:
+    """A long run of one-character lines (no term to cut it) is split quickly."""
+    import time
+
+    from ie.tables.indicators import _Cell, _split_lines
+
+    lines = [_Cell(ch, i, i + 1, 0, 0) for i, ch in enumerate("甲乙丙丁戊己庚辛壬癸" * 8)]
+    start = time.perf_counter()
+    rows = _split_lines(lines, ["level3", "description", "target", "basis"])
+    assert time.perf_counter() - start < 5
+    assert rows and all(set(r) <= {"level3", "description", "target", "basis"} for r in rows)
+
+
+def test_wrapped_terms_rejoin_without_swallowing_a_cell() -> None:
+    from ie.tables.indicators import _Cell, _merge_wrapped_terms
+
+    cells = [_Cell(t, 0, 0, 0, 0) for t in ["预算批复", "效益指", "标", "生态效益", "指标", "节能"]]
+    assert [c.text for c in _merge_wrapped_terms(cells)] == [
+        "预算批复",
+        "效益指标",
+        "生态效益指标",
+        "节能",
+    ]
+
+
+def test_merged_header_and_leading_term_cells_are_split() -> None:
+    """PDF rows where cells closer than the splitter's gap came out as one cell."""
+    from ie.tables.indicators import _Cell, _split_header_cell, _split_leading_terms
+
+    head = _Cell("三级指标 绩效指标描述 指标值", 100, 116, 138.0, 298.0)
+    parts = _split_header_cell(head)
+    assert [p.text for p in parts] == ["三级指标", "绩效指标描述", "指标值"]
+    assert parts[0].x0 == 138.0 and parts[0].x1 < parts[1].x0 < parts[2].x0 < 298.0
+    assert [(p.start, p.end) for p in parts] == [(100, 104), (105, 111), (112, 115)]
+    row = [_Cell("满意度指标 服务对象满意度 指标 群众满意度", 0, 25, 36.0, 238.0)]
+    assert [c.text for c in _split_leading_terms(row)] == [
+        "满意度指标",
+        "服务对象满意度 指标",
+        "群众满意度",
+    ]
+
+
+def test_goal_label_and_marker_in_one_cell(tmp_path) -> None:
+    text = "\n".join(
+        [
+            "1、信息化专项经费绩效目标表",
+            "绩效目标 保密",
+            "一级指标\t二级指标\t三级指标\t指标值",
+            "产出指标\t数量指标\t保密\t保密",
+        ]
+    )
+    path = tmp_path / "goal.txt"
+    path.write_text(text, encoding="utf-8")
+    (table,) = indicator_tables(ingest(path))
+    assert table.goal_marker == "保密" and table.indicator_marker == "保密"

@@ -199,3 +199,96 @@ def test_jiangsu_2019_procuratorate_figures() -> None:
         "procurement_total": 2744.84,
     }
     assert {k: kf.get(k) for k in expected} == pytest.approx(expected)
+
+
+NOISY = """\
+中国共产党测试县委员会办公室 2023 年部门预算信息公开情况说明
+一、部门预算安排的总体情况
+2０23年收入预算总计1，234.56万元，其中一般公共预算拨款收入1 234.56万元。
+支出预算l234.56万元，其中基本支出800. 00万元；项目支出434.56万元，主要为救助站运行经费等o3、
+比上年增减情况
+2023年预算收支安排1234.56万元，较２０22年预算增加65.44万元，其中：基本支出减少5万元。
+四、“三公”经费
+“三公”经费预算安排5万元，其中因公出国（境）费0万元；公务接待费5万元。
+五、预算绩效信息
+（二）分项绩效目标
+1、聘用人员经费：保障聘用
+人员工作正常开展。
+2、办公楼维修改造 补助资金：不公开。
+六、项目支出情况说明
+（一）档案数字化专项资金情况说明
+该项目2023年预算安排10万元，主要用于档案数字化相关工作。
+绩效目标：涉密。
+（二）１２345热线运维费情况说明
+该项目2023年预算安排8万元。
+绩效目标：提高热线服务水平。
+"""
+
+
+def test_noisy_prose_figures_and_projects(tmp_path) -> None:
+    """Full-width digits, a thousands comma read as ，, a broken number, an OCR `l` for 1, a
+    full stop read as `o` before a numbered heading; 分项绩效目标 items wrapped over lines and
+    spaced out; projects described in "（一）XX情况说明" sections."""
+    r = build_record(_doc(tmp_path, NOISY))
+    kf = r.key_figures
+    assert kf["income_total"] == pytest.approx(1234.56)
+    assert kf["income_general_budget"] == pytest.approx(1234.56)
+    assert kf["expense_total"] == pytest.approx(1234.56)
+    assert kf["expense_basic"] == pytest.approx(800)
+    assert kf["change_total"] == pytest.approx(65.44)
+    assert kf["three_public_total"] == 5 and kf["three_public_reception"] == 5
+    names = {_norm(p.name): p for p in r.projects}
+    assert set(names) >= {
+        "聘用人员经费",
+        "办公楼维修改造补助资金",
+        "档案数字化专项资金",
+        "12345热线运维费",
+        "救助站运行经费",
+    }
+    assert names["聘用人员经费"].goal == "保障聘用人员工作正常开展。"
+    assert {(x.project, x.scope, x.marker) for x in r.redactions} == {
+        ("办公楼维修改造补助资金", "goal", "不公开"),
+        ("档案数字化专项资金", "goal", "涉密"),
+    }
+
+
+def test_table_words_are_not_prose(tmp_path) -> None:
+    """Words and figures inside a space-aligned 绩效目标表 (会议费标准 … 2万元/年) state no key
+    figure."""
+    text = "\n".join(
+        [
+            "一、预算项目绩效目标",
+            "1、会议保障经费绩效目标表",
+            "绩效目标  保障会议。",
+            "一级指标  二级指标  三级指标  绩效指标描述  指标值  指标值确定依据",
+            "产出指标  成本指标  会议费标准  会议费标准  2万元/年  历史经验",
+            "二、其他说明",
+            "本部门2023年培训费预算3万元。",
+        ]
+    )
+    r = build_record(_doc(tmp_path, text))
+    assert "meeting_fee" not in r.key_figures
+    assert r.key_figures["training_fee"] == 3
+
+
+def test_three_public_table_that_does_not_add_up_is_not_read() -> None:
+    from ie.records import table_figures
+
+    def table(values: list[float]) -> Table:
+        names = (
+            "合计 “三公”经费小计 因公出国（境）费 公务用车购置及运行维护费 公务用车购置费 "
+            "公务用车运行维护费 公务接待费 会议费 培训费"
+        ).split()
+        return Table(
+            kind="three_public",
+            title="“三公”经费、会议费、培训费支出预算表",
+            rows=[
+                TableRow(name=n, values={"total": v}) for n, v in zip(names, values, strict=True)
+            ],
+        )
+
+    good = table_figures([table([141.02, 132.19, 41.71, 90.48, 0.0, 90.48, 0.0, 1.61, 7.22])])
+    assert good["three_public_total"] == 132.19 and good["training_fee"] == 7.22
+    # the same figures read one column out of place
+    bad = table_figures([table([141.02, 41.71, 90.48, 0.0, 90.48, 0.0, 1.61, 7.22, 0.0])])
+    assert not any(k.startswith("three_public") or k.endswith("_fee") for k in bad)

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -84,7 +85,7 @@ _UNIT = re.compile(rf"^\s*(%|％|‰|[A-Za-z{_CJK}㎡²³/／·.]{{1,10}})")
 _UNIT_CUT = re.compile(r"(?:及以上|以上|以下|以内|之内|左右|内|前|后|办结|完成|及时|/年$)")
 _BASIS_WORDS = re.compile(
     r"〔|\[|【|号|文件|依据|标准|经验|办法|规定|规划|方案|计划|要求|政策|制度|通知|意见|合同|"
-    r"预算|测算|实际|历史|考核|部署|职责|法|条例|目标"
+    r"预算|测算|实际|历史|考核|部署|职责|法|条例|目标|《|批复|纪要|总结|水平|情况|统计|调查|要点"
 )
 RE_TARGET = re.compile(
     r"^(?:[≥≤><=＞＜≧≦]|>=|<=)\s*\d"
@@ -392,7 +393,9 @@ def _title_name(row: _Row) -> str | None:
     if m is None:
         return None
     name = re.sub(r"^\d{4}年度?", "", m.group("name")).strip("：:")
-    return name
+    # "…业务费项目绩效目标表": 项目 belongs to the title (项目绩效目标表) when the name already
+    # ends as a fund does; "设备购置项目" keeps it, the fund is named by it
+    return re.sub(r"(?<=[费金项])项目$", "", name)
 
 
 def _project_name_row(region: Sequence[_Row]) -> SourceText | None:
@@ -423,7 +426,9 @@ def _goal_and_body(region: Sequence[_Row]) -> tuple[SourceText | None, list[_Row
                 (_GOAL_LABEL.match(key) and len(key) <= 8) or key.startswith("绩效目标")
             ):
                 collecting = True
-                rest = re.sub(r"^(?:年度|项目)?绩效目标[:：]?", "", key) if len(key) > 8 else ""
+                # the label and its text in one cell ("绩效目标 保密": a narrow gap between)
+                # the label and its text in one cell ("绩效目标 保密": a narrow gap between)
+                rest = re.sub(r"^(?:年度|项目)?绩效目标(?:内容)?[:：]?", "", key)
                 if rest:
                     goal_cells.append(cell)
                 prev = region[n - 1] if n else None
@@ -448,9 +453,34 @@ def _goal_and_body(region: Sequence[_Row]) -> tuple[SourceText | None, list[_Row
     return goal, list(region[header:])
 
 
+_HEADER_WORDS = re.compile(
+    r"一级指标|二级指标|三级指标|绩效指标描述|指标值确定依据|指标值|指标描述"
+)
+
+
+def _split_header_cell(cell: _Cell) -> list[_Cell]:
+    """A header cell that holds several header words (`三级指标 绩效指标描述 指标值`: cells
+    closer than the splitter's gap) as one cell per word, x positions shared out by length."""
+    words = list(_HEADER_WORDS.finditer(cell.text))
+    if len(words) < 2 or squash(cell.text) != "".join(m.group() for m in words):
+        return [cell]
+    per = (cell.x1 - cell.x0) / max(1, len(cell.text))
+    return [
+        replace(
+            cell,
+            text=m.group(),
+            start=cell.start + m.start(),
+            end=cell.start + m.end(),
+            x0=cell.x0 + per * m.start(),
+            x1=cell.x0 + per * m.end(),
+        )
+        for m in words
+    ]
+
+
 def _header_columns(row: _Row) -> list[tuple[_Cell, str]]:
     out = []
-    for cell in row.cells:
+    for cell in (c for whole in row.cells for c in _split_header_cell(whole)):
         key = squash(cell.text)
         label = next((f for word, f in _HEADER_TESTS if word in key), None)
         out.append((cell, label or "other"))
@@ -481,6 +511,27 @@ def _parse_body(body: Sequence[_Row]) -> list[IndicatorRow]:
     return _parse_grid(rest, columns, head.layout)
 
 
+def _aligned(rows: Sequence[_Row], columns: list[tuple[_Cell, str]]) -> bool:
+    """Whether the cells of `rows` sit under the header cells: each starts at a header cell's
+    start or centres on a header cell's centre (left-aligned or centred columns), within one
+    character."""
+    if not columns:
+        return False
+    tol = max(1.0, min((c.x1 - c.x0) / max(1, len(squash(c.text))) for c, _ in columns))
+    starts = [c.x0 for c, _ in columns]
+    centres = [(c.x0 + c.x1) / 2 for c, _ in columns]
+    cells = [c for r in rows[:60] for c in r.cells if "一级指标" not in r.key]
+    if not cells:
+        return True
+    hits = sum(
+        1
+        for c in cells
+        if min(abs(c.x0 - x) for x in starts) <= tol
+        or min(abs((c.x0 + c.x1) / 2 - x) for x in centres) <= tol
+    )
+    return hits == len(cells)
+
+
 def _term_in(row: _Row) -> list[bool]:
     return [is_level1(c.text) or is_level2(c.text) for c in row.cells]
 
@@ -495,6 +546,14 @@ def _assign(row: _Row, columns: list[tuple[_Cell, str]], layout: str) -> dict[st
             if f and f != "other":
                 out.setdefault(f, []).append(cell)
         return out
+    if (
+        layout == "space"
+        and not _aligned([row], columns)
+        and (seq := _assign_in_order(row, columns)) is not None
+    ):
+        # positions drift (spaces added inside cells push later cells right): read in order;
+        # PDF rows keep their geometry (measured: reading them in order lost more than it won)
+        return seq
     centres = [((c.x0 + c.x1) / 2, f) for c, f in columns]
     bounds = [(a[0] + b[0]) / 2 for a, b in pairwise(centres)]
     for cell in row.cells:
@@ -504,6 +563,78 @@ def _assign(row: _Row, columns: list[tuple[_Cell, str]], layout: str) -> dict[st
         if f != "other":
             out.setdefault(f, []).append(cell)
     return out
+
+
+def _split_leading_terms(cells: list[_Cell]) -> list[_Cell]:
+    """Split 一级/二级 terms off the front of a cell that swallowed them (`满意度指标
+    服务对象满意度指标 代表委员满意度`: cells closer together than the splitter's gap)."""
+    vocab = vocabulary()
+    terms = vocab.get("L1", frozenset()) | vocab.get("L2", frozenset())
+    out: list[_Cell] = []
+    for k, cell in enumerate(cells):
+        if k > 1 or len(out) > k:  # only the first cells of a row hold the terms
+            out.append(cell)
+            continue
+        text, cur = cell.text, cell
+        while True:
+            seen, cut = "", None
+            for i, ch in enumerate(text):
+                if ch.isspace():
+                    if seen in terms and text[i:].strip():
+                        cut = i
+                    if cut is not None:
+                        break
+                    continue
+                seen += ch
+                if len(seen) > 12:
+                    break
+            if cut is None:
+                out.append(cur)
+                break
+            rest = len(text) - len(text[cut:].lstrip())
+            out.append(replace(cur, text=text[:cut].strip(), end=cur.start + cut))
+            cur = replace(cur, text=text[rest:], start=cur.start + rest)
+            text = cur.text
+    return out
+
+
+def _assign_in_order(row: _Row, columns: list[tuple[_Cell, str]]) -> dict[str, list[_Cell]] | None:
+    """Cells of a space-separated row by their order rather than their x position: spaces
+    that PDF-to-text or OCR add inside cells push later cells right, so positions drift.
+    一级/二级 terms anchor the row's start; the other cells fill the last columns (merged
+    一级/二级 cells are the ones left empty). None for a row with too few cells to be a row
+    start (a wrapped cell's next line), which only its position can place."""
+    fields = [f for _, f in columns]
+    cells = _split_leading_terms(list(row.cells))
+    col = 0
+    out: dict[str, list[_Cell]] = {}
+    while cells and col < len(fields):
+        key = cells[0].text
+        term = "level1" if is_level1(key) else "level2" if is_level2(key) else ""
+        if (
+            term == "level1"
+            and is_level2(key)
+            and not (len(cells) > 1 and is_level2(cells[1].text))
+        ):
+            term = "level2"  # 成本指标 is 一级 (2021 framework) only with a 二级 term after it
+        if not term or term not in fields[col:]:
+            break
+        col = fields.index(term, col)
+        out[term] = [cells.pop(0)]
+        col += 1
+    rest = [f for f in fields[col:] if f not in ("level1", "level2")]
+    if not rest or (not out and len(cells) < len(rest) - 1):
+        return None
+    if len(cells) > len(rest):  # more cells than columns: the extra ones wrap the last cell
+        cells = [*cells[: len(rest) - 1], *[c for c in cells[len(rest) - 1 :]]]
+        head, tail = cells[: len(rest) - 1], cells[len(rest) - 1 :]
+        for f, c in zip(rest, head, strict=False):
+            out.setdefault(f, []).append(c)
+        out.setdefault(rest[-1], []).extend(tail)
+    else:
+        for f, c in zip(rest[len(rest) - len(cells) :], cells, strict=True):
+            out.setdefault(f, []).append(c)
+    return {f: cs for f, cs in out.items() if f != "other"}
 
 
 def _parse_grid(
@@ -613,7 +744,7 @@ def _parse_flat(body: Sequence[_Row]) -> list[IndicatorRow]:
     other = [f for f in header if f not in ("level1", "level2", "unit")]
     if not other:
         return []
-    stream = [c for row in body[k:] for c in row.cells]
+    stream = _merge_wrapped_terms([c for row in body[k:] for c in row.cells])
     # Blocks: a 一级 and/or 二级 term and the cell lines that follow it.
     blocks: list[tuple[dict[str, SourceText], list[_Cell]]] = []
     for k_cell, cell in enumerate(stream):
@@ -642,6 +773,47 @@ def _parse_flat(body: Sequence[_Row]) -> list[IndicatorRow]:
     return [r for r in out if any(getattr(r, f) for f in ("level3", "description", "target"))]
 
 
+def _is_term(key: str, *, vocab_only: bool = False) -> bool:
+    if vocab_only:
+        v = vocabulary()
+        return key in v.get("L1", frozenset()) or key in v.get("L2", frozenset())
+    return is_level1(key) or is_level2(key)
+
+
+def _merge_wrapped_terms(stream: list[_Cell]) -> list[_Cell]:
+    """Rejoin 一级/二级 terms wrapped over lines (`满意` `度指` `标`) into one cell each.
+
+    A run of lines joins when together they spell a term and read as one wrapped cell (equal
+    widths); a vocabulary term beats a shape match (…效益指标) that would swallow a line of the
+    cell before it."""
+    keys = [squash(c.text) for c in stream]
+    out: list[_Cell] = []
+    i = 0
+    while i < len(stream):
+        found = 0
+        if not _is_term(keys[i]):
+            for j in range(min(len(stream), i + 6), i + 1, -1):
+                joined = "".join(keys[i:j])
+                if len(joined) > 12 or not _widths_consistent(keys[i:j]):
+                    continue
+                if _is_term(joined, vocab_only=True) or (
+                    _is_term(joined)
+                    and not any(
+                        _is_term("".join(keys[k:j]), vocab_only=True) for k in range(i + 1, j)
+                    )
+                ):
+                    found = j
+                    break
+        if found:
+            first, last = stream[i], stream[found - 1]
+            out.append(replace(first, text="".join(keys[i:found]), end=last.end))
+            i = found
+        else:
+            out.append(stream[i])
+            i += 1
+    return out
+
+
 def _only_level1(block: tuple[dict[str, SourceText], list[_Cell]]) -> bool:
     return set(block[0]) == {"level1"} and not block[1]
 
@@ -650,58 +822,188 @@ def _split_lines(lines: list[_Cell], fields: list[str]) -> list[dict[str, Source
     """Split consecutive lines into rows of `fields`, choosing the split that scores best."""
     if not lines:
         return [{}]
-    lines = lines[:24]  # beyond what a split search can afford
-    n, m = len(lines), len(fields)
-    if n < m:  # fewer lines than cells: empty cells vanished in flattening
+    if len(lines) < len(fields):  # fewer lines than cells: empty cells vanished in flattening
         return [
             {f: SourceText(c.text, c.start, c.end) for f, c in _short_assign(lines, fields).items()}
         ]
-    widest = max(len(squash(c.text)) for c in lines)
-    best: tuple[float, list[list[_Cell]]] = (float("-inf"), [])
-    for rows in range(1, n // m + 1):
-        score, parts = _best_split(lines, fields, rows * m, widest)
-        if score > best[0]:
-            best = (score, parts)
-    parts = best[1]
-    return [{fields[i]: _join(parts[r * m + i]) for i in range(m)} for r in range(len(parts) // m)]
+    parts = _best_split(lines, fields)
+    m = len(fields)
+    out = []
+    for r in range(0, len(parts), m):
+        row = {fields[i]: _join(p) for i, p in enumerate(parts[r : r + m]) if p}
+        out.append(row)
+    return out or [{}]
 
 
-def _best_split(
-    lines: list[_Cell], fields: list[str], k: int, widest: int
-) -> tuple[float, list[list[_Cell]]]:
-    """The best cut of `lines` into `k` consecutive parts, part i being cell `fields[i % m]`.
+_MAX_PART = 8  # lines one wrapped cell may take; bounds the search
 
-    The score adds up over parts, so dynamic programming finds the best cut in O(k·n²) instead
-    of trying every one of the C(n-1, k-1) cuts.
-    """
+
+def _best_split(lines: list[_Cell], fields: list[str]) -> list[list[_Cell]]:
+    """The best cut of `lines` into whole rows of `fields`: consecutive parts, part i being
+    cell `fields[i % m]` (a trailing 依据 cell may be empty). Parts score independently, so
+    dynamic programming over (line, next field) finds the best cut in O(n·m·_MAX_PART)."""
     n, m = len(lines), len(fields)
-    cache: dict[tuple[int, int, str], float] = {}
-
-    def part(a: int, b: int, f: str) -> float:
-        key = (a, b, f)
-        if key not in cache:
-            cache[key] = _field_score(f, lines[a:b], widest)
-        return cache[key]
-
+    texts = [squash(c.text) for c in lines]
     neg = float("-inf")
-    # best[j][b]: best score of cutting lines[:b] into j parts; back[j][b]: where part j starts.
-    best = [[neg] * (n + 1) for _ in range(k + 1)]
-    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best = [[neg] * m for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * m for _ in range(n + 1)]
     best[0][0] = 0.0
-    for j in range(1, k + 1):
-        f = fields[(j - 1) % m]
-        for b in range(j, n - (k - j) + 1):
-            for a in range(j - 1, b):
-                if best[j - 1][a] == neg:
-                    continue
-                score = best[j - 1][a] + part(a, b, f)
-                if score > best[j][b]:
-                    best[j][b], back[j][b] = score, a
-    bounds = [n]
-    for j in range(k, 0, -1):
-        bounds.append(back[j][bounds[-1]])
-    bounds.reverse()
-    return best[k][n], [lines[a:b] for a, b in pairwise(bounds)]
+    optional = {m - 1} if fields[-1] == "basis" and m > 2 else set()
+    paired = next(
+        (k for k in range(m - 1) if fields[k] == "level3" and fields[k + 1] == "description"), -1
+    )
+    mids: dict[tuple[int, int], int] = {}
+    for a in range(n + 1):
+        for _ in range(2):  # empty cells: a zero-line part moves to the next field
+            for f in optional:
+                nxt = (f + 1) % m
+                if best[a][f] != neg and best[a][f] - _EMPTY_COST > best[a][nxt]:
+                    best[a][nxt], back[a][nxt] = best[a][f] - _EMPTY_COST, (a, f)
+        if a == n:
+            break
+        for f in range(m):
+            if best[a][f] == neg:
+                continue
+            if f == paired:
+                # 三级 and 描述 are scored together: a 描述 usually restates its 三级指标
+                nxt = (f + 2) % m
+                for mid in range(a + 1, min(n, a + _MAX_PART) + 1):
+                    head = best[a][f] + _field_score(fields[f], texts, a, mid)
+                    for b in range(mid + 1, min(n, mid + _MAX_PART) + 1):
+                        score = (
+                            head
+                            + _field_score(fields[f + 1], texts, mid, b)
+                            + _restates(texts[a:mid], texts[mid:b])
+                        )
+                        if score > best[b][nxt]:
+                            best[b][nxt], back[b][nxt] = score, (a, f)
+                            mids[(b, nxt)] = mid
+                continue
+            for b in range(a + 1, min(n, a + _MAX_PART) + 1):
+                score = best[a][f] + _field_score(fields[f], texts, a, b)
+                nxt = (f + 1) % m
+                if score > best[b][nxt]:
+                    best[b][nxt], back[b][nxt] = score, (a, f)
+    if best[n][0] == neg:
+        return [[c] for c in lines]
+    parts: list[list[_Cell]] = []
+    pos, f = n, 0
+    while pos > 0 or f != 0:
+        step = back[pos][f]
+        if step is None:
+            break
+        a, pf = step
+        if pf == paired and a != pos:
+            mid = mids[(pos, f)]
+            parts.extend([lines[mid:pos], lines[a:mid]])
+        else:
+            parts.append(lines[a:pos])
+        pos, f = a, pf
+    parts.reverse()
+    return parts
+
+
+_EMPTY_COST = 2.5
+
+
+def _restates(level3: Sequence[str], description: Sequence[str]) -> float:
+    """Bonus when a 描述 restates its 三级指标 (`印刷数量` / `全年印刷数量达标`), the usual way
+    these tables are filled in; the longest shared run of characters decides."""
+    a, b = "".join(level3), "".join(description)
+    if len(a) >= 2 and a in b:
+        return min(2.5, 1.0 + 0.15 * len(a))  # the more of it restated, the surer the cut
+    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match()
+    return 0.8 if match.size >= 3 else 0.0
+
+
+# A cell does not start with closing punctuation, a unit or the tail of a number.
+_CONTINUES = re.compile(r"^[）)〕\]】》%％‰，,。、；;：:号/／]")
+_OPENS = re.compile(r"[（(〔\[【《，,、：:/／]$")
+_QUALITATIVE = re.compile(
+    r"^(?:有效|显著|明显|持续|逐步|进一步|不断|按时|及时|全面|稳步|大幅|基本|充分|切实|有所|确保|"
+    r"合格|达标|良好|优秀|较好|满意|是|否|无|完成|正常)"
+    r"|(?:提升|提高|改善|保障|运转|达标|合格|完成|良好|稳定|作用|降低|减少|增强|规范|到位|有力|"
+    r"有效|明显|显著|长期|及时|影响|发生|下降|增加|增长)$"
+    r"|^(?:优|良|中|差|高|低|好|有|强)$"
+)
+
+
+_BRACKETS = (("（(", "）)"), ("〔[【", "〕]】"), ("《", "》"))
+# An 指标值 as a whole: comparison, number, a measure word (量词) or unit, a bound word.
+_MEASURE = (
+    r"(?:%|％|‰|万?元|亿元|人次|人天|人|次|个工作日|工作日|个月|个|件|篇|册|户|台|套|期|天|年|"
+    r"月|日|公里|千米|米|平方米|㎡|条|份|项|批次|批|家|所|场次|场|座|辆|本|部|张|间|处|村|吨|亩|"
+    r"小时|分钟|课时|学时|班|门|株|棵|只|头|名|位|周|季度|GB|TB|M)"
+)
+_TARGET_WHOLE = re.compile(
+    rf"^(?:[≥≤><=＞＜≧≦]|>=|<=)?\d[\d,，.]*{_MEASURE}?(?:/{_MEASURE}){{0,2}}"
+    r"(?:以上|以下|以内|之内|内|前|左右|及以上|及以下|办结|完成)?$"
+)
+
+
+def _balanced(text: str) -> bool:
+    """Whether every kind of bracket in `text` opens as often as it closes."""
+    return all(
+        sum(text.count(c) for c in o) == sum(text.count(c) for c in c_) for o, c_ in _BRACKETS
+    )
+
+
+def _widths_consistent(texts: Sequence[str]) -> bool:
+    """Whether lines read as one cell wrapped at a column width: every line but the last about
+    as long as the others (within one character), the last no longer."""
+    for lens in ([len(t) for t in texts], [_width(t) for t in texts]):
+        body = lens[:-1]
+        # the first line is a full line: a shorter first line is the tail of another cell
+        if max(body) - min(body) <= 1 and lens[-1] <= max(body) + 1 and lens[0] >= max(lens) - 0:
+            return True
+    return False
+
+
+def _field_score(f: str, texts: Sequence[str], a: int, b: int) -> float:
+    """How well lines `texts[a:b]` read as one cell of field `f` that starts a new cell at
+    line `a` (the line before it ends the previous cell)."""
+    part = texts[a:b]
+    text = "".join(part)
+    score = 0.0
+    if a > 0:  # a cell boundary before line a
+        prev = texts[a - 1]
+        if _OPENS.search(prev) or _CONTINUES.match(part[0]):
+            score -= 3.0
+        elif (re.search(r"[\d.≥≤<>=＞＜]$", prev) and re.match(r"^[\d.%％]", part[0])) or (
+            re.search(r"\d", prev) and _TARGET_WHOLE.match(prev + part[0])
+        ):
+            score -= 2.0  # a number or its unit cut off: `=10` `0次`, `10人` `次`
+    if len(part) > 1:
+        score -= 0.6 * (len(part) - 1)  # every join needs a reason
+        score += 0.5 * (len(part) - 1) if _widths_consistent(part) else -2.0
+        for ta, tb in pairwise(part):
+            if _OPENS.search(ta) or _CONTINUES.match(tb):
+                score += 1.0
+    if not _balanced(text):
+        score -= 1.5  # a bracket opened and not closed (or the reverse): cut mid-cell
+    if len(part) == 1 and len(text) <= 2 and not re.search(r"\d", text):
+        score -= 0.5  # a one- or two-character cell is more often the tail of a wrap
+    if redaction_marker(text):
+        return score + 1.0
+    target_like = looks_like_target(text)
+    if f == "target":
+        if _TARGET_WHOLE.match(text):
+            score += 2.0
+        elif target_like:
+            score += 0.5  # a target's start, with something else glued on
+        elif _QUALITATIVE.search(text) and len(text) <= 12:
+            score += 1.0
+        elif len(text) > 20:
+            score -= 1.0
+    elif f == "basis":
+        score += 1.5 if _BASIS_WORDS.search(text) else 0.0
+        score -= 1.0 if target_like else 0.0
+    elif f in ("level3", "description"):
+        if target_like and not re.search(rf"[{_CJK}]{{3}}", text):
+            score -= 1.5
+        if len(part) > 1 and re.fullmatch(r"[\d.,≥≤<>=＞＜]+", part[-1]):
+            score -= 1.0  # a text cell rarely wraps into a bare number: the 指标值 starts there
+    return score
 
 
 def _short_assign(lines: list[_Cell], fields: list[str]) -> dict[str, _Cell]:
@@ -715,28 +1017,3 @@ def _short_assign(lines: list[_Cell], fields: list[str]) -> dict[str, _Cell]:
     for f, c in zip(free, rest, strict=False):
         out[f] = c
     return out
-
-
-def _field_score(f: str, part: list[_Cell], widest: int = 0) -> float:
-    text = "".join(squash(c.text) for c in part)
-    score = -0.6 * (len(part) - 1)  # every join needs a reason
-    for a, b in pairwise(part):
-        ta, tb = squash(a.text), squash(b.text)
-        if len(ta) >= len(tb) and len(ta) >= 4:
-            score += 0.3  # a long line wraps into a shorter tail
-        if len(ta) >= 4 and len(ta) == widest:
-            score += 0.5  # a line as wide as the widest was probably cut there
-        if re.search(r"[，、（(〔\[]$", ta) or re.match(r"^[）)〕\]号]", tb):
-            score += 1.0
-    if len(part) == 1 and len(text) <= 2 and not re.search(r"\d", text):
-        score -= 0.5  # a one- or two-character cell is more often the tail of a wrap
-    if redaction_marker(text):
-        return score + 1.0
-    if f == "target":
-        score += 2.0 if looks_like_target(text) else (-1.0 if len(text) > 20 else 0.0)
-    elif f == "basis":
-        score += 1.5 if _BASIS_WORDS.search(text) else 0.0
-        score -= 1.0 if looks_like_target(text) else 0.0
-    elif f in ("level3", "description"):
-        score -= 1.5 if looks_like_target(text) and not re.search(rf"[{_CJK}]{{3}}", text) else 0.0
-    return score
