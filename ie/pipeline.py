@@ -53,9 +53,10 @@ class Extractor:
         from ie.segment import segment
         from ie.tables.money import money_tables
 
-        tables = money_tables(doc, segment(doc))
+        sections = segment(doc)
+        tables = money_tables(doc, sections)
         spans = self.tagger.predict(doc.text)
-        record = build_record(doc, tables=tables, entities=spans)
+        record = build_record(doc, tables=tables, entities=spans, sections=sections)
         return record.model_copy(update={"doc_id": doc.doc_id, "source": source_of(doc)})
 
     def extract(self, path: str | Path) -> Disclosure:

@@ -18,7 +18,6 @@ out characters); every match maps back to source offsets.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ie.checks import run_checks
 from ie.ingest import Document
 from ie.normalize import normalize
 from ie.schema import (
@@ -39,6 +39,7 @@ from ie.schema import (
     Redaction,
     Table,
 )
+from ie.segment import Sections, segment
 from ie.spans import Span
 from ie.tables.indicators import FIELDS, IndicatorTable, indicator_tables, redaction_marker
 
@@ -116,16 +117,12 @@ def _prose_view(doc: Document, skip: Sequence[tuple[int, int]] = ()) -> _View:
     return _View("".join(chars), tuple(offsets), tuple(ends))
 
 
-def _table_spans(doc: Document, ind_tables: Sequence[IndicatorTable]) -> list[tuple[int, int]]:
+def _table_spans(
+    sections: Sections, ind_tables: Sequence[IndicatorTable]
+) -> list[tuple[int, int]]:
     """Source ranges of the money tables (`ie.segment`) and of the 绩效目标表, which hold
     words (会议费, 培训费…) and figures that are not prose statements."""
-    spans = []
-    segment = _sibling("ie.segment", "segment")
-    if segment is not None:
-        try:
-            spans += [(t.start, t.end) for t in segment(doc).tables if not t.empty]
-        except Exception:  # a sibling stage's bug must not lose the record
-            pass
+    spans = [(t.start, t.end) for t in sections.tables if not t.empty]
     for t in ind_tables:
         cells = [c for r in t.rows for f in FIELDS if (c := getattr(r, f)) is not None]
         if cells:
@@ -690,23 +687,20 @@ def prose_amounts(doc: Document, skip: Sequence[tuple[int, int]] = ()) -> list[A
 # --- the record --------------------------------------------------------------------------------
 
 
-def _sibling(module: str, name: str):
-    """`module.name` when that sibling stage exists, else None (it may not be written yet)."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-
-
 def build_record(
-    doc: Document, *, tables: list[Table] | None = None, entities: list[Span] | None = None
+    doc: Document,
+    *,
+    tables: list[Table] | None = None,
+    entities: list[Span] | None = None,
+    sections: Sections | None = None,
 ) -> Disclosure:
     """The Disclosure record of `doc`: department, year, key figures (prose, then `tables`),
-    projects, indicators, redactions, amounts, `entities` as given, checks and warnings."""
+    projects, indicators, redactions, amounts, `entities` as given, checks and warnings.
+    `sections` is `ie.segment.segment(doc)` when the caller has it already."""
     from ie.pipeline import source_of  # late: the pipeline imports this module
 
     ind_tables = indicator_tables(doc)
-    skip = _table_spans(doc, ind_tables)
+    skip = _table_spans(sections if sections is not None else segment(doc), ind_tables)
     view = _prose_view(doc, skip)
     year = budget_year(doc)
     prose = _figures(view, year)
@@ -751,10 +745,5 @@ def build_record(
         warnings.append("no budget tables found")
     if not key_figures and not projects and not record.indicators and not tables:
         warnings.append("not a 部门预算 disclosure? no key figures, projects or tables found")
-    run_checks = _sibling("ie.checks", "run_checks")
-    if run_checks is not None:
-        try:
-            checks.extend(run_checks(record))
-        except Exception as exc:  # a sibling stage's bug must not lose the record
-            warnings.append(f"checks failed: {type(exc).__name__}: {exc}")
+    checks.extend(run_checks(record))
     return record.model_copy(update={"checks": checks, "warnings": warnings})
