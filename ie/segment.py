@@ -267,19 +267,88 @@ def _pdf_page_rows(doc: Document, start: int, end: int, page: int) -> list[Row]:
         lines.append([run])
     rows = []
     for line in lines:
-        line.sort(key=lambda r: min(c.x0 for c in r))
-        cells: list[list[_Char]] = []
-        for run in line:
-            if cells:
-                prev = cells[-1]
-                h = max(statistics.median(c.h for c in prev), size * 0.5)
-                if min(c.x0 for c in run) - max(c.x1 for c in prev) < 0.6 * h:
-                    prev.extend(run)
-                    continue
-            cells.append(list(run))
-        out = tuple(_pdf_cell(cs, page, size) for cs in _join_split_figures(cells, size))
+        ordered = sorted((c for run in line for c in run), key=lambda c: (c.x0, c.index))
+        em = _line_em(ordered, size)
+        cells = _split_cells(ordered, em, doc.text)
+        out = tuple(_pdf_cell(cs, page, em, doc.text) for cs in _join_split_figures(cells, size))
         rows.append(Row(out, page, "pdf", min(c.top for c in out), max(c.bottom for c in out)))
     return rows
+
+
+# Full-width punctuation has a box only as wide as its ink, which sits at one side of its em
+# square (which side depends on the font). Measured by ink, "字（2012）82号" shows gaps as wide
+# as a cell gap, so these boxes are widened towards the characters they are set against.
+_PUNCT = frozenset("（〔【《「『“‘〈［｛〖）〕】》」』”’〉］｝〗，。、：；！？")
+# The cell gap, as a share of the letter height of the cell it follows: a space inside a cell
+# (a word space, a space OCR or typing left) is a quarter to half of it.
+_CELL_GAP = 0.6
+# Characters next to each other in the source with no space between: pdfium saw no gap there,
+# so only a very wide gap splits them.
+_JOINED_GAP_EM = 1.5
+
+
+def _line_em(chars: Sequence[_Char], size: float) -> float:
+    """The font size of a visual line, estimated from its letters' box heights (the ink of a
+    CJK ideograph is about as tall as the font size, a digit's or a Latin letter's about 4/5)."""
+    heights = [
+        c.h if unicodedata.east_asian_width(c.ch) in "WF" else c.h * 1.2
+        for c in chars
+        if c.ch.isalnum() and c.h > 0
+    ]
+    return statistics.median(heights) if heights else size
+
+
+def _em_boxes(chars: Sequence[_Char], em: float) -> list[tuple[float, float]]:
+    """(x0, x1) of each of a line's characters; a narrow full-width punctuation mark's box is
+    widened to an em from the character it directly follows or precedes in the source."""
+    at = {c.index: c for c in chars}
+    out = []
+    for c in chars:
+        x0, x1 = c.x0, c.x1
+        if c.ch in _PUNCT and x1 - x0 < 0.75 * em:
+            prev, nxt = at.get(c.index - 1), at.get(c.index + 1)
+            if nxt is not None and nxt.x0 >= x1:
+                x0 = min(x0, nxt.x0 - em)
+            if prev is not None and prev.x1 <= x0 + em:
+                x1 = max(x1, prev.x1 + em)
+        out.append((x0, x1))
+    return out
+
+
+def _spaced(a: _Char, b: _Char, text: str) -> bool | None:
+    """Whether the source has a space between `a` and `b` when they follow each other there
+    (True/False), or None when they do not (another text object, a wrapped line)."""
+    lo, hi = sorted((a.index, b.index))
+    between = text[lo + 1 : hi]
+    if len(between) > 2 or "\n" in between or "\f" in between:
+        return None
+    return any(ch.isspace() for ch in between)
+
+
+def _split_cells(chars: Sequence[_Char], em: float, text: str) -> list[list[_Char]]:
+    """The characters of one visual line (sorted by x0) cut into cells at wide gaps.
+
+    A gap is measured from the em square of full-width punctuation, not its ink. It splits when
+    it is wider than `_CELL_GAP` of the cell's letter height (tables often leave only a few
+    points between a right-aligned figure and the next column), or, between characters that
+    follow each other in the source with no space between, wider than `_JOINED_GAP_EM` ems."""
+    cells: list[list[_Char]] = []
+    right = -float("inf")  # the right edge so far: boxes of overlapping glyphs may interleave
+    for c, (x0, x1) in zip(chars, _em_boxes(chars, em), strict=True):
+        if cells:
+            cell = cells[-1]
+            if _spaced(cell[-1], c, text) is False:
+                limit = _JOINED_GAP_EM * em
+            else:
+                tall = [d.h for d in cell if d.ch.isalnum()] or [d.h for d in cell]
+                limit = _CELL_GAP * max(statistics.median(tall), 0.5 * em)
+            if x0 - right <= limit:
+                cell.append(c)
+                right = max(right, x1)
+                continue
+        cells.append([c])
+        right = x1
+    return cells
 
 
 def _join_split_figures(cells: list[list[_Char]], size: float) -> list[list[_Char]]:
@@ -302,13 +371,19 @@ def _join_split_figures(cells: list[list[_Char]], size: float) -> list[list[_Cha
     return out
 
 
-def _pdf_cell(chars: list[_Char], page: int, size: float) -> Cell:
-    chars = sorted(chars, key=lambda c: c.x0)
+def _pdf_cell(chars: list[_Char], page: int, em: float, text: str) -> Cell:
+    """A Cell from its characters: their text left to right, with a space where the source has
+    one between neighbours (or, for neighbours from different places in the source, where
+    they stand a visible gap apart)."""
+    chars = sorted(chars, key=lambda c: (c.x0, c.index))
     parts = []
     for k, c in enumerate(chars):
-        # A visible gap inside a cell was a space in the source (between two figures, say).
-        if k and c.x0 - chars[k - 1].x1 > 0.25 * max(c.h, size * 0.5):
-            parts.append(" ")
+        if k:
+            spaced = _spaced(chars[k - 1], c, text)
+            if spaced is None:
+                spaced = c.x0 - chars[k - 1].x1 > 0.25 * em
+            if spaced:
+                parts.append(" ")
         parts.append(c.ch)
     return Cell(
         "".join(parts),

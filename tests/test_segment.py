@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ie.ingest import Document, Page, ingest
-from ie.segment import digits, document_rows, segment, text_row, title_kind
+from ie.segment import digits, document_rows, segment, squash, text_row, title_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_TXT = ROOT / "corpora" / "real" / "004_3c37c7924f173325.txt"
@@ -249,3 +249,82 @@ def test_jiangsu_prose_only_pdf_has_no_tables() -> None:
 )
 def test_digits_fixes_ocr_letters_only_in_numbers(text: str, fixed: str) -> None:
     assert digits(text, 0) == fixed
+
+
+# --- PDF cells split by geometry ---------------------------------------------------------------
+
+
+def _row_pdf(
+    tmp_path: Path, rows: list[tuple[float, list[tuple[float, str]]]], size: float
+) -> Path:
+    """A one-page PDF with each (y, [(x, text), …]) drawn as separate strings (one per cell)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "cells.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", size)
+    for y, cells in rows:
+        for x, text in cells:
+            c.drawString(x, y, text)
+    c.save()
+    return path
+
+
+def _right_of(text: str, x: float, size: float, gap: float) -> float:
+    """The x where a cell starts `gap` points after `text` drawn at x."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+
+    return x + pdfmetrics.stringWidth(text, "STSong-Light", size) + gap
+
+
+def test_pdf_cell_is_not_split_at_bracket_ink_or_inner_spaces(tmp_path: Path) -> None:
+    # Full-width brackets have narrow ink at one side of their em square, and a space typed
+    # into a cell leaves a quarter-em gap: neither is a cell gap.
+    size = 9.0
+    a, b, c = "数量指标", "宁通字（2012）82号文件", "≥60%"
+    d, e = "满意度指标", "宁通 字（20 12）82号"
+    rows = [
+        (700, [(60, a), (130, b), (_right_of(b, 130, size, size), c)]),
+        (680, [(60, d), (130, e), (_right_of(e, 130, size, size), "426151.00")]),
+    ]
+    doc = ingest(_row_pdf(tmp_path, rows, size))
+    got = [[cell.text for cell in row.cells] for row in document_rows(doc)]
+    assert got == [[a, b, c], [d, e, "426151.00"]]
+
+
+def test_pdf_neighbouring_cells_a_few_points_apart_are_split(tmp_path: Path) -> None:
+    # One em between text cells (a tight table), and a right-aligned figure only a few points
+    # before the next column's label: each is a cell boundary, though narrower than 1.5 glyphs.
+    size = 9.0
+    x2 = _right_of("满意度指标", 60, size, size)
+    x3 = _right_of("服务对象满意度指标", x2, size, size)
+    x4 = _right_of("代表委员满意度", x3, size, size)
+    rows = [
+        (
+            700,
+            [(60, "满意度指标"), (x2, "服务对象满意度指标"), (x3, "代表委员满意度"), (x4, "≥96%")],
+        ),
+        (
+            680,
+            [
+                (60, "一、财政拨款"),
+                (150, "20,702.25"),
+                (_right_of("20,702.25", 150, size, 4), "一、一般公共服务支出"),
+            ],
+        ),
+    ]
+    doc = ingest(_row_pdf(tmp_path, rows, size))
+    got = [[cell.text for cell in row.cells] for row in document_rows(doc)]
+    assert got == [
+        ["满意度指标", "服务对象满意度指标", "代表委员满意度", "≥96%"],
+        ["一、财政拨款", "20,702.25", "一、一般公共服务支出"],
+    ]
+    for row in document_rows(doc):
+        for cell in row.cells:
+            assert squash(doc.text[cell.start : cell.end]) == squash(cell.text)
