@@ -372,3 +372,56 @@ def test_goal_label_and_marker_in_one_cell(tmp_path) -> None:
     path.write_text(text, encoding="utf-8")
     (table,) = indicator_tables(ingest(path))
     assert table.goal_marker == "保密" and table.indicator_marker == "保密"
+
+
+def test_pdf_cells_wrapped_in_narrow_columns(tmp_path) -> None:
+    """A drawn table on a column grid: header cells wrapped (`指标` / `值`, `指标值确定依` /
+    `据`), a narrow 指标值 column wrapping `不公开` and `≥95%` over two lines with the other
+    cells on the first line, and rows whose widest cells sit on consecutive lines (not a wrap)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "narrow.pdf"
+    c = canvas.Canvas(str(path), pagesize=(620, 842))
+    c.setFont("STSong-Light", 9)
+
+    def put(x: float, y: float, s: str) -> None:
+        c.drawString(x, 842 - y, s)
+
+    put(40, 60, "2、档案整理经费绩效目标表")
+    put(40, 88, "绩效目标")
+    put(230, 88, "完成档案整理任务。")
+    cols = [40, 95, 185, 260, 345, 375]
+    header = [["一级指标"], ["二级指标"], ["三级指标"], ["绩效指标描述"], ["指标", "值"],
+              ["指标值确定依", "据"]]  # fmt: skip
+    for x, pieces in zip(cols, header, strict=True):
+        for k, piece in enumerate(pieces):
+            put(x, 110 + 14 * k, piece)
+    rows = [
+        ("产出指标", "数量指标", "整理卷数", "整理档案卷数", ["不公", "开"], "年度计划"),
+        (None, "质量指标", "档案整理合格率", "整理合格率达标", ["≥9", "5%"], "行业标准"),
+        (None, "时效指标", "完成时间", "按时完成", ["6月", "前"], "年度计划"),
+        ("效益指标", "社会效益指标", "档案利用便捷", "查阅更加便捷", ["有效"], "历史经验"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "满意度", ["≥9", "0%"], "历史经验"),
+    ]  # fmt: skip
+    y = 140.0
+    for l1, l2, l3, desc, target, basis in rows:
+        for x, text in zip(cols, (l1, l2, l3, desc, None, basis), strict=True):
+            if text:
+                put(x, y, text)
+        for k, piece in enumerate(target):
+            put(cols[4], y + 14 * k, piece)
+        y += 14 * len(target)
+    c.save()
+    (table,) = indicator_tables(ingest(path))
+    assert table.project == "档案整理经费"
+    got = [tuple(_norm(v) for v in r.values().values()) for r in table.rows]
+    assert got == [
+        ("产出指标", "数量指标", "整理卷数", "整理档案卷数", "不公开", "年度计划"),
+        ("产出指标", "质量指标", "档案整理合格率", "整理合格率达标", "≥95%", "行业标准"),
+        ("产出指标", "时效指标", "完成时间", "按时完成", "6月前", "年度计划"),
+        ("效益指标", "社会效益指标", "档案利用便捷", "查阅更加便捷", "有效", "历史经验"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "满意度", "≥90%", "历史经验"),
+    ]

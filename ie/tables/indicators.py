@@ -493,11 +493,13 @@ def _parse_body(body: Sequence[_Row]) -> list[IndicatorRow]:
     head = body[0]
     if len(head.cells) == 1 and squash(head.cells[0].text) == "一级指标":
         return _parse_flat(body)
+    rest = list(body[1:])
+    if head.layout == "pdf":
+        head, rest = _merge_wrapped_header(head, rest)
     columns = _header_columns(head)
     labelled = [(c, f) for c, f in columns if f != "other"]
     if not any(f == "level2" for _, f in labelled):
         return []
-    rest = list(body[1:])
     # A header wrapped over two lines (指标值确定 / 依据): skip rows of header words only.
     while (
         rest
@@ -509,6 +511,50 @@ def _parse_body(body: Sequence[_Row]) -> list[IndicatorRow]:
     ):
         rest.pop(0)
     return _parse_grid(rest, columns, head.layout)
+
+
+def _is_header_tail(row: _Row, head: _Row) -> bool:
+    """Whether `row` holds only the wrapped tails of header cells (`值`, `据` under `指标`,
+    `指标值确定依`): short pieces without terms or digits, each under a header cell, printed
+    directly below the header line."""
+    if row.page != head.page or not row.cells:
+        return False
+    height = max(1.0, head.bottom - head.top)
+    if row.top - head.bottom > 1.2 * height:
+        return False
+    for cell in row.cells:
+        key = squash(cell.text)
+        if len(key) > 4 or re.search(r"\d", key) or is_level1(key) or is_level2(key):
+            return False
+        if not any(_overlap(cell, h) > 0 for h in head.cells):
+            return False
+    return True
+
+
+def _overlap(a: _Cell, b: _Cell) -> float:
+    return min(a.x1, b.x1) - max(a.x0, b.x0)
+
+
+def _merge_wrapped_header(head: _Row, rest: list[_Row]) -> tuple[_Row, list[_Row]]:
+    """A PDF header whose cells wrap inside narrow columns (`指标` / `值`) as one header row:
+    each tail piece joins the header cell it overlaps most in x. Returns the header and the
+    rows after it."""
+    cells = list(head.cells)
+    while rest and _is_header_tail(rest[0], head):
+        for piece in rest[0].cells:
+            k = max(range(len(cells)), key=lambda i: _overlap(piece, cells[i]))
+            c = cells[k]
+            cells[k] = replace(
+                c,
+                text=squash(c.text) + squash(piece.text),
+                end=max(c.end, piece.end),
+                x0=min(c.x0, piece.x0),
+                x1=max(c.x1, piece.x1),
+                bottom=max(c.bottom, piece.bottom),
+            )
+        head = replace(head, cells=tuple(cells), bottom=rest[0].bottom)
+        rest = rest[1:]
+    return head, rest
 
 
 def _aligned(rows: Sequence[_Row], columns: list[tuple[_Cell, str]]) -> bool:
@@ -643,6 +689,8 @@ def _parse_grid(
     fields_present = [f for _, f in columns if f not in ("other", "level1", "level2")]
     groups: list[list[tuple[_Row, dict[str, list[_Cell]]]]] = []
     pending: list[tuple[_Row, dict[str, list[_Cell]]]] = []
+    if layout == "pdf":
+        return _rows_from_groups(_pdf_bands(rows, columns), joiner="")
     for row in rows:
         if "一级指标" in row.key:  # a header repeated on a new page
             continue
@@ -668,6 +716,14 @@ def _parse_grid(
             nearest.append((row, cells))
         for g in groups:
             g.sort(key=lambda rc: (rc[0].page, rc[0].top))
+    return _rows_from_groups(groups)
+
+
+_Group = list[tuple[_Row, dict[str, list[_Cell]]]]
+
+
+def _rows_from_groups(groups: Sequence[_Group], joiner: str = "\n") -> list[IndicatorRow]:
+    """One IndicatorRow per group of physical rows: each field's pieces joined in order."""
     out: list[IndicatorRow] = []
     carry: dict[str, SourceText | None] = {"level1": None, "level2": None}
     for group in groups:
@@ -675,22 +731,143 @@ def _parse_grid(
         for _, cells in group:
             for f, cs in cells.items():
                 merged.setdefault(f, []).extend(cs)
-        values = {f: _join(cs) for f, cs in merged.items() if f not in ("level1", "level2")}
+        values = {f: _join(cs, joiner) for f, cs in merged.items() if f not in ("level1", "level2")}
         for f in ("level1", "level2"):
             # a merged cell's text may sit on a line of its own next to two row starts: one term
             terms = [c for c in merged.get(f, []) if is_level1(c.text) or is_level2(c.text)]
             if terms or merged.get(f):
-                values[f] = _join(terms[:1] or merged[f])
+                values[f] = _join(terms[:1] or merged[f], joiner)
         out.append(_make_row(values, carry))
     return [r for r in out if any(getattr(r, f) for f in FIELDS[2:])]
 
 
-def _join(cells: list[_Cell]) -> SourceText:
+def _join(cells: list[_Cell], joiner: str = "\n") -> SourceText:
+    """Cells' texts as one cell; `joiner=""` glues PDF pieces wrapped inside a column as
+    printed (no space between `≥9` and `5%`)."""
+    text = joiner.join(c.text.strip() for c in cells)
     return SourceText(
-        clean_text("\n".join(c.text for c in cells)),
+        squash(text)
+        if joiner == "" and not re.search(r"[A-Za-z]\s+[A-Za-z]", text)
+        else clean_text(text),
         min(c.start for c in cells),
         max(c.end for c in cells),
     )
+
+
+# --- PDF rows: physical lines grouped into row bands ----------------------------------------
+
+_BAND_LINES = 14  # the most physical lines one logical row may take; bounds the search
+
+
+def _pdf_bands(rows: Sequence[_Row], columns: list[tuple[_Cell, str]]) -> list[_Group]:
+    """Group the physical lines of a PDF table into logical rows (bands).
+
+    Cells wrap inside their column and are centred (or top-aligned) in their row, so one
+    logical row spans several lines whose pieces fall in any column. Dynamic programming over
+    each page's lines picks the cut into bands that scores best (`_band_score`): every band
+    holds a cell in the anchor column (三级指标), fills most columns, and in each column its
+    pieces read as one wrapped cell (every piece but the last as wide as the column allows)
+    centred on the band."""
+    lines: list[tuple[_Row, dict[str, list[_Cell]]]] = []
+    tail_of: _Row | None = None
+    for row in rows:
+        if "一级指标" in row.key:  # a header repeated on a new page, maybe with wrapped tails
+            tail_of = row
+            continue
+        if tail_of is not None and _is_header_tail(row, tail_of):
+            tail_of = replace(tail_of, bottom=row.bottom)
+            continue
+        tail_of = None
+        if cells := _assign(row, columns, "pdf"):
+            lines.append((row, cells))
+    if not lines:
+        return []
+    text_fields = [f for _, f in columns if f not in ("other", "level1", "level2")]
+    used = [f for f in text_fields if any(f in cs for _, cs in lines)]
+    anchor = next((f for f in ("level3", "description", "target") if f in used), None)
+    pieces = [c for _, cs in lines for f in used for c in cs.get(f, [])]
+    sizes = sorted((c.x1 - c.x0) / len(k) for c in pieces if len(k := squash(c.text)) >= 2)
+    char = sizes[len(sizes) // 2] if sizes else 9.0
+    heights = sorted(r.bottom - r.top for r, _ in lines if r.bottom > r.top)
+    height = heights[len(heights) // 2] if heights else char * 1.2
+    widest = {
+        f: max((c.x1 - c.x0 for _, cs in lines for c in cs.get(f, [])), default=0.0) for f in used
+    }
+    ctx = _BandContext(used, anchor, widest, char, height)
+    groups: list[_Group] = []
+    start = 0
+    for k in range(1, len(lines) + 1):
+        if k == len(lines) or lines[k][0].page != lines[k - 1][0].page:
+            groups.extend(_cut_bands(lines[start:k], ctx))
+            start = k
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class _BandContext:
+    fields: list[str]  # the text columns used in the table (not 一级/二级)
+    anchor: str | None  # the column every row has a cell in
+    widest: dict[str, float]  # each column's widest piece: a wrapped line is about as wide
+    char: float  # a character's width
+    height: float  # a line's height
+
+
+def _cut_bands(
+    lines: Sequence[tuple[_Row, dict[str, list[_Cell]]]], ctx: _BandContext
+) -> list[_Group]:
+    n = len(lines)
+    neg = float("-inf")
+    best = [neg] * (n + 1)
+    back = [0] * (n + 1)
+    best[0] = 0.0
+    for e in range(1, n + 1):
+        for s in range(max(0, e - _BAND_LINES), e):
+            if best[s] == neg:
+                continue
+            score = best[s] + _band_score(lines[s:e], ctx)
+            if score > best[e]:
+                best[e], back[e] = score, s
+    cuts = []
+    e = n
+    while e > 0:
+        cuts.append((back[e], e))
+        e = back[e]
+    return [list(lines[s:e]) for s, e in reversed(cuts)]
+
+
+def _band_score(band: Sequence[tuple[_Row, dict[str, list[_Cell]]]], ctx: _BandContext) -> float:
+    """How well consecutive lines read as one logical row (higher is better; +1 per row, so
+    lines are kept apart unless joining them is needed)."""
+    # a band does not span a gap a row's lines never leave
+    for (a, _), (b, _) in pairwise(band):
+        if b.top - a.bottom > 1.6 * ctx.height:
+            return float("-inf")
+    score = 1.0
+    by_field = {f: [c for _, cs in band for c in cs.get(f, [])] for f in ctx.fields}
+    filled = [f for f in ctx.fields if by_field[f]]
+    if ctx.anchor is not None and not by_field[ctx.anchor]:
+        score -= 10.0
+    elif ctx.anchor is not None and ctx.anchor in band[0][1]:
+        # ties (a wrapped tail line could close this row or open the next): cells centred on
+        # whole lines or top-aligned put a row's extra lines below its first cell line
+        score += 0.25
+    score -= 1.5 * (len(ctx.fields) - len(filled))  # a new row fills most columns
+    if not filled:
+        return score
+    top = min(c.top for f in filled for c in by_field[f])
+    bottom = max(c.bottom for f in filled for c in by_field[f])
+    for f in filled:
+        cells = by_field[f]
+        for a, b in pairwise(cells):
+            if a.x1 - a.x0 < ctx.widest[f] - 0.75 * ctx.char:
+                score -= 4.0  # a line short of the column's width ends its cell
+            if b.top - a.bottom > 1.6 * ctx.height:
+                score -= 4.0
+        c_top, c_bottom = cells[0].top, max(c.bottom for c in cells)
+        centred = abs((c_top + c_bottom) - (top + bottom)) / 2 <= 0.6 * ctx.height
+        if not centred and abs(c_top - top) > 0.3 * ctx.height:
+            score -= 2.0
+    return score
 
 
 def _make_row(values: dict[str, SourceText], carry: dict[str, SourceText | None]) -> IndicatorRow:
