@@ -101,3 +101,13 @@ def test_terms_load_with_sections() -> None:
     l1 = {t.text for t in terms if t.category == "IND" and t.section == "L1"}
     assert {"产出指标", "效益指标", "满意度指标"} <= l1
     assert any(t.category == "DEPT" and t.section == "SUFFIX" and t.text == "办公室" for t in terms)
+
+
+def test_word_targets_are_indicator_terms_and_leave_words_whole() -> None:
+    from ie.tokenize import Tokenizer, load_terms
+
+    targets = {t.text for t in load_terms() if t.section == "TARGET"}
+    assert {"有所提高", "按时完成"} <= targets
+    assert all(len(t) >= 2 for t in targets)  # one-character terms would cut words apart
+    words = [w.text for w in Tokenizer().words("中国共产党有所提高")]
+    assert words == ["中国共产党", "有所提高"]

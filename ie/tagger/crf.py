@@ -8,9 +8,10 @@ and the label map), and, when written by training, `config.yaml` and `metrics.js
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -164,14 +165,19 @@ class CRFTagger:
         """Train on (text, gold spans) pairs; the model file is written to `model_path`."""
         import sklearn_crfsuite
 
-        xs, ys = [], []
-        for text, spans in docs:
-            tags = bio_tags(len(text), spans)
-            for a, b, feats in self.sequences(text):
-                xs.append(feats)
-                ys.append(tags[a:b])
-        if not xs:
+        def pairs() -> Iterator[tuple[list[dict[str, str | float]], list[str]]]:
+            for text, spans in docs:
+                tags = bio_tags(len(text), spans)
+                for a, b, feats in self.sequences(text):
+                    yield feats, tags[a:b]
+
+        # Streamed into CRFsuite one chunk at a time: holding every chunk's feature dicts in
+        # Python first costs gigabytes on a corpus of a few hundred documents.
+        stream = pairs()
+        first = next(stream, None)
+        if first is None:
             raise ConfigError("no training text: the training data holds no documents")
+        xs, ys = itertools.tee(itertools.chain([first], stream))
         model_path.parent.mkdir(parents=True, exist_ok=True)
         crf = sklearn_crfsuite.CRF(
             algorithm="lbfgs",
@@ -181,7 +187,7 @@ class CRFTagger:
             all_possible_transitions=self.settings.all_possible_transitions,
             model_filename=str(model_path),
         )
-        crf.fit(xs, ys)
+        crf.fit((x for x, _ in xs), (y for _, y in ys))
         self._crf, self.model_path = crf, model_path
         return self
 

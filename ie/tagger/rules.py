@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ie.spans import Span
 from ie.tokenize import Term, load_terms
@@ -55,6 +57,18 @@ RE_TARGET = re.compile(
     r"|(?:\d{4}\s?年\s?)?\d{1,2}\s?月\s?(?:\d{1,2}\s?日\s?)?(?:前|之前|底前|底|内)"
     r"|(?<![\d.])\d+(?:\.\d+)?\s?(?:次|人次|人|个|本|条|天内|天|项|件|家|场|期|篇|册|台|套|万元)"
 )
+# The most double-space gaps inside the cells of one space-laid indicator row.
+_MAX_EXTRA_PIECES = 5
+# The most lines one flattened indicator cell is read across.
+_MAX_WRAP_LINES = 8
+# A line this short (without spaces) may be one table cell of a flattened table.
+_FLAT_CELL_CHARS = 24
+# A whole 指标值 cell: a number with comparison and compound unit, or a deadline phrase.
+RE_TARGET_FULL = re.compile(
+    r"(?:[≥≤><=＞＜]|>=|<=)?\d[\d.,]*(?:%|％|‰|[\u4e00-\u9fff]{1,3}(?:[/／][\u4e00-\u9fff]{1,2}){0,2})?"
+    r"|(?:(?:19|20)\d\d年)?(?:[一二三四1-4]季度|年底|年末|上半年|下半年|\d{1,2}月(?:\d{1,2}日)?)"
+    r"(?:前|之前|以前|底前|内)?(?:完成)?"
+)
 RE_CODE = re.compile(r"\d(?:\s?\d){2,6}")
 # 一、 / （一） / (一) / 第一部分 / 1、 / 1. : enumerators that start titles and list items.
 RE_HEADING = re.compile(
@@ -66,12 +80,19 @@ RE_PROJECT_TITLE = re.compile(
 )
 _NOT_PROJECT = ("部门整体", "整体支出", "预算项目", "专项资金", "部门", "项目", "单位")
 PROJECT_SUFFIXES = ("经费", "费", "项目", "资金", "工程", "专项", "补助", "基地")
+_TOTALS = {"合计", "总计", "小计", "本年合计"}
+_FUND_SUFFIXES = ("经费", "费", "资金", "专项", "补助")
 RE_LIST_INTRO = re.compile(
-    r"(?:主要为|主要包括|主要是|主要用于|包括)(?:增加|新增|安排)?([^。；;\n]{2,300}?)等"
+    r"(?:主要为|主要包括|主要是|主要用于|包括)(?:增加|新增|安排)?((?:[^。；;\n]|\n(?!\n)){2,300}?)等"
 )
 _YEAR_TITLE = re.compile(r"\s*\d{4}\s*年(?:度)?\s*(?:部门)?(?:预算|决算)")
+# Name characters, a single space allowed between two of them (extraction noise).
+_NAME = rf"(?:[{_HAN}（）()](?: (?=[{_HAN}（）()]))?)"
 RE_DEPT_LABEL = re.compile(
     rf"(?<![{_HAN}])(?:部门名称|单位名称|预算单位|编制单位|填报单位|部\s?门)\s*[:：]\s*([{_HAN}（）()]{{4,40}})"
+)
+RE_LEADING_CODE = re.compile(
+    rf"^\s*([2-5]\d\d(?:\d\d){{0,2}}|[2-5]\d\d(?: \d\d){{1,2}})\s+[{_HAN}]"
 )
 RE_HEADER_CODE_LINE = re.compile(rf"^\s*\d{{3,7}}\s+([{_HAN}（）()]{{2,40}})\s*$")
 _PLACE = re.compile(
@@ -89,6 +110,9 @@ _IND_HEADER_TESTS: tuple[tuple[str, str], ...] = (
     ("指标值", "IND_TARGET"),
     ("目标值", "IND_TARGET"),
 )
+# How a 指标值确定依据 cell usually ends when it is not a 文号.
+_BASIS_ENDINGS = ("标准", "依据", "计划", "批复", "文件", "要求", "办法", "规定", "方案", "经验",
+                  "测算", "规划", "制度", "职责", "数据", "预算", "目标")  # fmt: skip
 _ROW_SKIP_FIRST = {"栏次", "档次", "行次", "序号", "栏目"}
 _NOT_AMOUNT_HEADER = ("序号", "编码", "代码", "数量", "计量单位", "名称", "栏次")
 
@@ -101,30 +125,44 @@ class Cell:
     start: int
     end: int
     text: str
+    x0: int = -1  # display column (wide characters count 2) of a space-aligned cell, else -1
+    x1: int = -1
 
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
-    """One line (without its newline) with its offsets, and its cells when it holds a tab."""
+    """One line (without its newline) with its offsets, and its cells when it holds a tab
+    (`layout` "tab") or is laid out in space-separated columns (`layout` "space")."""
 
     start: int
     end: int
     text: str
     cells: tuple[Cell, ...] = ()
+    layout: str = ""
 
     @property
     def tabbed(self) -> bool:
         return bool(self.cells)
 
 
+# Columns printed with spaces (pdftotext -layout, fixed-width exports): a gap of two or more
+# spaces (or an ideographic space) separates cells; a single space is noise inside a cell.
+RE_COLUMN_GAP = re.compile(r"(?: {2,}|\u3000+)[ \u3000]*")
+
+
 def split_lines(text: str) -> list[TextLine]:
-    """Lines of `text` split at \\n and \\f (trailing \\r dropped), with their tab cells."""
+    """Lines of `text` split at \\n and \\f (trailing \\r dropped), with their tab cells or,
+    for lines of two or more space-separated columns, their space cells."""
     out: list[TextLine] = []
     start = 0
     for piece in re.split(r"[\n\f]", text):
         raw = piece.rstrip("\r")
-        cells = tuple(_cells(raw, start)) if "\t" in raw else ()
-        out.append(TextLine(start, start + len(raw), raw, cells))
+        if "\t" in raw:
+            out.append(TextLine(start, start + len(raw), raw, tuple(_cells(raw, start)), "tab"))
+        elif RE_COLUMN_GAP.search(raw.strip()):
+            out.append(TextLine(start, start + len(raw), raw, _space_cells(raw, start), "space"))
+        else:
+            out.append(TextLine(start, start + len(raw), raw))
         start += len(piece) + 1
     return out
 
@@ -138,6 +176,30 @@ def _cells(raw: str, offset: int) -> Iterator[Cell]:
         pos += len(part) + 1
 
 
+def _space_cells(raw: str, offset: int) -> tuple[Cell, ...]:
+    """Cells between column gaps. An indent counts as empty leading cells, one per gap width
+    of two (a merged 一级/二级 cell left blank), so `col` stays comparable between rows."""
+    body = raw.lstrip(" \u3000")
+    indent = len(raw) - len(body)
+    cells: list[Cell] = []
+    col = indent // 2 if indent >= 2 else 0
+    pos = indent
+    x = itertools.accumulate((_width(ch) for ch in raw), initial=0)
+    xs = list(x)
+    for m in RE_COLUMN_GAP.finditer(body.rstrip()):
+        end = indent + m.start()
+        cells.append(Cell(col, offset + pos, offset + end, raw[pos:end], xs[pos], xs[end]))
+        col, pos = col + 1, indent + m.end()
+    end = len(raw.rstrip())
+    if end > pos:
+        cells.append(Cell(col, offset + pos, offset + end, raw[pos:end], xs[pos], xs[end]))
+    return tuple(cells)
+
+
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
 def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
@@ -147,12 +209,23 @@ class _Vocab:
     l1: frozenset[str]
     l2: frozenset[str]
     dept_suffixes: tuple[str, ...]
+    targets: frozenset[str] = frozenset()
+
+    @cached_property
+    def levels(self) -> frozenset[str]:
+        """一级 and 二级 terms together."""
+        return self.l1 | self.l2
 
     @classmethod
     def from_terms(cls, terms: tuple[Term, ...]) -> _Vocab:
         by = lambda cat, sec: [t.text for t in terms if t.category == cat and t.section == sec]  # noqa: E731
         suffixes = sorted(by("DEPT", "SUFFIX"), key=len, reverse=True)
-        return cls(frozenset(by("IND", "L1")), frozenset(by("IND", "L2")), tuple(suffixes))
+        return cls(
+            frozenset(by("IND", "L1")),
+            frozenset(by("IND", "L2")),
+            tuple(suffixes),
+            frozenset(by("IND", "TARGET")),
+        )
 
 
 @dataclass
@@ -182,6 +255,7 @@ class RulesTagger:
         spans += self.departments(ctx)
         spans += self.projects(ctx)
         spans += self.codes_and_cell_amounts(ctx)
+        spans += self.one_cell_per_line(ctx)
         spans += self.prose_amounts(ctx)
         return resolve(spans)
 
@@ -190,11 +264,13 @@ class RulesTagger:
     def indicator_cells(self, ctx: _Context) -> list[Span]:
         """IND_* by column under a 一级指标…指标值确定依据 header row; in flattened tables
         (no tabs) by vocabulary and pattern, line by line, until the next title."""
-        out: list[Span] = []
+        out, consumed = self._cell_per_line_indicators(ctx)
         cols: dict[int, str] | None = None
         flat = False
-        for line in ctx.lines:
+        for k, line in enumerate(ctx.lines):
             squashed = _squash(line.text)
+            if k in consumed:
+                continue
             if line.tabbed:
                 header = _indicator_header(line)
                 if header:
@@ -206,12 +282,15 @@ class RulesTagger:
                 if _squash(first) in {"绩效目标", "年度绩效目标", "项目名称", "总体目标"}:
                     cols = None
                     continue
-                for cell in line.cells:
-                    label = cols.get(cell.col)
-                    if label and cell.text:
-                        if _squash(cell.text) in REDACTION_MARKERS:
+                if line.layout == "space":
+                    placed = self._fit_space_row(line.cells, [cols[c] for c in sorted(cols)])
+                else:
+                    placed = [(cols.get(c.col), c.start, c.end) for c in line.cells if c.text]
+                for label, start, end in placed:
+                    if label:
+                        if _squash(ctx.text[start:end]) in REDACTION_MARKERS:
                             label = "REDACTED"
-                        out.append(Span.on(ctx.text, label, cell.start, cell.end, 0.9))
+                        out.append(Span.on(ctx.text, label, start, end, 0.9))
                 continue
             if not squashed:
                 continue
@@ -225,6 +304,193 @@ class RulesTagger:
             if flat:
                 out += self._flat_indicator_line(ctx.text, line)
         return out
+
+    def _cell_per_line_indicators(self, ctx: _Context) -> tuple[list[Span], set[int]]:
+        """IND_* spans of indicator tables flattened to one cell per line (each header cell on
+        its own line), and the indices of the lines they cover.
+
+        The body (to the next blank line) is cut into cells and rows by dynamic programming:
+        a row is [一级] [二级] 三级 描述 指标值 依据; a cell wrapped over several lines was cut
+        at one column width, so all its lines but the last have the same length; cells score
+        by vocabulary (一级/二级 terms), target and basis patterns."""
+        out: list[Span] = []
+        consumed: set[int] = set()
+        lines, k = ctx.lines, 0
+        while k < len(lines):
+            labels: list[str] = []
+            j = k
+            while j < len(lines) and (label := _header_label(_squash(lines[j].text))):
+                labels.append(label)
+                j += 1
+            if len(labels) < 4 or labels[:2] != ["IND_L1", "IND_L2"] or lines[k].tabbed:
+                k += 1
+                continue
+            body_end = j
+            while body_end < len(lines) and lines[body_end].text.strip():
+                body_end += 1
+            body = [x for x in lines[j:body_end] if not x.tabbed]
+            if len(body) != body_end - j:
+                k = j
+                continue
+            for label, a, b in self._flat_rows(body, labels):
+                first, last = _stripped(body[a])[0], _stripped(body[b - 1])[1]
+                if _squash(ctx.text[first:last]) in REDACTION_MARKERS:
+                    label = "REDACTED"
+                out.append(Span.on(ctx.text, label, first, last, 0.8))
+            consumed.update(range(k, body_end))
+            k = body_end
+        return out, consumed
+
+    def _flat_rows(self, body: list[TextLine], labels: list[str]) -> list[tuple[str, int, int]]:
+        """(label, first line, end line) per cell of a flattened indicator body; see
+        `_cell_per_line_indicators`."""
+        n, m = len(body), len(labels)
+        texts = [x.text.strip() for x in body]
+        cache: dict[tuple[str, int, int], float] = {}
+
+        def cell(label: str, i: int, j: int) -> float:
+            key = (label, i, j)
+            if key not in cache:
+                cache[key] = self._flat_cell_score(label, texts[i:j])
+            return cache[key]
+
+        # A row may open at 一级, 二级 or 三级 (merged cells above); the first row at 一级.
+        openers = [i for i, lab in enumerate(labels) if lab in ("IND_L1", "IND_L2", "IND_L3")]
+        neg = float("-inf")
+        best = [[neg] * (m + 1) for _ in range(n + 1)]  # best[i][f]: lines < i read, next f
+        back: dict[tuple[int, int], tuple[int, int, int]] = {}
+        best[0][0] = 0.0
+        for i in range(n):
+            for f in range(m + 1):
+                if best[i][f] == neg:
+                    continue
+                nexts = openers if f == m else [f]
+                for g in nexts:
+                    for j in range(i + 1, min(n, i + _MAX_WRAP_LINES) + 1):
+                        score = best[i][f] + cell(labels[g], i, j)
+                        if labels[g] == "IND_L3" and labels[g + 1 : g + 2] == ["IND_DESC"]:
+                            # 三级 and 描述 read together: a description restates its indicator
+                            for k in range(j + 1, min(n, j + _MAX_WRAP_LINES) + 1):
+                                pair = score + cell("IND_DESC", j, k)
+                                pair += _restates(texts[i:j], texts[j:k])
+                                if pair > best[k][g + 2]:
+                                    best[k][g + 2] = pair
+                                    back[(k, g + 2)] = (i, f, j)
+                        elif score > best[j][g + 1]:
+                            best[j][g + 1] = score
+                            back[(j, g + 1)] = (i, f, -1)
+        if best[n][m] == neg:
+            return []
+        cells: list[tuple[str, int, int]] = []
+        j, f = n, m
+        while j > 0:
+            i, prev, mid = back[(j, f)]
+            if mid >= 0:
+                cells += [(labels[f - 1], mid, j), (labels[f - 2], i, mid)]
+            else:
+                cells.append((labels[f - 1], i, j))
+            j, f = i, prev
+        return cells[::-1]
+
+    def _flat_cell_score(self, label: str, texts: list[str]) -> float:
+        """How well lines `texts` (squashed) form one cell of column `label`."""
+        joined = _squash("".join(texts))
+        # Each cell costs one point, so lines join into wrapped cells unless the columns'
+        # evidence (vocabulary, patterns) pays for more cells.
+        score = -1.0 - 0.1 * len(texts)
+        if len(texts) > 1:
+            # A wrapped cell was cut at one width: its full lines are about equally long (±1
+            # for a dropped or doubled character) and its last line is no longer.
+            widths = [len(t) for t in texts]
+            width = max(widths[:-1])
+            score -= 2.5 * sum(w < width - 1 for w in widths[:-1])
+            score -= 2.5 * (widths[-1] > width + 1)
+            # a 一级/二级 term alone on a line is its own cell
+            score -= 3.0 * sum(_squash(t) in self.vocab.levels for t in texts)
+        if joined in REDACTION_MARKERS:
+            return score + 0.5
+        in_l1, in_l2 = joined in self.vocab.l1, joined in self.vocab.l2
+        is_target = self._is_target(joined)
+        is_basis = bool(RE_DOC_NUMBER.search(joined) or joined.endswith(_BASIS_ENDINGS))
+        if label == "IND_L1":
+            return score + (3 if in_l1 else (0.5 if joined.endswith("指标") else -6))
+        if label == "IND_L2":
+            return score + (3 if in_l2 else (0.5 if joined.endswith("指标") else -6))
+        if label == "IND_TARGET":
+            return score + (2 if is_target else (-1 if is_basis else 0))
+        if label == "IND_BASIS":
+            return score + (2 if is_basis else (-1 if is_target else 0))
+        return score - (3 if in_l1 or in_l2 else 0) - (1.5 if is_target else 0)
+
+    def _is_target(self, squashed: str) -> bool:
+        """Whether a squashed cell reads as an 指标值: a number with comparison and unit
+        (≥95%, ≤350元/人/天), a deadline (12月31日前, 三季度前完成), a word target (有所提高)."""
+        return bool(
+            RE_TARGET.fullmatch(squashed)
+            or RE_TARGET_FULL.fullmatch(squashed)
+            or squashed in self.vocab.targets
+        )
+
+    def _fit_space_row(
+        self, cells: tuple[Cell, ...], labels: list[str]
+    ) -> list[tuple[str | None, int, int]]:
+        """(label, start, end) per cell group of a space-laid indicator row.
+
+        Without tabs, a blank merged cell is only an indent and a double space may fall inside
+        a wrapped cell, so the row is fitted to the header's columns: it ends at the last
+        column, starts at any column, and adjacent pieces may join into one cell; the fit whose
+        cells look most like their columns (vocabulary, target and basis patterns, no dangling
+        fragments) wins."""
+        pieces = [c for c in cells if c.text]
+        if not pieces or not labels or len(pieces) > len(labels) + _MAX_EXTRA_PIECES:
+            return []  # not a row of this table (the search would also grow combinatorially)
+        hint = pieces[0].col
+        best: tuple[float, list[tuple[str | None, int, int]]] | None = None
+        for first in range(len(labels)):
+            cols = labels[first:]
+            if len(cols) > len(pieces):
+                continue
+            for cuts in itertools.combinations(range(1, len(pieces)), len(cols) - 1):
+                bounds = (0, *cuts, len(pieces))
+                groups = [pieces[a:b] for a, b in itertools.pairwise(bounds)]
+                score = 0.5 * (first == hint) - 0.1 * (len(pieces) - len(cols))
+                placed: list[tuple[str | None, int, int]] = []
+                for label, group in zip(cols, groups, strict=True):
+                    texts = [g.text for g in group]
+                    score += self._cell_fit(label, texts)
+                    placed.append((label, group[0].start, group[-1].end))
+                if best is None or score > best[0]:
+                    best = (score, placed)
+        if best is None:  # more columns than pieces: a short continuation row, left unlabelled
+            return []
+        return best[1]
+
+    def _cell_fit(self, label: str, texts: list[str]) -> float:
+        """How well the pieces `texts`, joined, fit an indicator column `label`."""
+        joined = _squash("".join(texts))
+        score = 0.0
+        for a, b in itertools.pairwise(texts):
+            # A piece that cannot stand alone: a number cut from its unit, a 文号 cut open.
+            if re.search(r"[\d（(〔\[【]$", a) or re.match(r"[\d号件人户次%％）)〕\]】/]", b):
+                score += 1.5
+            else:
+                score -= 1.0
+        if joined in REDACTION_MARKERS:
+            return score
+        in_l1, in_l2 = joined in self.vocab.l1, joined in self.vocab.l2
+        is_target = bool(RE_TARGET.fullmatch(joined))
+        is_basis = bool(RE_DOC_NUMBER.search(joined) or joined.endswith(_BASIS_ENDINGS))
+        if label == "IND_L1":
+            score += 3 if in_l1 else (0 if joined.endswith("指标") else -3)
+        elif label == "IND_L2":
+            score += 3 if in_l2 else (0 if joined.endswith("指标") else -3)
+        elif label == "IND_TARGET":
+            score += 2 if is_target else (-1 if is_basis else 0)
+        elif label == "IND_BASIS":
+            score += 2 if is_basis else (-1 if is_target else 0)
+        elif in_l1 or in_l2 or is_target:
+            score -= 1.5
+        return score
 
     def _flat_indicator_line(self, text: str, line: TextLine) -> list[Span]:
         out: list[Span] = []
@@ -271,18 +537,19 @@ class RulesTagger:
                 if name:
                     s = line.start + m.start(1)
                     out.append(Span.on(ctx.text, "DEPT", s, s + len(name), 0.85))
-            title = re.match(rf"^\s*([{_HAN}（）()]{{4,40}}?)\s*(?=\d{{4}}\s*年)", line.text)
+            title = re.match(rf"^\s*({_NAME}{{4,40}}?)\s*(?=\d{{4}}\s*年)", line.text)
             if (
                 title
                 and _YEAR_TITLE.match(line.text[title.end(1) :])
-                and self._is_dept(title.group(1))
+                and self._is_dept(_squash(title.group(1)))
             ):
                 s = line.start + title.start(1)
                 out.append(Span.on(ctx.text, "DEPT", s, s + len(title.group(1)), 0.85))
-            elif nxt and _YEAR_TITLE.match(nxt.text):
+            elif (below := _next_text(lines, i)) and _YEAR_TITLE.match(below.text):
                 # A name alone above `2017 年度部门预算`, maybe after a 第二部分 heading.
-                last = re.search(r"(\S+)\s*$", line.text)
-                if last and self._is_dept(last.group(1)):
+                # (A space inside the name is extraction noise, one after 第二部分 is not.)
+                last = re.search(rf"(?:第[一二三四五六七八九十]+部分\s*)?({_NAME}+)\s*$", line.text)
+                if last and self._is_dept(_squash(last.group(1))):
                     out.append(
                         Span.on(
                             ctx.text,
@@ -293,8 +560,8 @@ class RulesTagger:
                         )
                     )
         for span in out:
-            ctx.dept_names.add(span.text)
-        names = {n for s in out if "\n" not in s.text for n in self._variants(s.text)}
+            ctx.dept_names.add(_squash(span.text))
+        names = {n for s in out if "\n" not in s.text for n in self._variants(_squash(s.text))}
         ctx.dept_names |= names
         out += _mentions(ctx.text, names, "DEPT", 0.75)
         return out
@@ -313,6 +580,11 @@ class RulesTagger:
         if self._is_dept(name):
             return Span.on(text, "DEPT", start, start + len(name), 0.85)
         return None
+
+    def _is_page_header(self, text: str) -> bool:
+        """Whether `text` is a `201 部门名称` page header (a department code, not a 科目)."""
+        m = RE_HEADER_CODE_LINE.match(text)
+        return bool(m) and self._is_dept(_squash(m.group(1)))
 
     def _is_dept(self, name: str) -> bool:
         return (
@@ -350,11 +622,12 @@ class RulesTagger:
             squashed = _squash(line.text)
             m = RE_PROJECT_TITLE.match(line.text)
             if m and not line.tabbed and _is_project_name(m.group(1)):
-                out.append(
-                    Span.on(
-                        ctx.text, "PROJECT", line.start + m.start(1), line.start + m.end(1), 0.9
-                    )
-                )
+                name_end = line.start + m.end(1)
+                # `XX经费项目绩效目标表` titles the fund XX经费: 项目绩效目标表 is the table's kind
+                bare = re.sub(r"\s*项\s?目$", "", m.group(1))
+                if bare != m.group(1) and _squash(bare).endswith(_FUND_SUFFIXES):
+                    name_end = line.start + m.start(1) + len(bare)
+                out.append(Span.on(ctx.text, "PROJECT", line.start + m.start(1), name_end, 0.9))
                 in_list = False
                 continue
             if "分项绩效目标" in squashed or ("项目绩效目标" in squashed and not m):
@@ -393,8 +666,9 @@ class RulesTagger:
                 s = base + pos
                 pos += len(item) + 1
                 if (
-                    item.endswith("经费")
-                    and len(item) >= 5
+                    _squash(item).endswith(_FUND_SUFFIXES[:1] + _FUND_SUFFIXES[2:])
+                    and len(_squash(item)) >= 5
+                    and "\n\n" not in item
                     and not any(f.start <= s - base < f.end for f in found)
                 ):
                     out.append(Span.on(ctx.text, "PROJECT", s, s + len(item), 0.6))
@@ -403,25 +677,31 @@ class RulesTagger:
     # --- tables: codes and amounts in cells ---------------------------------------------------
 
     def codes_and_cell_amounts(self, ctx: _Context) -> list[Span]:
-        """CODE in 科目编码 columns and AMOUNT in numeric cells of tab-separated tables; in
-        untabbed lines a leading 3/5/7-digit code followed by a name and an amount."""
+        """CODE in 科目编码 columns (whole, or split into 类/款/项 cells) and AMOUNT in numeric
+        cells of tab- or space-separated tables; in other lines a leading 3/5/7-digit code
+        followed by a name and an amount."""
         out: list[Span] = []
-        headers: dict[int, str] = {}
-        for line in ctx.lines:
+        headers = _Headers()
+        for k, line in enumerate(ctx.lines):
             if not line.tabbed:
                 if line.text.strip():
-                    headers = {}  # a new table or page: its header will be read again
-                    m = re.match(rf"^\s*([2-5]\d\d(?:\d\d){{0,2}})\s+[{_HAN}]", line.text)
-                    if m and RE_AMOUNT_BARE.search(line.text, m.end()):
-                        out.append(
-                            Span.on(
-                                ctx.text,
-                                "CODE",
-                                line.start + m.start(1),
-                                line.start + m.end(1),
-                                0.7,
-                            )
-                        )
+                    headers = _Headers()  # a new table or page: its header will be read again
+                    m = RE_LEADING_CODE.match(line.text)
+                    # The row's amount may follow its name wrapped onto the next lines.
+                    rest = [line.text[m.end() :] if m else "", *_texts(ctx.lines[k + 1 : k + 3])]
+                    amount_at = next(
+                        (j for j, x in enumerate(rest) if RE_AMOUNT_BARE.search(x)), None
+                    )
+                    if (
+                        m
+                        and amount_at is not None
+                        and not any(RE_LEADING_CODE.match(x) for x in rest[1 : amount_at + 1])
+                        and not self._is_page_header(line.text)
+                    ):
+                        # a whole code (2080505) or its 类 款 项 parts (208 05 05)
+                        for part in re.finditer(r"\d+", m.group(1)):
+                            a = line.start + m.start(1) + part.start()
+                            out.append(Span.on(ctx.text, "CODE", a, a + len(part.group()), 0.7))
                 continue
             cells = [c for c in line.cells if c.text]
             if not cells or (
@@ -433,49 +713,98 @@ class RulesTagger:
             numeric = [c for c in cells if _is_number_cell(c.text)]
             if not numeric:
                 if sum(bool(re.search(f"[{_HAN}]", c.text)) for c in cells) >= 2:
-                    for c in cells:
-                        headers[c.col] = headers.get(c.col, "") + _squash(c.text)
+                    headers.add(cells)
                 continue
-            out += self._row(ctx.text, line, headers)
+            out += self._row(ctx.text, cells, headers)
         return out
 
-    def _row(self, text: str, line: TextLine, headers: dict[int, str]) -> list[Span]:
+    def _row(self, text: str, cells: list[Cell], headers: _Headers) -> list[Span]:
         out: list[Span] = []
-        cells = [c for c in line.cells if c.text]
-        code_cols = {col for col, h in headers.items() if "编码" in h or "代码" in h}
-        has_code = False
-        for k, c in enumerate(cells):
-            nxt = cells[k + 1].text if k + 1 < len(cells) else ""
-            digits = _squash(c.text)
-            looks_code = bool(RE_CODE.fullmatch(c.text)) and nxt[:1] > "\u3400"
-            if looks_code and (
-                c.col in code_cols
-                or (
-                    not code_cols
-                    and c.col <= 2
-                    and digits[0] in "2345"
-                    and len(digits) in (3, 5, 7)
-                    and "序号" not in headers.get(c.col, "")
-                )
-            ):
+        heads = [headers.of(c) for c in cells]
+        has_code_cols = headers.has("编码", "代码", "类", "款", "项")
+        name_at = next(
+            (k for k, c in enumerate(cells) if re.match(f"[{_HAN}]", c.text)), len(cells)
+        )
+        # The code sits right before the row's name: whole (2013101) or as 类/款/项 parts
+        # (201 | 31 | 01), after an optional 序号.
+        lead = [k for k in range(name_at) if _code_digits(cells[k].text)]
+        parts = _code_parts([_code_digits(cells[k].text) or "" for k in lead])
+        for k in lead:
+            c, head = cells[k], heads[k]
+            if "序号" in head:
+                continue
+            if _is_code_header(head) if has_code_cols else k in lead[len(lead) - parts :]:
+                # Under a 编码 header any code counts, even one cut by a page break (2013|101).
                 out.append(Span.on(text, "CODE", c.start, c.end, 0.9))
-                has_code = True
-        decimal = any(_is_number_cell(c.text) and not c.text.isdigit() for c in cells)
-        for c in cells:
+        for k, c in enumerate(cells):
+            # Name columns of project tables: 项目名称 holds funds, 单位名称 departments.
+            if k < name_at or not re.match(f"[{_HAN}]", c.text) or _squash(c.text) in _TOTALS:
+                continue
+            if "项目名称" in heads[k]:
+                out.append(Span.on(text, "PROJECT", c.start, c.end, 0.85))
+            elif heads[k].endswith(("单位名称", "实施单位", "预算单位")):
+                out.append(Span.on(text, "DEPT", c.start, c.end, 0.8))
+        has_code = any(s.label == "CODE" for s in out)
+        decimal = any(_is_number_cell(c.text) and "." in _num_text(c.text) for c in cells)
+        for k, c in enumerate(cells):
             if any(s.start == c.start for s in out):
                 continue
-            header = headers.get(c.col, "")
-            if any(h in header for h in _NOT_AMOUNT_HEADER) or c.col == 0:
+            if any(h in heads[k] for h in _NOT_AMOUNT_HEADER) or c.col == 0:
                 continue
             if _is_number_cell(c.text):
-                if not c.text.isdigit() or has_code or decimal:
-                    out.append(
-                        Span.on(
-                            text, "AMOUNT", c.start, c.end, 0.9 if not c.text.isdigit() else 0.7
-                        )
-                    )
+                whole = "." not in _num_text(c.text)
+                if not whole or has_code or decimal:
+                    out.append(Span.on(text, "AMOUNT", c.start, c.end, 0.7 if whole else 0.9))
             elif RE_AMOUNT_UNIT.fullmatch(c.text):
                 out.append(Span.on(text, "AMOUNT", c.start, c.end, 0.9))
+        return out
+
+    # --- tables flattened to one cell per line ------------------------------------------------
+
+    def one_cell_per_line(self, ctx: _Context) -> list[Span]:
+        """CODE and AMOUNT in tables that text extraction flattened to one cell per line (runs
+        of short untabbed lines). A code is the run of digit lines right before a row's name:
+        whole (2013101), as 类/款/项 lines (201 | 31 | 01), or cut in two (2070 | 101). An
+        amount is a number line with a point, or two lines when neither half stands alone
+        (630. | 76, 39 | .24, 62.9 | 5)."""
+        out: list[Span] = []
+        block: list[TextLine] = []
+        for line in [*ctx.lines, TextLine(len(ctx.text), len(ctx.text), "")]:
+            short = 0 < len(_squash(line.text)) <= _FLAT_CELL_CHARS and not line.tabbed
+            if short:
+                block.append(line)
+            elif block:
+                out += self._flat_cells(ctx.text, block)
+                block = []
+        return out
+
+    def _flat_cells(self, text: str, block: list[TextLine]) -> list[Span]:
+        out: list[Span] = []
+        nums = [_num_text(x.text) for x in block]
+        digits = [n if re.fullmatch(r"\d+", n) else "" for n in nums]
+        k = 0
+        while k < len(block):
+            # A run of digit lines ended by a name line holds the row's code at its end.
+            if digits[k]:
+                j = k
+                while j < len(block) and digits[j]:
+                    j += 1
+                if j < len(block) and re.match(f"\\s*[{_HAN}]", block[j].text):
+                    out += [
+                        Span.on(text, "CODE", a, b, 0.8)
+                        for a, b in _flat_code(block[k:j], digits[k:j])
+                    ]
+                    k = j
+                    continue
+            num, nxt = nums[k], nums[k + 1] if k + 1 < len(block) else ""
+            if num and nxt and _joins(num, nxt):
+                a, b = _stripped(block[k])[0], _stripped(block[k + 1])[1]
+                out.append(Span.on(text, "AMOUNT", a, b, 0.8))
+                k += 2
+                continue
+            if num and ("." in num or "," in num):
+                out.append(Span.on(text, "AMOUNT", *_stripped(block[k]), 0.8))
+            k += 1
         return out
 
     # --- amounts in prose ---------------------------------------------------------------------
@@ -515,8 +844,132 @@ def _indicator_header(line: TextLine) -> dict[int, str] | None:
     return cols if {"IND_L1", "IND_L2"} <= labels and len(labels) >= 3 else None
 
 
+# OCR confusions inside numbers (O for 0, l for 1, S for 5, B for 8), read as digits only in a
+# cell that is otherwise numeric.
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5", "B": "8"})
+_NUMBER_TEXT = re.compile(r"[-−]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)")
+
+
+def _num_text(s: str) -> str:
+    """`s` as a plain number string: NFKC (full-width digits), no spaces, OCR letters read as
+    digits, Chinese comma and point as ASCII; "" when `s` is not a number."""
+    t = unicodedata.normalize("NFKC", re.sub(r"\s+", "", s)).replace("，", ",")
+    if sum(ch.isdigit() for ch in t) < max(1, len(t) // 2):
+        return ""
+    t = t.translate(_OCR_DIGITS)
+    return t if _NUMBER_TEXT.fullmatch(t) else ""
+
+
+def _stripped(line: TextLine) -> tuple[int, int]:
+    body = line.text.strip()
+    start = line.start + line.text.index(body[0]) if body else line.start
+    return start, start + len(body)
+
+
+def _flat_code(lines: list[TextLine], digits: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of the code spans at the end of a run of digit lines (see
+    `one_cell_per_line`); earlier lines are 序号 or 栏次 numbers."""
+    if len(digits) >= 2 and len(digits[-2]) in (4, 6) and _code_parts([digits[-2] + digits[-1]]):
+        return [(_stripped(lines[-2])[0], _stripped(lines[-1])[1])]
+    parts = _code_parts(digits)
+    if parts == 1 and len(digits[-1]) == 2:
+        return []  # a lone two-digit number before a name is a 序号
+    return [_stripped(x) for x in lines[len(lines) - parts :]] if parts else []
+
+
+def _joins(a: str, b: str) -> bool:
+    """Whether number pieces `a` and `b` on two lines are one amount cut in two."""
+    if "." in a and "." in b:
+        return False
+    if a.endswith(".") or b.startswith("."):
+        return True
+    if "." in a:  # 62.9 | 5: amounts carry two decimals
+        return len(a.split(".")[1]) == 1 and len(b) == 1
+    return "." in b and len(b.split(".")[1]) == 2 and len(a) <= 3 and "," not in b
+
+
+def _texts(lines: list[TextLine]) -> list[str]:
+    return [x.text for x in lines]
+
+
+def _next_text(lines: list[TextLine], i: int) -> TextLine | None:
+    """The first line after `lines[i]` that is not blank."""
+    return next((x for x in lines[i + 1 :] if x.text.strip()), None)
+
+
+def _restates(level3: list[str], desc: list[str]) -> float:
+    """A bonus when a 绩效指标描述 restates its 三级指标 (全年检查次数 / 检查次数)."""
+    a, b = _squash("".join(level3)), _squash("".join(desc))
+    if a and b and (a in b or b in a):
+        return 1.5
+    return 0.0
+
+
+def _header_label(squashed: str) -> str | None:
+    """The IND_* label of an indicator-table header cell (一级指标 … 指标值确定依据), else None."""
+    if not squashed.endswith(("指标", "描述", "依据", "指标值", "目标值", "指标内容")):
+        return None
+    return next((label for key, label in _IND_HEADER_TESTS if key in squashed), None)
+
+
 def _is_number_cell(s: str) -> bool:
-    return bool(s) and RE_CELL_NUMBER.fullmatch(s) is not None and any(ch.isdigit() for ch in s)
+    return bool(s) and bool(_num_text(s))
+
+
+def _code_digits(s: str) -> str | None:
+    """The digits of a 科目 code cell (2–7 digits, noise removed), else None."""
+    t = _num_text(s)
+    return t if re.fullmatch(r"\d{2,7}", t) else None
+
+
+def _code_parts(digits: list[str]) -> int:
+    """How many of the trailing cells in `digits` form one 科目 code: a whole 3/5/7-digit code
+    starting 2–5 (功能/经济分类), or 类 (3 digits) then 款 and 项 (2 digits each), where a merged
+    类/款 cell may be blank."""
+    if not digits:
+        return 0
+    last = digits[-1]
+    if len(last) in (3, 5, 7) and last[0] in "2345":
+        return 1
+    n = 0
+    for d in reversed(digits):
+        if len(d) == 2 and n < 2:
+            n += 1
+        elif len(d) == 3 and d[0] in "2345":
+            return n + 1
+        else:
+            break
+    return n
+
+
+def _is_code_header(head: str) -> bool:
+    return any(h in head for h in ("编码", "代码", "科目")) or head in ("类", "款", "项")
+
+
+@dataclass
+class _Headers:
+    """Header text of a table's columns, read from its header rows: by cell index for tab
+    rows, by horizontal position for space-aligned rows (an indent or a blank cell shifts the
+    index, not the position)."""
+
+    by_col: dict[int, str] = field(default_factory=dict)
+    by_x: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, cells: list[Cell]) -> None:
+        for c in cells:
+            if c.x0 >= 0:
+                self.by_x.append((c.x0, c.x1, _squash(c.text)))
+            else:
+                self.by_col[c.col] = self.by_col.get(c.col, "") + _squash(c.text)
+
+    def of(self, cell: Cell) -> str:
+        if cell.x0 < 0:
+            return self.by_col.get(cell.col, "")
+        return "".join(t for a, b, t in self.by_x if a < cell.x1 and cell.x0 < b)
+
+    def has(self, *words: str) -> bool:
+        texts = [*self.by_col.values(), *(t for _, _, t in self.by_x)]
+        return any(t == w or (len(w) > 1 and w in t) for t in texts for w in words)
 
 
 def _all_small_ints(cells: list[Cell]) -> bool:
@@ -537,11 +990,12 @@ def _is_project_cell(s: str) -> bool:
 
 
 def _mentions(text: str, names: set[str], label: str, score: float) -> list[Span]:
-    """Every occurrence of any of `names` in `text`, longest names first, not overlapping."""
+    """Every occurrence of any of `names` in `text`, longest names first, not overlapping; a
+    single space may fall between two characters of a name (extraction noise)."""
     taken: list[tuple[int, int]] = []
     out: list[Span] = []
-    for name in sorted(names, key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
+    for name in sorted({_squash(n) for n in names}, key=len, reverse=True):
+        for m in re.finditer(" ?".join(map(re.escape, name)), text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -553,10 +1007,10 @@ def resolve(spans: list[Span]) -> list[Span]:
     """Keep the best of overlapping spans: lower PRIORITY first, then longer, then earlier."""
     ranked = sorted(spans, key=lambda s: (PRIORITY[s.label], -(s.end - s.start), s.start))
     kept: list[Span] = []
-    occupied: list[tuple[int, int]] = []
+    taken = bytearray(max((s.end for s in spans), default=0))
     for s in ranked:
-        if any(a < s.end and s.start < b for a, b in occupied):
+        if any(taken[s.start : s.end]):
             continue
         kept.append(s)
-        occupied.append((s.start, s.end))
+        taken[s.start : s.end] = b"\x01" * (s.end - s.start)
     return sorted(kept)

@@ -219,3 +219,129 @@ def test_get_tagger_rules_and_unknown_backend() -> None:
 def test_spans_from_bio_scores_are_means() -> None:
     spans = spans_from_bio("x12", ["O", "B-AMOUNT", "I-AMOUNT"], [1.0, 0.5, 1.0])
     assert [(s.text, s.score) for s in spans] == [("12", 0.75)]
+
+
+# --- space-aligned and one-cell-per-line layouts (named examples) ----------------------------
+
+SPACE_EXPENSE_TABLE = (
+    "单位：万元\n\n"
+    "序号  功能分类科目                        合计    基本支出  项目支出\n"
+    "      科目编码      科目名称\n"
+    "1                   合计                  913.57  847.49    66.08\n"
+    "2     2070 １01     行政 运 行              5 64.68  564.68\n"
+    "3     208O5０5      机关事业单位养老缴费    71. B５   71.85\n"
+)
+
+
+def test_space_table_codes_and_amounts_by_column_position(rules: RulesTagger) -> None:
+    got = labelled(rules, SPACE_EXPENSE_TABLE)
+    assert [t for lab, t in got if lab == "CODE"] == ["2070 １01", "208O5０5"]
+    assert [t for lab, t in got if lab == "AMOUNT"] == [
+        "913.57", "847.49", "66.08", "5 64.68", "564.68", "71. B５", "71.85",
+    ]  # fmt: skip
+
+
+def test_split_code_columns_are_each_a_code(rules: RulesTagger) -> None:
+    text = "科目编码\t\t\t科目名称\t金额\n类\t款\t项\t\t\n201\t32\t02\t一般行政管理事务\t66.74\n"
+    assert [t for lab, t in labelled(rules, text) if lab == "CODE"] == ["201", "32", "02"]
+    assert [t for lab, t in labelled(rules, text) if lab == "AMOUNT"] == ["66.74"]
+
+
+SPACE_INDICATORS = (
+    "一级指标  二级指标  三级指标  绩效指标描述  指标值  指标值确定依据\n"
+    "产出指标  数量 指标  办理 案件 数  确保办理案件数达标  2000  件  京财预 （20 17） 26  号文件\n"
+    "  质量指标  合格率  验收合格率  ≥95%  行业标准\n"
+    "    维护设 备台数  严格控制维护设备台数  ≥500 户  工作计划\n"
+)
+
+
+def test_space_indicator_rows_fit_the_header_columns(rules: RulesTagger) -> None:
+    got = [(lab, t) for lab, t in labelled(rules, SPACE_INDICATORS) if lab.startswith("IND")]
+    assert got[:6] == [
+        ("IND_L1", "产出指标"), ("IND_L2", "数量 指标"), ("IND_L3", "办理 案件 数"),
+        ("IND_DESC", "确保办理案件数达标"), ("IND_TARGET", "2000  件"),
+        ("IND_BASIS", "京财预 （20 17） 26  号文件"),
+    ]  # fmt: skip
+    # a blank merged 一级 (then 一级 and 二级) cell is only an indent
+    assert got[6:11] == [
+        ("IND_L2", "质量指标"), ("IND_L3", "合格率"), ("IND_DESC", "验收合格率"),
+        ("IND_TARGET", "≥95%"), ("IND_BASIS", "行业标准"),
+    ]  # fmt: skip
+    assert got[11:] == [
+        ("IND_L3", "维护设 备台数"), ("IND_DESC", "严格控制维护设备台数"),
+        ("IND_TARGET", "≥500 户"), ("IND_BASIS", "工作计划"),
+    ]  # fmt: skip
+
+
+CELL_TABLE = (
+    "单位：万元\n\n序号\n科目编码\n科目名称\n合计\n基本支出\n"
+    "1\n合计\n630.76\n630.\n７6\n"
+    "2\n2070\n１01\n行政运行\n62.9\n5\n39\n.24\n"
+    "3\n210\n11\n01\n行政单位医疗\n7\n1.85\n"
+    "4\n208\n社会保障和就业支出\n140.93\n"
+)
+
+
+def test_one_cell_per_line_joins_broken_codes_and_amounts(rules: RulesTagger) -> None:
+    got = labelled(rules, CELL_TABLE)
+    assert [t for lab, t in got if lab == "CODE"] == ["2070\n１01", "210", "11", "01", "208"]
+    assert [t for lab, t in got if lab == "AMOUNT"] == [
+        "630.76", "630.\n７6", "62.9\n5", "39\n.24", "7\n1.85", "140.93",
+    ]  # fmt: skip
+
+
+def test_prose_with_double_spaces_is_not_a_table(rules: RulesTagger) -> None:
+    text = "2023年预算收入  686.71万元，比上年增加  12.00万元。\n"
+    assert [lab for lab, _ in labelled(rules, text)] == ["AMOUNT", "AMOUNT"]
+
+
+CELL_INDICATORS = (
+    "一级指标\n二级指标\n三级指标\n绩效指标描述\n指标值\n指标值确定依据\n"
+    "产出指标\n数量\n指标\n办理\n案件\n数\n确保办理案件数达标\n2000 件\n京财预\n（20\n17）\n"
+    "26号\n文件\n检查次数\n全年检查\n次数\n≥24 次\n工作计划\n"
+    "效益指标\n社会效益指标\n服务\n质量\n服务质量\n有所提高\n不公开\n"
+)
+
+
+def test_one_cell_per_line_indicator_rows_by_wrap_width_and_vocabulary(
+    rules: RulesTagger,
+) -> None:
+    got = [(lab, t) for lab, t in labelled(rules, CELL_INDICATORS) if lab != "AMOUNT"]
+    assert got == [
+        ("IND_L1", "产出指标"), ("IND_L2", "数量\n指标"), ("IND_L3", "办理\n案件\n数"),
+        ("IND_DESC", "确保办理案件数达标"), ("IND_TARGET", "2000 件"),
+        ("IND_BASIS", "京财预\n（20\n17）\n26号\n文件"),
+        # a row under the merged 一级/二级 cells: it opens at 三级
+        ("IND_L3", "检查次数"), ("IND_DESC", "全年检查\n次数"), ("IND_TARGET", "≥24 次"),
+        ("IND_BASIS", "工作计划"),
+        ("IND_L1", "效益指标"), ("IND_L2", "社会效益指标"), ("IND_L3", "服务\n质量"),
+        ("IND_DESC", "服务质量"), ("IND_TARGET", "有所提高"), ("REDACTED", "不公开"),
+    ]  # fmt: skip
+
+
+def test_project_table_name_columns_and_project_titles(rules: RulesTagger) -> None:
+    text = (
+        "单位：万元\n\n序号\t项目名称\t单位名称\t合计\n1\t合计\t\t248.08\n"
+        "2\t案件查办补助资金\t县纪委监委\t108.07\n\n"
+        "3、野生动物保护工作经费项目绩效目标表\n"
+    )
+    got = [(lab, t) for lab, t in labelled(rules, text) if lab in ("PROJECT", "DEPT")]
+    assert got == [("PROJECT", "案件查办补助资金"), ("DEPT", "县纪委监委"),
+                   ("PROJECT", "野生动物保护工作经费")]  # fmt: skip
+
+
+def test_department_names_with_extraction_spaces(rules: RulesTagger) -> None:
+    text = "重 庆市文化 和旅游厅\n\n2019 年度部门预算\n\n重庆市文化和 旅游厅的主要职责是：\n"
+    depts = [t for lab, t in labelled(rules, text) if lab == "DEPT"]
+    assert depts == ["重 庆市文化 和旅游厅", "重庆市文化和 旅游厅"]
+
+
+def test_pdf_text_rows_with_single_spaces_and_wrapped_names(rules: RulesTagger) -> None:
+    text = (
+        "201 中国共产党某某县委员会办公室\n"
+        "208 05 01 行政单位离退休 382.98\n"
+        "2080505 机关事业单位基本养老保险\n缴费支出\n122.12\n"
+    )
+    got = labelled(rules, text)
+    assert [t for lab, t in got if lab == "CODE"] == ["208", "05", "01", "2080505"]
+    assert [t for lab, t in got if lab == "AMOUNT"] == ["382.98", "122.12"]
