@@ -163,11 +163,22 @@ def evaluate(
         ),
     ],
     pred: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--pred", help="Predictions: a .json record, a .jsonl (budget-ie batch) or a folder."
         ),
-    ],
+    ] = None,
+    inputs: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            help="Instead of --pred: a folder of disclosures (.txt/.pdf) to extract first, "
+            "with --backend; their file stems must be the gold doc_ids.",
+        ),
+    ] = None,
+    backend: Annotated[
+        Backend, typer.Option(help="Backend used to extract --input.")
+    ] = Backend.rules,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the SCHEMA.md scoring object for scripts.")
     ] = False,
@@ -180,12 +191,23 @@ def evaluate(
 
     Example:  budget-ie extract corpora/real/*.txt --format jsonl -o pred.jsonl
               budget-ie evaluate --gold corpora/real --pred pred.jsonl --report report/
+              budget-ie evaluate --gold corpora/real --input corpora/real --backend crf
     """
+    import tempfile
+
     from rich.console import Console
 
     from ie.evaluate import evaluate_paths, render_rich, write_html_report
 
-    report = evaluate_paths(gold, pred)
+    if (pred is None) == (inputs is None):
+        fail("give exactly one of --pred (records to score) or --input (documents to extract)")
+    with tempfile.TemporaryDirectory() as tmp:
+        if inputs is not None:
+            from ie.batch import run_batch
+
+            pred = Path(tmp) / "pred.jsonl"
+            run_batch([inputs], pred, backend=backend.value, ordered=True, progress=False)
+        report = evaluate_paths(gold, pred)
     for warning in report.warnings:
         typer.echo(f"budget-ie: warning: {warning}", err=True)
     if as_json:

@@ -74,3 +74,27 @@ def test_help_teaches_with_an_example():
     result = run_cli("extract", "--help")
     assert result.returncode == 0
     assert "budget-ie extract" in result.stdout
+
+
+def test_evaluate_extracts_input_then_scores(tmp_path):
+    result = run_cli(
+        "evaluate", "--gold", str(REAL_TXT.parent), "--input", str(REAL_TXT.parent), "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["docs"] == 1
+    assert set(scores["fields"]) >= {
+        "key_figures",
+        "projects",
+        "redactions",
+        "indicators",
+        "tables",
+    }
+    assert scores["fields"]["key_figures"]["gold"] > 0
+    assert scores["spans"]["strict"]["micro"]["gold"] > 0
+
+
+def test_evaluate_needs_pred_or_input():
+    result = run_cli("evaluate", "--gold", str(REAL_TXT.parent))
+    assert result.returncode != 0
+    assert "exactly one of --pred" in result.stderr
