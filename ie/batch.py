@@ -52,6 +52,7 @@ from typing import Any, BinaryIO
 from pydantic import BaseModel, ConfigDict, Field
 
 from ie.errors import BudgetIEError, ConfigError
+from ie.pipeline import DEFAULT_BACKEND
 from ie.schema import Disclosure, ErrorInfo, Source
 
 DEFAULT_PATTERNS: tuple[str, ...] = ("*.txt", "*.pdf")
@@ -640,7 +641,7 @@ def run_batch(
     *,
     workers: int = os.cpu_count() or 1,
     resume: bool = False,
-    backend: str = "rules",
+    backend: str = DEFAULT_BACKEND,
     glob: str | None = None,
     ordered: bool = False,
     engine: str = "local",
@@ -788,7 +789,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="JSONL file to write")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--resume", action="store_true", help="skip doc_ids already in OUT")
-    p.add_argument("--backend", default="rules")
+    p.add_argument("--backend", default=DEFAULT_BACKEND)
     p.add_argument("--glob", default=None, help="pattern inside folders (default *.txt, *.pdf)")
     p.add_argument("--ordered", action="store_true", help="write records in input order")
     p.add_argument("--engine", choices=ENGINES, default="local")

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from ie.errors import BudgetIEError
+from ie.pipeline import DEFAULT_BACKEND
 
 app = typer.Typer(
     name="budget-ie",
@@ -41,6 +42,9 @@ class Backend(StrEnum):
     transformer = "transformer"
 
 
+DEFAULT_TAGGER = Backend(DEFAULT_BACKEND)
+
+
 def fail(message: str, code: int = 2) -> None:
     """Print one line on stderr and exit non-zero."""
     typer.echo(f"budget-ie: error: {message}", err=True)
@@ -61,7 +65,7 @@ def extract(
     ] = Format.json,
     backend: Annotated[
         Backend, typer.Option(help="Tagger backend that finds entities in the text.")
-    ] = Backend.rules,
+    ] = DEFAULT_TAGGER,
 ) -> None:
     """Extract the Disclosure record (SCHEMA.md) of each FILE and print it as JSON.
 
@@ -105,7 +109,7 @@ def batch(
     ] = False,
     backend: Annotated[
         Backend, typer.Option(help="Tagger backend that finds entities in the text.")
-    ] = Backend.rules,
+    ] = DEFAULT_TAGGER,
     glob: Annotated[
         str | None,
         typer.Option(help="File pattern inside folders (default: *.txt and *.pdf)."),
@@ -178,7 +182,7 @@ def evaluate(
     ] = None,
     backend: Annotated[
         Backend, typer.Option(help="Backend used to extract --input.")
-    ] = Backend.rules,
+    ] = DEFAULT_TAGGER,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the SCHEMA.md scoring object for scripts.")
     ] = False,

@@ -14,7 +14,9 @@ from ie.errors import ConfigError
 from ie.ingest import Document, ingest
 from ie.schema import Disclosure, Source
 
-DEFAULT_BACKEND = "rules"
+# The shipped CRF: best span F1 on held-out synthetic text (0.997 vs rules 0.980 at high
+# noise) and 0.984 on the real labelled text it never saw in training (ie/models/crf).
+DEFAULT_BACKEND = "crf"
 
 
 def source_of(doc: Document) -> Source:

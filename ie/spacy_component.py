@@ -19,13 +19,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from ie.pipeline import DEFAULT_BACKEND
 from ie.schema import LABELS
 
 
 class BudgetIEComponent:
     """Runs a budget-ie tagger over a Doc and writes its spans to `doc.ents`."""
 
-    def __init__(self, backend: str = "rules", model_path: str | None = None) -> None:
+    def __init__(self, backend: str = DEFAULT_BACKEND, model_path: str | None = None) -> None:
         from ie.pipeline import shipped_model
         from ie.tagger import get_tagger
 
@@ -48,7 +49,7 @@ class BudgetIEComponent:
 
 @Language.factory(
     "budget_ie",
-    default_config={"backend": "rules", "model_path": None},
+    default_config={"backend": DEFAULT_BACKEND, "model_path": None},
     assigns=["doc.ents"],
 )
 def make_budget_ie(

@@ -251,7 +251,7 @@ def test_exceptions_and_dead_workers_become_error_records(corpus, tmp_path):
 
 
 def test_an_extractor_that_cannot_be_built_stops_the_run(corpus, tmp_path):
-    with pytest.raises(ConfigError, match="no model for backend 'rules'"):
+    with pytest.raises(ConfigError, match="no model for backend 'crf'"):
         run_batch(
             [corpus["root"] / "texts"],
             tmp_path / "out.jsonl",
