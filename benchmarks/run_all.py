@@ -398,7 +398,8 @@ of a text file are its form-feed separated pages (one when it has none).
 F1 per record field (SCHEMA.md scoring) and strict span F1 (micro over labels). Synthetic rows:
 {args.n} documents generated afresh from seed {args.seed} per layout at high noise (0.75) — a
 held-out test set, as the training corpora use other seeds; the PDF row renders such documents
-(mixed layouts) as PDF and scores record fields only (no span labels for PDF text). The real row
+(mixed layouts) as PDF; its spans are the gold spans mapped onto the text pypdfium2 extracts.
+The real row
 is corpora/real (hand-checked gold). Produced by benchmarks/accuracy.py's functions
 (`python benchmarks/accuracy.py --by-layout` gives the same for one backend).
 
