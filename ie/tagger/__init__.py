@@ -55,7 +55,8 @@ def spans_from_bio(
     text: str, tags: Sequence[str], scores: Sequence[float] | None = None
 ) -> list[Span]:
     """Spans of `text` from its IOB2 tags (strict decoding, ie.spans.decode_bio); a span's
-    score is the mean of its characters' scores (1.0 without scores).
+    score is the mean of its characters' scores (1.0 without scores). Entities are trimmed of
+    surrounding whitespace, which a span never starts or ends with.
 
     >>> spans_from_bio("ab 12", ["O", "O", "O", "B-AMOUNT", "I-AMOUNT"])[0].text
     '12'
@@ -64,6 +65,12 @@ def spans_from_bio(
         raise ValueError(f"{len(tags)} tags for a text of {len(text)} characters")
     out = []
     for label, start, end in decode_bio(tags):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
         score = sum(scores[start:end]) / (end - start) if scores is not None else 1.0
         out.append(Span.on(text, label, start, end, round(float(score), 4)))
     return out

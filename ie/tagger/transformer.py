@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ie.errors import ConfigError
-from ie.spans import Span, decode_bio
+from ie.spans import Span
+from ie.tagger import spans_from_bio
 
 VOCAB_FILE = "char_vocab.json"
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
@@ -84,25 +85,6 @@ def windows(length: int, size: int, stride: int) -> list[tuple[int, int]]:
         if end == length:
             return out
         start += stride
-
-
-def spans_from_char_tags(
-    text: str, tags: Sequence[str], scores: Sequence[float] | None = None
-) -> list[Span]:
-    """Spans over `text` from one IOB2 tag per character; score = mean char confidence.
-
-    Entities are trimmed of surrounding whitespace, which a span never starts or ends with.
-    """
-    out = []
-    for label, start, end in decode_bio(tags):
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            score = float(np.mean(scores[start:end])) if scores is not None else 1.0
-            out.append(Span.on(text, label, start, end, round(score, 4)))
-    return out
 
 
 class TransformerTagger:
@@ -174,7 +156,7 @@ class TransformerTagger:
         total = char_probs.sum(axis=1)
         conf = char_probs[np.arange(len(best)), best] / np.maximum(total, 1e-9)
         tags = [self.id2label[int(i)] for i in best]
-        return spans_from_char_tags(text, tags, conf.tolist())
+        return spans_from_bio(text, tags, conf.tolist())
 
     def _tag_index(self, tag: str) -> int | None:
         for i, t in self.id2label.items():
