@@ -198,6 +198,24 @@ def test_generic_title_takes_project_name_row(tmp_path) -> None:
     assert table.rows[0].target_parsed.value == 50
 
 
+@pytest.mark.parametrize(
+    ("title", "project"),
+    [
+        ("1、森林防火项目项目绩效目标表", "森林防火项目"),
+        ("2、设备购置项目绩效目标表", "设备购置项目"),
+        ("3、档案整理业务费项目绩效目标表", "档案整理业务费"),
+    ],
+)
+def test_title_names_the_project(tmp_path, title, project) -> None:
+    text = "\n".join(
+        [title, "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t巡查次数\t≥12次"]
+    )
+    path = tmp_path / "title.txt"
+    path.write_text(text, encoding="utf-8")
+    (table,) = indicator_tables(ingest(path))
+    assert table.project == project
+
+
 def test_pdf_table_with_wrapped_and_centred_cells(tmp_path) -> None:
     """A drawn table: a 描述 cell wrapped over two lines with the other cells centred on it,
     and a merged 一级 cell printed once in the middle of its span."""

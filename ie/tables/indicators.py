@@ -394,8 +394,8 @@ def _title_name(row: _Row) -> str | None:
         return None
     name = re.sub(r"^\d{4}年度?", "", m.group("name")).strip("：:")
     # "…业务费项目绩效目标表": 项目 belongs to the title (项目绩效目标表) when the name already
-    # ends as a fund does; "设备购置项目" keeps it, the fund is named by it
-    return re.sub(r"(?<=[费金项])项目$", "", name)
+    # ends as a fund does ("…项目项目" too); "设备购置项目" keeps it, the fund is named by it
+    return re.sub(r"(?:(?<=[费金项])|(?<=项目))项目$", "", name)
 
 
 def _project_name_row(region: Sequence[_Row]) -> SourceText | None:
