@@ -377,6 +377,27 @@ def _pool(workers: int, factory: str, backend: str) -> ProcessPoolExecutor:
     )
 
 
+class InOrder:
+    """Releases results in task order when `ordered` (holding the early ones), else at once."""
+
+    def __init__(self, ordered: bool) -> None:
+        self.ordered = ordered
+        self.held: dict[int, Result] = {}
+        self.next_index = 0
+
+    def __len__(self) -> int:
+        return len(self.held)
+
+    def release(self, result: Result) -> Iterator[Result]:
+        if not self.ordered:
+            yield result
+            return
+        self.held[result.index] = result
+        while self.next_index in self.held:
+            yield self.held.pop(self.next_index)
+            self.next_index += 1
+
+
 def run_local(
     tasks: Iterator[Task], *, workers: int, backend: str, factory: str, ordered: bool
 ) -> Iterator[Result]:
@@ -390,8 +411,7 @@ def run_local(
     pool = _pool(workers, factory, backend)
     inflight: dict[Future[Result], tuple[Task, bool]] = {}
     suspects: deque[Task] = deque()
-    buffer: dict[int, Result] = {}
-    next_index = 0
+    buffer = InOrder(ordered)
     exhausted = False
     try:
         while True:
@@ -435,13 +455,7 @@ def run_local(
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = _pool(workers, factory, backend)
             for result in finished:
-                if not ordered:
-                    yield result
-                    continue
-                buffer[result.index] = result
-                while next_index in buffer:
-                    yield buffer.pop(next_index)
-                    next_index += 1
+                yield from buffer.release(result)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from ie.batch import Result, Task, WorkerState, crash_result
+from ie.batch import InOrder, Result, Task, WorkerState, crash_result
 from ie.errors import ConfigError
 
 
@@ -65,8 +65,7 @@ def run_ray(
     actors = [actor_class.remote(factory, backend) for _ in range(workers)]
     idle = list(actors)  # actors holding no document
     inflight: dict[Any, tuple[Task, Any]] = {}  # object ref -> (task, actor)
-    buffer: dict[int, Result] = {}
-    next_index = 0
+    buffer = InOrder(ordered)
     exhausted = False
     window = max(2, 2 * workers)
     try:
@@ -96,13 +95,7 @@ def run_ray(
                     actor = actor_class.remote(factory, backend)
                     actors.append(actor)
                 idle.append(actor)
-                if not ordered:
-                    yield result
-                    continue
-                buffer[result.index] = result
-                while next_index in buffer:
-                    yield buffer.pop(next_index)
-                    next_index += 1
+                yield from buffer.release(result)
     finally:
         for actor in actors:
             with contextlib.suppress(Exception):  # already dead: nothing to release
