@@ -1141,16 +1141,7 @@ def _slot_options(values: list[float], columns: Sequence[Column]) -> list[tuple[
         return [tuple(range(len(values)))]
     scored: list[tuple[int, tuple[int, ...]]] = []
     for slots in itertools.combinations(range(n), len(values)):
-        by_key = {columns[s].key: v for s, v in zip(slots, values, strict=True) if columns[s].key}
-        score = 0
-        total = by_key.get("total")
-        for a, b in (("basic", "project"), ("personnel", "public")):
-            if total is not None and (a in by_key or b in by_key) and _has_keys(columns, a, b):
-                ok = abs(total - by_key.get(a, 0.0) - by_key.get(b, 0.0)) <= TOLERANCE
-                score += 10 if ok else -10
-        if "total" not in by_key and any(c.key == "total" for c in columns):
-            score -= 5
-        scored.append((score, slots))
+        scored.append((_row_score(values, slots, columns), slots))
     best = max(score for score, _ in scored)
     return [slots for score, slots in scored if score == best]
 
