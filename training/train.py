@@ -39,6 +39,7 @@ class _Strict(BaseModel):
 class CRFParams(_Strict):
     """Hyper-parameters of the crf backend (ie.tagger.crf.CRFSettings)."""
 
+    algorithm: Literal["lbfgs", "l2sgd", "ap"] = "lbfgs"
     c1: float = Field(0.1, ge=0)
     c2: float = Field(0.05, ge=0)
     max_iterations: int = Field(100, ge=1)
@@ -58,6 +59,7 @@ class TrainConfig(_Strict):
     validation: list[Path] = Field(default_factory=list)
     validation_fraction: float = Field(0.2, gt=0, lt=1)
     max_train_docs: int | None = Field(None, ge=1)
+    workers: int = Field(1, ge=1)  # processes computing features while CRFsuite trains
     output_dir: Path
     crf: CRFParams = Field(default_factory=CRFParams)
 
@@ -168,7 +170,7 @@ def train(config_path: str | Path, progress=None) -> Path:
     if backend not in RECIPES:
         raise ConfigError(f"{p}: unknown backend {backend!r}; valid: {', '.join(RECIPES)}")
     if backend == "crf":
-        return train_crf(p)
+        return train_crf(p, progress)
     from training import transformer
 
     rest = {k: v for k, v in data.items() if k != "backend"}
@@ -182,10 +184,12 @@ def train(config_path: str | Path, progress=None) -> Path:
         raise ConfigError(f"{p}: {exc}") from None
 
 
-def train_crf(config_path: str | Path) -> Path:
-    """Train the CRF a config describes; returns its output directory."""
+def train_crf(config_path: str | Path, progress=None) -> Path:
+    """Train the CRF a config describes; returns its output directory. `progress(message)`
+    hears how far feature extraction and training are."""
     from ie.tagger.crf import MODEL_FILE, CRFSettings, CRFTagger
 
+    say = progress or (lambda _m: None)
     config_path = Path(config_path)
     cfg = load_config(config_path)
     random.seed(cfg.seed)
@@ -199,9 +203,21 @@ def train_crf(config_path: str | Path) -> Path:
     out = cfg.output_dir
     out.mkdir(parents=True, exist_ok=True)
     tagger = CRFTagger(CRFSettings(**cfg.crf.model_dump()))
+    say(
+        f"{len(train_rows)} training documents, {len(val_rows)} validation; "
+        f"{cfg.crf.algorithm}, {cfg.crf.max_iterations} iterations, {cfg.workers} worker(s)"
+    )
+
+    def docs() -> Iterable[tuple[str, list[Span]]]:
+        for n, r in enumerate(train_rows, 1):
+            yield r.text, list(r.spans)
+            if n % 100 == 0 or n == len(train_rows):
+                say(f"features: {n}/{len(train_rows)} documents")
+
     t0 = time.perf_counter()
-    tagger.fit(((r.text, list(r.spans)) for r in train_rows), out / MODEL_FILE)
+    tagger.fit(docs(), out / MODEL_FILE, cfg.workers)
     train_s = time.perf_counter() - t0
+    say(f"trained in {train_s:.0f} s; scoring the validation documents")
     tagger.save(out)
     shutil.copyfile(config_path, out / "config.yaml")
 
@@ -218,6 +234,8 @@ def train_crf(config_path: str | Path) -> Path:
         "train_docs": len(train_rows),
         "train_chars": sum(len(r.text) for r in train_rows),
         "train_seconds": round(train_s, 2),
+        "train_workers": cfg.workers,
+        "peak_rss_mib": _peak_rss_mib(),
         "predict_chars_per_second": round(val_chars / pred_s) if pred_s else None,
         "model_bytes": (out / MODEL_FILE).stat().st_size,
         "seed": cfg.seed,
@@ -225,6 +243,14 @@ def train_crf(config_path: str | Path) -> Path:
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     (out / "MODEL_CARD.md").write_text(model_card(cfg, metrics), encoding="utf-8")
     return out
+
+
+def _peak_rss_mib() -> int:
+    """Peak resident memory of this process (the CRFsuite trainer lives here), in MiB."""
+    import resource
+
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return round(kib / (1024 if sys.platform != "darwin" else 1024 * 1024))
 
 
 def model_card(cfg: TrainConfig, metrics: dict[str, Any]) -> str:
@@ -258,7 +284,8 @@ def model_card(cfg: TrainConfig, metrics: dict[str, Any]) -> str:
         "",
         "## Size and speed",
         f"- model file: {m['model_bytes']} bytes",
-        f"- training: {m['train_seconds']} s; "
+        f"- training: {m['train_seconds']} s with {m['train_workers']} feature worker(s), "
+        f"peak memory {m['peak_rss_mib']} MiB; "
         f"prediction: {m['predict_chars_per_second']} characters/s (one process)",
         "",
         "## Hyper-parameters",

@@ -200,8 +200,11 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+_RE_SPACE = re.compile(r"\s+")
+
+
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _RE_SPACE.sub("", s)
 
 
 @dataclass
@@ -346,12 +349,13 @@ class RulesTagger:
         `_cell_per_line_indicators`."""
         n, m = len(body), len(labels)
         texts = [x.text.strip() for x in body]
+        squashed = [_squash(t) for t in texts]  # once per line: the DP reads each line often
         cache: dict[tuple[str, int, int], float] = {}
 
         def cell(label: str, i: int, j: int) -> float:
             key = (label, i, j)
             if key not in cache:
-                cache[key] = self._flat_cell_score(label, texts[i:j])
+                cache[key] = self._flat_cell_score(label, texts[i:j], squashed[i:j])
             return cache[key]
 
         # A row may open at 一级, 二级 or 三级 (merged cells above); the first row at 一级.
@@ -372,7 +376,7 @@ class RulesTagger:
                             # 三级 and 描述 read together: a description restates its indicator
                             for k in range(j + 1, min(n, j + _MAX_WRAP_LINES) + 1):
                                 pair = score + cell("IND_DESC", j, k)
-                                pair += _restates(texts[i:j], texts[j:k])
+                                pair += _restates(squashed[i:j], squashed[j:k])
                                 if pair > best[k][g + 2]:
                                     best[k][g + 2] = pair
                                     back[(k, g + 2)] = (i, f, j)
@@ -392,9 +396,10 @@ class RulesTagger:
             j, f = i, prev
         return cells[::-1]
 
-    def _flat_cell_score(self, label: str, texts: list[str]) -> float:
-        """How well lines `texts` (squashed) form one cell of column `label`."""
-        joined = _squash("".join(texts))
+    def _flat_cell_score(self, label: str, texts: list[str], squashed: list[str]) -> float:
+        """How well lines `texts` (`squashed`: the same without whitespace) form one cell of
+        column `label`."""
+        joined = "".join(squashed)
         # Each cell costs one point, so lines join into wrapped cells unless the columns'
         # evidence (vocabulary, patterns) pays for more cells.
         score = -1.0 - 0.1 * len(texts)
@@ -406,7 +411,7 @@ class RulesTagger:
             score -= 2.5 * sum(w < width - 1 for w in widths[:-1])
             score -= 2.5 * (widths[-1] > width + 1)
             # a 一级/二级 term alone on a line is its own cell
-            score -= 3.0 * sum(_squash(t) in self.vocab.levels for t in texts)
+            score -= 3.0 * sum(t in self.vocab.levels for t in squashed)
         if joined in REDACTION_MARKERS:
             return score + 0.5
         in_l1, in_l2 = joined in self.vocab.l1, joined in self.vocab.l2
@@ -898,8 +903,9 @@ def _next_text(lines: list[TextLine], i: int) -> TextLine | None:
 
 
 def _restates(level3: list[str], desc: list[str]) -> float:
-    """A bonus when a 绩效指标描述 restates its 三级指标 (全年检查次数 / 检查次数)."""
-    a, b = _squash("".join(level3)), _squash("".join(desc))
+    """A bonus when a 绩效指标描述 restates its 三级指标 (全年检查次数 / 检查次数); both are
+    lists of squashed lines."""
+    a, b = "".join(level3), "".join(desc)
     if a and b and (a in b or b in a):
         return 1.5
     return 0.0

@@ -14,7 +14,15 @@ import yaml
 from ie.errors import ConfigError
 from ie.spans import Span
 from ie.tagger import get_tagger
-from ie.tagger.crf import MODEL_FILE, CRFSettings, CRFTagger, annotate, char_features, chunk_bounds
+from ie.tagger.crf import (
+    MODEL_FILE,
+    CRFSettings,
+    CRFTagger,
+    _parallel_sequences,
+    annotate,
+    char_features,
+    chunk_bounds,
+)
 from ie.tokenize import Tokenizer
 from training.train import load_config, read_rows, train
 
@@ -133,6 +141,37 @@ def test_train_save_load_predict_round_trip(tmp_path: Path, tok: Tokenizer) -> N
     assert len(gold & {(s.start, s.end, s.label) for s in after}) >= len(gold) - 1
 
 
+def test_parallel_features_equal_serial_ones(tok: Tokenizer) -> None:
+    rng = random.Random(5)
+    docs = [(d.text, d.spans) for d in (tiny_doc(rng) for _ in range(7))]
+    settings = CRFSettings()
+    serial = [
+        p for text, spans in docs for p in CRFTagger(settings, tok).labelled_sequences(text, spans)
+    ]
+    parallel = list(_parallel_sequences(iter(docs), settings, tok.terms, workers=2))
+    assert parallel == serial
+    assert len(serial) >= 7 * 3  # several chunks per document: the order is really tested
+
+
+@pytest.mark.parametrize("algorithm", ["l2sgd", "ap"])
+def test_fast_algorithms_train_from_config(
+    tmp_path: Path, corpus: tuple[Path, Path], algorithm: str
+) -> None:
+    train_path, val_path = corpus
+    cfg = write_config(
+        tmp_path / "crf.yaml",
+        seed=3,
+        train=[str(train_path)],
+        validation=[str(val_path)],
+        output_dir=str(tmp_path / "model"),
+        workers=2,
+        crf={"algorithm": algorithm, "max_iterations": 10},
+    )
+    out = train(cfg)
+    assert json.loads((out / "tagger.json").read_text())["settings"]["algorithm"] == algorithm
+    assert json.loads((out / "metrics.json").read_text())["spans_strict"]["micro"]["f1"] > 0.8
+
+
 def test_train_from_config_writes_model_metrics_and_card(
     tmp_path: Path, corpus: tuple[Path, Path]
 ) -> None:
@@ -186,7 +225,7 @@ def test_seeded_split_when_no_validation(tmp_path: Path, corpus: tuple[Path, Pat
         ),
         (
             {"train": ["x"], "output_dir": "o", "crf": {"c3": 1}},
-            "unknown key 'crf.c3'; valid keys: c1, c2",
+            "unknown key 'crf.c3'; valid keys: algorithm, c1, c2",
         ),
         ({"output_dir": "o"}, "train: Field required"),
         ({"train": ["x"], "output_dir": "o", "backend": "svm"}, "backend"),
