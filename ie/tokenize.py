@@ -136,10 +136,11 @@ class Tokenizer:
         """A B/M/E/S tag per character of `text`, from its jieba words (S for 1-char words)."""
         return bmes_tags(self.words(text), len(text))
 
-    def dictionary_hits(self, text: str) -> list[str]:
-        """Per character, the dictionary category of the jieba word it sits in, or ""."""
+    def dictionary_hits(self, text: str, words: list[Token] | None = None) -> list[str]:
+        """Per character, the dictionary category of the jieba word it sits in, or "".
+        `words`: `self.words(text)` when the caller has it already."""
         out = [""] * len(text)
-        for tok in self.words(text):
+        for tok in self.words(text) if words is None else words:
             cat = self.categories.get(tok.text)
             if cat:
                 out[tok.start : tok.end] = [cat] * (tok.end - tok.start)

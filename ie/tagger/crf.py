@@ -23,7 +23,7 @@ from ie.schema import LABELS
 from ie.spans import BIO_TAGS, Span, bio_tags
 from ie.tagger import spans_from_bio
 from ie.tagger.rules import RulesTagger
-from ie.tokenize import Tokenizer, char_class
+from ie.tokenize import Tokenizer, bmes_tags, char_class
 
 MODEL_FILE = "model.crfsuite"
 TAGGER_FILE = "tagger.json"
@@ -63,8 +63,9 @@ class CharInfo:
 def annotate(text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> list[CharInfo]:
     """CharInfo for every character of `text` (the rules run on the whole text: they need its
     layout context)."""
-    bmes = tokenizer.bmes(text)
-    hits = tokenizer.dictionary_hits(text)
+    words = tokenizer.words(text)
+    bmes = bmes_tags(words, len(text))
+    hits = tokenizer.dictionary_hits(text, words)
     rule_tags = bio_tags(len(text), rules.predict(text)) if rules else ["O"] * len(text)
     out: list[CharInfo] = []
     col = cell_pos = line_pos = 0
@@ -81,44 +82,56 @@ def annotate(text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> list
     return out
 
 
+# Whitespace characters as names, so attributes stay readable in a model dump.
+_SHOWN = {"\n": "NL", "\t": "TAB", " ": "SP", "\f": "FF", "\r": "CR", "\u3000": "SP"}
+
+
 def _show(ch: str) -> str:
-    # Whitespace characters as names, so feature strings stay readable in a dump.
-    return {"\n": "NL", "\t": "TAB", " ": "SP", "\f": "FF", "\r": "CR", "\u3000": "SP"}.get(ch, ch)
+    return _SHOWN.get(ch, ch)
 
 
-def char_features(chars: Sequence[CharInfo], i: int, window: int = 2) -> dict[str, str | float]:
-    """Features of character `i`: n-grams around it, classes, BMES, dictionary and rule tags,
-    and its position in line and cell. Pure: depends only on `chars` and `i`."""
+def char_features(chars: Sequence[CharInfo], i: int, window: int = 2) -> list[str]:
+    """CRFsuite attributes of character `i` as `name:value` strings (binary features: the
+    name alone, present when true): n-grams around it, classes, BMES, dictionary and rule
+    tags, and its position in line and cell. Pure: depends only on `chars` and `i`.
+
+    Strings rather than dicts: python-crfsuite reads `{"c": "6"}` as the attribute `c:6`, so
+    the two are the same model input, and lists of strings are cheaper to build and to pass
+    between processes (training makes tens of millions of them)."""
     c = chars[i]
-    f: dict[str, str | float] = {
-        "bias": 1.0,
-        "c": _show(c.ch),
-        "cls": c.cls,
-        "bmes": c.bmes,
-        "bmes_cls": f"{c.bmes}|{c.cls}",
-        "dict": c.dict_hit or "-",
-        "rule": c.rule,
-        "col": str(min(c.col, 8)),
-        "cell_pos": str(min(c.cell_pos, 4)),
-        "line_start": float(c.line_pos == 0),
-        "cell_start": float(c.cell_pos == 0),
-    }
+    ch = _show(c.ch)
+    f = [
+        "bias",
+        "c:" + ch,
+        "cls:" + c.cls,
+        "bmes:" + c.bmes,
+        f"bmes_cls:{c.bmes}|{c.cls}",
+        "dict:" + (c.dict_hit or "-"),
+        "rule:" + c.rule,
+        f"col:{min(c.col, 8)}",
+        f"cell_pos:{min(c.cell_pos, 4)}",
+    ]
+    if c.line_pos == 0:
+        f.append("line_start")
+    if c.cell_pos == 0:
+        f.append("cell_start")
+    n = len(chars)
     for d in range(1, window + 1):
         for sign, j in (("-", i - d), ("+", i + d)):
-            if 0 <= j < len(chars):
+            if 0 <= j < n:
                 o = chars[j]
-                f[f"c{sign}{d}"] = _show(o.ch)
-                f[f"cls{sign}{d}"] = o.cls
+                f.append(f"c{sign}{d}:{_show(o.ch)}")
+                f.append(f"cls{sign}{d}:{o.cls}")
                 if d == 1:
-                    f[f"rule{sign}1"] = o.rule
-                    f[f"bmes{sign}1"] = o.bmes
+                    f.append(f"rule{sign}1:{o.rule}")
+                    f.append(f"bmes{sign}1:{o.bmes}")
             else:
-                f[f"c{sign}{d}"] = "<pad>"
+                f.append(f"c{sign}{d}:<pad>")
     prev = _show(chars[i - 1].ch) if i > 0 else "<pad>"
-    nxt = _show(chars[i + 1].ch) if i + 1 < len(chars) else "<pad>"
-    f["bi-"] = prev + _show(c.ch)
-    f["bi+"] = _show(c.ch) + nxt
-    f["tri"] = prev + _show(c.ch) + nxt
+    nxt = _show(chars[i + 1].ch) if i + 1 < n else "<pad>"
+    f.append(f"bi-:{prev}{ch}")
+    f.append(f"bi+:{ch}{nxt}")
+    f.append(f"tri:{prev}{ch}{nxt}")
     return f
 
 
@@ -145,7 +158,7 @@ def _cut_lines(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
     return out
 
 
-_Labelled = tuple[list[dict[str, str | float]], list[str]]
+_Labelled = tuple[list[list[str]], list[str]]
 _worker_tagger: CRFTagger | None = None
 
 
@@ -189,7 +202,7 @@ class CRFTagger:
     def __post_init__(self) -> None:
         self._rules = RulesTagger(self.tokenizer.terms) if self.settings.use_rules else None
 
-    def sequences(self, text: str) -> list[tuple[int, int, list[dict[str, str | float]]]]:
+    def sequences(self, text: str) -> list[tuple[int, int, list[list[str]]]]:
         """(start, end, features) per chunk of `text`."""
         chars = annotate(text, self.tokenizer, self._rules)
         out = []
