@@ -12,10 +12,16 @@ numbers. Rules:
   a department can print the whole budget and its 财政拨款 part in tables of one kind)
 - within each coded table: parent == sum of children, 合计 == sum of top-level codes,
   total == basic + project, total == personnel + public (ie.tables.money.table_issues)
+
+Where the department has money besides its appropriations (income_total > 一般公共预算 +
+政府性基金 + 国有资本经营 income), a 财政拨款 / 一般公共预算 table and the 人员/公用经费 the prose
+gives for the 财政拨款 basic expense cover a part of the budget only: the whole-budget figures
+are not compared with them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ie.schema import Check, Disclosure, Table
@@ -57,6 +63,31 @@ _TABLE_FIGURES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+# Whole-budget figures that a 财政拨款-only table or statement does not cover when the
+# department has other money.
+_WHOLE_BUDGET = ("expense_total", "expense_basic", "expense_project")
+_APPROPRIATION_TITLE = re.compile(r"财政拨款|一般公共预算|公共财政")
+_APPROPRIATION_INCOME = ("income_general_budget", "income_gov_fund", "income_state_capital")
+
+
+def format_amount(value: float) -> str:
+    """A figure as a check detail prints it: every decimal it has (up to 6), none invented.
+
+    >>> format_amount(12323.46), format_amount(700.0), format_amount(0.000125)
+    ('12323.46', '700', '0.000125')
+    """
+    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def has_other_money(figures: dict[str, float]) -> bool:
+    """Whether the figures show money besides the appropriations: income_total above the
+    一般公共预算 + 政府性基金 + 国有资本经营 income it states (False when either is missing)."""
+    if "income_total" not in figures or "income_general_budget" not in figures:
+        return False
+    appropriated = sum(figures.get(k, 0.0) for k in _APPROPRIATION_INCOME)
+    return figures["income_total"] - appropriated > TOLERANCE
+
+
 def run_checks(record: Disclosure) -> list[Check]:
     """Every rule whose inputs `record` states, evaluated."""
     checks = figure_checks(record.key_figures)
@@ -73,18 +104,18 @@ def _close(a: float, b: float, parts: int = 1) -> bool:
 def figure_checks(figures: dict[str, float]) -> list[Check]:
     """Sums among the key figures."""
     out = []
+    other_money = has_other_money(figures)
     for whole, parts, optional in _SUMS:
         if whole not in figures or any(p not in figures for p in parts):
             continue
+        if whole == "expense_basic" and other_money:
+            continue  # 人员/公用经费 are stated for the 财政拨款 basic expense only
         used = list(parts) + [p for p in optional if p in figures]
         total = sum(figures[p] for p in used)
         rule = f"{whole} == {' + '.join(used)}"
         ok = _close(figures[whole], total, len(used))
-        detail = (
-            ""
-            if ok
-            else f"{figures[whole]:g} != {' + '.join(f'{figures[p]:g}' for p in used)} = {total:g}"
-        )
+        said = " + ".join(format_amount(figures[p]) for p in used)
+        detail = "" if ok else f"{format_amount(figures[whole])} != {said} = {format_amount(total)}"
         out.append(Check(rule=rule, ok=ok, detail=detail))
     return out
 
@@ -97,6 +128,7 @@ def table_figure_checks(figures: dict[str, float], tables: Sequence[Table]) -> l
     """Key figures against the table cells that print them. One check per figure and table kind;
     it holds when any table of that kind prints the same figure."""
     out = []
+    partial_tables = has_other_money(figures)
     for key, kind, row_name, column in _TABLE_FIGURES:
         if key not in figures:
             continue
@@ -104,6 +136,8 @@ def table_figure_checks(figures: dict[str, float], tables: Sequence[Table]) -> l
         for t in tables:
             if t.kind != kind:
                 continue
+            if partial_tables and key in _WHOLE_BUDGET and _APPROPRIATION_TITLE.search(t.title):
+                continue  # the 财政拨款 part of the budget, not the whole
             for r in t.rows:
                 if r.code is None and _norm(r.name) == _norm(row_name) and column in r.values:
                     printed.append((t.title, r.values[column]))
@@ -113,8 +147,8 @@ def table_figure_checks(figures: dict[str, float], tables: Sequence[Table]) -> l
         detail = (
             ""
             if ok
-            else f"{key} {figures[key]:g}; "
-            + "; ".join(f"{title} {row_name} {v:g}" for title, v in printed)
+            else f"{key} {format_amount(figures[key])}; "
+            + "; ".join(f"{title} {row_name} {format_amount(v)}" for title, v in printed)
         )
         out.append(Check(rule=f"{key} == {kind}[{row_name}].{column}", ok=ok, detail=detail))
     return out

@@ -7,13 +7,15 @@ What is read from where:
   (`XXX 2023 年部门预算…`);
 - key figures — the 情况说明 prose (收入/支出说明, 比上年增减, 机关运行经费, “三公”经费, 政府采购,
   国有资产), then the money tables for keys the prose leaves out; a prose figure that a table
-  contradicts becomes a failed `Check`;
+  contradicts becomes a failed `Check`, and so does a key the prose states twice with two
+  numbers (the one a table confirms is taken, else the first);
 - projects, indicators, redactions — 绩效目标表 (`ie.tables.indicators`), 分项绩效目标 items and
   项目支出 lists that name a fund (…经费, …费, …项目);
 - amounts — every money amount with a unit in the prose, in 万元, with the words before it.
 
-Prose is matched on a whitespace-free view of the source (PDF text wraps mid-phrase and spaces
-out characters); every match maps back to source offsets.
+Prose is matched on a whitespace-free view of the source without page numbers (PDF text wraps
+mid-phrase, spaces out characters and puts page footers mid-sentence); every match maps back to
+source offsets.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ie.checks import run_checks
+from ie.checks import format_amount, run_checks
 from ie.ingest import Document
-from ie.normalize import normalize
+from ie.normalize import TRANSFORMS, normalize
 from ie.schema import (
     Amount,
     Check,
@@ -50,7 +52,10 @@ _AMOUNT = re.compile(rf"(?<![\d.])({_NUM})({_UNIT})")
 _Q = r"[“”\"'‘’「」『』]?"
 # Words allowed between a keyword and its figure: 预算数为, 共计安排, 支出 … but no change word,
 # no figure, no clause break.
-_FILL = r"(?:(?!增加|减少|增长|下降|相比|比上|较上|持平|占)[^，。；;,:：\d（）()、])"
+_FILL = (
+    r"(?:(?!增加|减少|增长|下降|相比|比上|较上|持平|占|调[增减]|压减|新增|[小大多少低高]于)"
+    r"[^，。；;,:：\d（）()、])"
+)
 _TOTAL_OK_BEFORE = set("年度门位部厅院局委会室计：:）)，,、为中是。；;\n") | {""}
 
 
@@ -73,18 +78,26 @@ _OCR_LEAD = {"l": "1", "I": "1", "|": "1", "O": "0", "o": "0"}
 
 
 def _ocr_lead(line: str, i: int) -> bool:
-    """Whether `line[i]` (l, I, |, O, o) is an OCR misreading of a number's first digit: a
-    digit or a decimal point and digit follow, and no ASCII letter or digit is glued before it
-    (`预算l70.99万元`)."""
+    """Whether `line[i]` (l, I, |, O, o) is an OCR misreading of a digit: a number's first
+    digit, with a digit or a decimal point and digit after it (`预算l70.99万元`) or alone
+    before a money unit (`基金预算收入O 万元`), and no ASCII letter or digit glued before it;
+    or a digit inside a number, before a digit or a money unit (`0.0O 万元`)."""
     before = line[i - 1] if i else ""
-    after = line[i + 1 : i + 3]
-    return not (before.isascii() and before.isalnum()) and bool(re.match(r"\d|\.\d", after))
+    after = line[i + 1 : i + 6]
+    if re.fullmatch(r"[\d.]", before):  # inside a number: `0.0O 万元`, `1O5.3万元`
+        return bool(re.match(r"\d|\s*(?:万元|亿元|元)", after))
+    return not (before.isascii() and before.isalnum()) and bool(
+        re.match(r"\d|\.\d|\s*(?:万元|亿元|元)", after)
+    )
 
 
 def _prose_view(doc: Document, skip: Sequence[tuple[int, int]] = ()) -> _View:
     """The prose view of `doc`; source ranges in `skip` (table regions) and tab-table lines
     are left out, each run replaced by one "\\n" so no phrase reads across a table."""
-    nt = normalize(doc, drop_furniture=False)
+    # Page numbers go (a footer such as "- 17 -" or a bare "18" lands mid-sentence in PDF
+    # text: "经费预算\f- 17 -\n支出 1,130.74 万元"); repeated table headers stay, they are
+    # blanked as table lines anyway.
+    nt = normalize(doc, transforms=(*(name for name, _ in TRANSFORMS), "page_number"))
     blank = bytearray(len(doc.text) + 1)
     for start, end in skip:
         blank[max(0, start) : max(0, end)] = b"\x01" * (max(0, end) - max(0, start))
@@ -117,9 +130,7 @@ def _prose_view(doc: Document, skip: Sequence[tuple[int, int]] = ()) -> _View:
     return _View("".join(chars), tuple(offsets), tuple(ends))
 
 
-def _table_spans(
-    sections: Sections, ind_tables: Sequence[IndicatorTable]
-) -> list[tuple[int, int]]:
+def _table_spans(sections: Sections, ind_tables: Sequence[IndicatorTable]) -> list[tuple[int, int]]:
     """Source ranges of the money tables (`ie.segment`) and of the 绩效目标表, which hold
     words (会议费, 培训费…) and figures that are not prose statements."""
     spans = [(t.start, t.end) for t in sections.tables if not t.empty]
@@ -145,14 +156,14 @@ def to_wan(value: float, unit: str) -> float:
 
 # --- key figures from prose -----------------------------------------------------------------
 
-# 收入、支出预算总计 / 收支总预算 / 收支预算安排: one figure for both totals.
-_BOTH_TOTAL = r"收[入]?[、,，]?支[出]?(?:预算)?总[计预]"
+# 收入、支出预算总计 / 收支总预算 / 收支预算总额 / 收支预算安排: one figure for both totals.
+_BOTH_TOTAL = r"收[入]?[、,，]?支[出]?(?:预算)?总[计预额]"
 _BOTH_PLAN = r"收[入]?[、,，]?支[出]?(?:预算)?安排"
 # key → keyword patterns; a keyword is followed by filler words and a figure with its unit.
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "income_total": (
         r"收入预算总计", r"收入总计", r"收入预算合计", r"收入合计", r"收入总预算", r"收入总额",
-        r"预算收入", _BOTH_TOTAL, _BOTH_PLAN,
+        r"预算收入", r"收入预算", _BOTH_TOTAL, _BOTH_PLAN,
     ),
     "income_general_budget": (r"一般公共预算(?:财政)?(?:拨款)?(?:资金)?收入",),
     "income_gov_fund": (r"政府性基金(?:预算)?(?:财政)?(?:拨款)?收入", r"基金预算(?:拨款)?收入"),
@@ -167,21 +178,32 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "expense_basic": (r"基本支出",),
     "expense_personnel": (r"人员经费", r"人员支出"),
-    "expense_public": (r"日常公用经费", r"公用经费"),
+    "expense_public": (r"日常公用经费", r"公用经费", r"公用支出"),
     "expense_project": (r"项目支出",),
     "expense_reserve": (r"单位预留机动经费", r"预留机动经费"),
     "operating_cost": (r"机关运行经费",),
     "three_public_total": (rf"{_Q}三公{_Q}经费",),
     "three_public_abroad": (r"因公出国[（(]境[）)]费", r"因公出国境费"),
     "three_public_vehicle": (r"公务用车购置及运(?:行)?(?:维护?)?费",),
-    "three_public_vehicle_purchase": (r"公务用车购置费",),
+    # 公务用车购置费 / "公务用车购置预算支出 0 万元" / "公务用车购置为 0", not 购置及运行费
+    "three_public_vehicle_purchase": (r"公务用车购置费", r"公务用车购置(?![及和与、运费])"),
     "three_public_vehicle_operation": (r"公务用车运(?:行)?(?:维护?)?费",),
     "three_public_reception": (r"公务接待费",),
     "meeting_fee": (r"会议费",),
     "training_fee": (r"培训费",),
     "procurement_total": (r"政府采购(?:支出)?预算(?:总额|合计|总计)?",),
-    "fixed_assets_total": (r"年末\S{0,16}?固定资产(?:金额|总额|原值|价值)?(?:合计|共计|总计)?",),
+    "fixed_assets_total": (
+        r"年末\S{0,16}?固定资产(?:金额|总额|原值|价值)?(?:合计|共计|总计)?",
+        r"固定资产(?:金额|总额|原值|价值)(?:合计|共计|总计)?",
+    ),
 }  # fmt: skip
+# Keywords that name a figure only when the figure follows at once ("其中：一般公共预算拨款
+# 686.71万元"): with filler words they would read "一般公共预算拨款安排的会议费 …".
+_TIGHT: dict[str, tuple[str, ...]] = {
+    "income_general_budget": (r"一般公共预算(?:当年)?(?:财政)?拨款(?:资金)?",),
+    "income_gov_fund": (r"政府性基金(?:预算)?(?:财政)?拨款",),
+    "income_state_capital": (r"国有资本经营预算(?:财政)?拨款",),
+}
 # Words that, just before a keyword, make it a part of something else (财政拨款收入, 基金预算收入).
 _DENY_BEFORE: dict[str, tuple[str, ...]] = {
     "income_total": (
@@ -210,55 +232,117 @@ _DENY_BEFORE: dict[str, tuple[str, ...]] = {
         "项目",
         "基本",
     ),
-    "expense_basic": ("拨款",),
-    "expense_project": ("等",),
+    # 一般公共预算基本支出 / 财政拨款项目支出: the appropriations' part only
+    "expense_basic": ("拨款", "公共预算"),
+    "expense_project": ("等", "拨款", "公共预算"),
+    "fixed_assets_total": ("购置", "新增", "购买", "拟"),
     "three_public_vehicle_operation": ("及",),
-    "procurement_total": ("拟",),
+    # 拟采购 / 货物类政府采购支出预算: a part of the procurement budget
+    "procurement_total": ("拟", "类", "货物", "服务", "工程"),
 }
 _ALLOW_ONLY_AFTER = ("income_total", "expense_total")
 # "增加基本支出844.15万元" states a change, not the figure.
 _CHANGE_WORDS = ("增加", "减少", "新增", "压减", "调增", "调减", "增长", "下降")
+# A figure: a number with its unit, or a bare 0 right after 为 ("公务用车购置为 0，与上年持平":
+# zero needs no unit).
+_FIGURE = rf"(?:(?P<num>{_NUM})(?P<unit>{_UNIT})|(?<=为)(?P<zero>0(?:\.0+)?)(?=[，。；;,]))"
+# Words that name a figure of their own: a figure with one of them between it and a keyword
+# is theirs ("…会议费和培训费" + next line "“三公”经费预算为40万元" is not the 培训费).
+_TOPIC = re.compile(
+    r"三公|会议费|培训费|机关运行|接待费|出国|公务用车|政府采购|基本支出|项目支出|人员经费|"
+    r"公用经费|预留机动|固定资产"
+)
 
 
-def _figures(view: _View, year: int | None) -> dict[str, tuple[float, int, int]]:
-    """key → (value in 万元, source start, source end) of the first statement of each key."""
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    """One prose statement of a key figure: its value in 万元 and source range."""
+
+    value: float
+    start: int
+    end: int
+
+
+def _statements(view: _View, year: int | None) -> dict[str, list[_Statement]]:
+    """key → every prose statement of it for `year`, in text order (a document may state a
+    figure twice, and now and then with two different numbers)."""
     text = view.text
-    out: dict[str, tuple[float, int, int]] = {}
+    out: dict[str, list[_Statement]] = {}
     for key, words in _KEYWORDS.items():
-        pattern = re.compile(
-            rf"(?:{'|'.join(words)}){_FILL}{{0,10}}?[:：]?(?:为|是|共计|合计)?({_NUM})({_UNIT})"
-        )
-        for m in pattern.finditer(text):
-            before = text[max(0, m.start() - 3) : m.start()]
-            deny = (*_DENY_BEFORE.get(key, ()), *_CHANGE_WORDS)
-            if any(before.endswith(w) for w in deny):
-                continue
-            if key in _ALLOW_ONLY_AFTER and before[-1:] not in _TOTAL_OK_BEFORE:
-                continue
-            if _other_year(text, m.start(), year):
-                continue
-            start, end = view.span(m.start(1), m.end(2))
-            out[key] = (to_wan(_number(m.group(1)), m.group(2)), start, end)
-            break
+        patterns = [
+            rf"(?P<kw>{'|'.join(words)}){_FILL}{{0,10}}?[:：]?(?:为|是|共计|合计)?{_FIGURE}"
+        ]
+        if key in _TIGHT:
+            patterns.append(
+                rf"(?P<kw>{'|'.join(_TIGHT[key])})(?:收入)?(?:预算数?)?[:：]?(?:为|是)?{_FIGURE}"
+            )
+        found: dict[int, _Statement] = {}  # by the figure's position
+        for pattern in map(re.compile, patterns):
+            # every start, overlapping: a keyword whose figure is rejected may hold the next
+            # keyword and its figure ("“三公”经费“三公”经费预算安排5万元")
+            pos = 0
+            while m := pattern.search(text, pos):
+                pos = m.start() + 1
+                before = text[max(0, m.start() - 4) : m.start()]
+                deny = (*_DENY_BEFORE.get(key, ()), *_CHANGE_WORDS)
+                if any(before.endswith(w) for w in deny):
+                    continue
+                if key in _ALLOW_ONLY_AFTER and (
+                    before[-1:] not in _TOTAL_OK_BEFORE or _in_subject_item(text, m.start())
+                ):
+                    continue
+                # assets are counted at the end of the year before the budget year
+                if _other_year(text, m.start(), year, key == "fixed_assets_total"):
+                    continue
+                figure = "zero" if m.group("zero") is not None else "num"
+                if _TOPIC.search(text, m.end("kw"), m.start(figure)):
+                    continue
+                if figure == "zero":
+                    value, (start, end) = 0.0, view.span(m.start("zero"), m.end("zero"))
+                else:
+                    value = to_wan(_number(m.group("num")), m.group("unit"))
+                    start, end = view.span(m.start("num"), m.end("unit"))
+                found.setdefault(m.start(figure), _Statement(value, start, end))
+        if found:
+            out[key] = [found[k] for k in sorted(found)]
     if (change := _change_total(view)) is not None:
-        out["change_total"] = change
+        out["change_total"] = [_Statement(*change)]
     return out
 
 
-def _other_year(text: str, pos: int, year: int | None) -> bool:
-    """Whether the clause before `pos` speaks of the previous year (上年, 2016 年度 …)."""
+def _in_subject_item(text: str, pos: int) -> bool:
+    """Whether the sentence before `pos` is about one 科目 ("检察（款）：2018 年预算支出合计"):
+    its 支出合计 is that item's, not the budget's."""
+    sentence = re.split(r"[。；;\n]", text[max(0, pos - 60) : pos])[-1]
+    return bool(re.search(r"[（(][类款项][）)]", sentence))
+
+
+def _other_year(text: str, pos: int, year: int | None, year_end: bool = False) -> bool:
+    """Whether the clause before `pos` speaks of another year than `year` (上年, 2016 年度 …).
+    With `year_end` (a figure counted at the end of the year before, 截至2018年12月31日) that
+    year is not another one."""
     clause = re.split(r"[。；;，,（(]", text[max(0, pos - 40) : pos])[-1]
-    if re.search(r"上年|去年|上一年", clause):
+    if not year_end and re.search(r"上年|去年|上一年", clause):
         return True
     years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", clause)]
-    return year is not None and any(y != year for y in years)
+    ok = (year, year - 1) if year_end and year is not None else (year,)
+    return year is not None and any(y not in ok for y in years)
 
 
 _CHANGE = re.compile(
-    rf"(?:较|比|与)(?:上年|上一年|去年|(?:19|20)\d\d年(?:度)?)(?:预算)?(?:数)?(?:相比)?[，,]?"
+    rf"(?:同比|(?:较|比|与)(?:上年|上一年|去年|(?:19|20)\d\d年(?:度)?)(?:预算|执行)?(?:数)?"
+    rf"(?:相比)?)[，,]?"
     rf"(?:收[入]?[、,，]?支[出]?(?:预算)?总计)?各?(增加|减少|增长|下降|持平)(?:了)?({_NUM})?({_UNIT})?"
 )
-_TOTAL_CUE = re.compile(r"收[入]?[、,，]?支|预算总计|收支|总预算|预算安排")
+# Words that make a sentence about the whole budget ("2020年部门预算收入总额为…，比上年增加…")
+_TOTAL_CUE = re.compile(
+    r"收[入]?[、,，]?支|预算总计|收支|总预算|预算安排|收入总额|支出总额|预算总额|预算收入|收入预算"
+)
+# … and words that make it about one part of it.
+_PART_CUE = re.compile(
+    r"拨款收|一般公共预算|基本支出|项目支出|三公|机关运行|类）|类\)|专户|其他资金|其他收入|"
+    r"事业收入|经营收入|结转|基金"
+)
 
 
 def _change_total(view: _View) -> tuple[float, int, int] | None:
@@ -270,13 +354,7 @@ def _change_total(view: _View) -> tuple[float, int, int] | None:
     for sentence in re.split(r"(?<=[。\n])|(?=(?<![\d.])\d{1,2}、)", text):
         head = sentence.split("其中")[0]
         m = _CHANGE.search(head)
-        if (
-            m
-            and _TOTAL_CUE.search(head[: m.start()])
-            and not re.search(
-                r"拨款收|一般公共预算|基本支出|项目支出|三公|机关运行|类）|类\)", head[: m.start()]
-            )
-        ):
+        if m and _TOTAL_CUE.search(head[: m.start()]) and not _PART_CUE.search(head[: m.start()]):
             word, num, unit = m.group(1), m.group(2), m.group(3)
             if word == "持平":
                 s, e = view.span(pos + m.start(1), pos + m.end(1))
@@ -301,30 +379,44 @@ _ROW_KEYS: tuple[tuple[str, str, str], ...] = (
     ("income_expense_summary income_summary", r"国有资本经营", "income_state_capital"),
     ("income_expense_summary income_summary", r"财政专户", "income_special_account"),
     ("income_expense_summary income_summary", r"^事业收入$", "income_business"),
+    ("income_expense_summary income_summary", r"^其他(?:资金|收入|来源收入)$", "income_other"),
     ("income_expense_summary income_summary", r"上年结转", "carryover"),
+    ("income_expense_summary", r"预留机动经费$", "expense_reserve"),
     ("three_public", r"三公.{0,2}经费(?:小计|合计)?$", "three_public_total"),
     ("three_public", r"因公出国", "three_public_abroad"),
     ("three_public", r"购置及运", "three_public_vehicle"),
     ("three_public", r"公务用车购置费", "three_public_vehicle_purchase"),
-    ("three_public", r"运行维护费|运维费", "three_public_vehicle_operation"),
+    # not the 公务用车购置及运行维护费 row above it
+    ("three_public", r"(?<!及)(?:运行维护费|运维费)$", "three_public_vehicle_operation"),
     ("three_public", r"公务接待", "three_public_reception"),
     ("three_public", r"会议费", "meeting_fee"),
     ("three_public", r"培训费", "training_fee"),
     ("procurement", r"^合计$", "procurement_total"),
     ("fixed_assets", r"^合计$", "fixed_assets_total"),
 )  # fmt: skip
+# A table that covers only the appropriations (财政拨款 / 一般公共预算), not the whole budget.
+_APPROPRIATION_TITLE = re.compile(r"财政拨款|一般公共预算|公共财政")
 
 
 def table_figures(tables: Sequence[Table]) -> dict[str, float]:
-    """Key figures the money tables state: totals of the 支出 and 基本支出 tables, the rows of
-    收入/收支总表, “三公”经费, 政府采购 and 固定资产 tables (first table of a kind wins)."""
+    """Key figures the money tables state: totals of the 支出 and 基本支出 tables, the 合计 of
+    the 收入总表 (and of a 收支总表 that is not the 财政拨款 one), the rows of 收入/收支总表,
+    “三公”经费, 政府采购 and 固定资产 tables, the 合计 of the 机关运行经费 table (first table of
+    a kind wins, a whole-budget 支出 table before a 财政拨款 one)."""
     out: dict[str, float] = {}
 
     def put(key: str, value: float | None) -> None:
         if value is not None and key not in out:
             out[key] = value
 
-    for table in tables:
+    def partial(table: Table) -> bool:
+        return table.kind in (
+            "expense_by_function",
+            "basic_expense_by_economic",
+        ) and bool(_APPROPRIATION_TITLE.search(table.title))
+
+    # A whole-budget 支出总表 wins over the 财政拨款 one, whichever is printed first.
+    for table in sorted(tables, key=partial):
         total = next((r for r in table.rows if r.code is None and r.name == "合计"), None)
         if table.kind == "expense_by_function" and total is not None:
             put("expense_total", total.values.get("total"))
@@ -334,6 +426,18 @@ def table_figures(tables: Sequence[Table]) -> dict[str, float]:
             put("expense_basic", total.values.get("total"))
             put("expense_personnel", total.values.get("personnel"))
             put("expense_public", total.values.get("public"))
+        elif (
+            table.kind in ("income_summary", "income_expense_summary")
+            and total is not None
+            and not _APPROPRIATION_TITLE.search(table.title)
+        ):
+            # 收入总计. A 收支总表 totals its 收入 and 支出 sides alike, and may print 本年收入
+            # 合计 above 上年结转 and the 收入总计 below: its last 合计 is the grand total.
+            if table.kind == "income_expense_summary":
+                total = [r for r in table.rows if r.code is None and r.name == "合计"][-1]
+            put("income_total", total.values.get("total"))
+        elif table.kind == "other" and "机关运行经费" in table.title and total is not None:
+            put("operating_cost", total.values.get("total"))
         if table.kind == "three_public" and total is not None:
             names = "".join(r.name for r in table.rows)
             if (
@@ -348,10 +452,22 @@ def table_figures(tables: Sequence[Table]) -> dict[str, float]:
             if table.kind == "three_public" and not _three_public_adds_up(table):
                 continue  # columns read out of place: trust none of its figures
             for row in table.rows:
+                if table.kind == "three_public" and _merged_three_public_row(row.name):
+                    continue
                 if re.search(pattern, re.sub(r"\s", "", row.name)) and "total" in row.values:
                     put(key, row.values["total"])
                     break
     return out
+
+
+_THREE_PUBLIC_ITEMS = tuple(p for kinds, p, _ in _ROW_KEYS if kinds == "three_public")
+
+
+def _merged_three_public_row(name: str) -> bool:
+    """Whether a “三公” row name holds the names of several rows ("因公出国（境）费二、公务用车
+    购置及运维费其中：…"): rows run together, whose one figure is none of theirs for sure."""
+    name = re.sub(r"\s", "", name)
+    return sum(bool(re.search(p, name)) for p in _THREE_PUBLIC_ITEMS) > 1
 
 
 def _three_public_adds_up(table: Table) -> bool:
@@ -405,7 +521,10 @@ _TITLE_DEPT = re.compile(
     rf"([{_HAN}（）()]{{4,40}}?)\s*((?:19|20)\d\d)\s*年\s*度?\s*(?:部门|单位)?(?:预算|决算)"
 )
 _SUBJECT = re.compile(
-    rf"([{_HAN}（）()]{{4,30}}?)(?:19|20)\d\d年度?(?:部门)?(?:预算|决算|收入|收支|财政拨款)"
+    rf"([{_HAN}（）()]{{3,30}}?)(?:19|20)\d\d年度?(?:部门)?(?:预算|决算|收入|收支|财政拨款)"
+)
+_YEAR_FIRST_TITLE = re.compile(
+    rf"(?:19|20)\d\d年度?([{_HAN}（）()]{{3,30}}?)(?:部门|单位)(?:综合)?(?:预算|决算)"
 )
 _DEPT_END = re.compile(
     r"(?:办公室|办公厅|委员会|局|厅|院|部|委|会|所|站|中心|馆|校|学|处|室|队|社|团|府|署|人民法院|人民检察院)$"
@@ -446,6 +565,10 @@ def department(doc: Document) -> Department:
     head = next((n for m in _SUBJECT.finditer(flat[:1500]) if (n := _dept_tail(m.group(1)))), None)
     if head is not None:  # the cover title names the department in full
         return Department(name=head, code=None)
+    # a title with the year first: "2023年度XX局部门预算", "关于公开2023年XX局部门预算的说明"
+    m = _YEAR_FIRST_TITLE.search(flat[:300])
+    if m and (name := _dept_tail(m.group(1))) is not None:
+        return Department(name=name, code=None)
     if subjects:
         return Department(name=subjects.most_common(1)[0][0], code=None)
     return Department()
@@ -455,7 +578,8 @@ def _dept_tail(text: str) -> str | None:
     """The department name that `text` ends with (after the last clause break), or None."""
     text = re.split(r"[，。；：:、）)]", text)[-1]
     text = re.sub(r"^(?:\d+|第[一二三四五六七八九十]+部分|目录)", "", text)
-    return text if 4 <= len(text) <= 30 and _DEPT_END.search(text) else None
+    # 3 characters is a whole name for central ministries (外交部, 商务部)
+    return text if 3 <= len(text) <= 30 and _DEPT_END.search(text) else None
 
 
 def budget_year(doc: Document) -> int | None:
@@ -479,6 +603,9 @@ _ITEM = re.compile(
 _LIST = re.compile(
     r"(?:主要为|主要包括|主要用于|主要是|包括)(?:增加|新增|安排)?([^。；;]{2,300}?)等"
 )
+# A list of funds right before 等项目支出 / 等项目经费, after the last clause break.
+_LIST_BEFORE = re.compile(r"([^，,：:（）()]{2,200}?、[^，,：:（）()]{2,200}?)等(?:项目|专项)")
+_LEAD_IN = re.compile(r"原因是|主要[是为]|用于|包括|其中|同时|以及|新增|增加了?|安排")
 # Basic-expense categories and economic classes are not budget projects; a fund that merely
 # contains such a word (聘用人员经费) is.
 _NOT_FUND = re.compile(
@@ -525,10 +652,14 @@ _HEADING = re.compile(
     r"^(?:[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)"
 )
 _SECTION = re.compile(
-    rf"(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])([{_HAN}A-Za-z0-9“”\"（）()]{{2,40}}?)"
-    r"(?:项目)?(?:绩效目标)?情况说明"
+    rf"(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])([{_HAN}A-Za-z0-9“”\"（）()]{{2,40}}?(?:项目)?)"
+    r"(?:绩效目标)?情况说明"
 )
-_SECTION_GOAL = re.compile(r"绩效目标[:：](.*?)(?=(?:[（(][一二三四五六七八九十\d]+[）)]|$))")
+# The goal runs to the next numbered heading or part title.
+_SECTION_GOAL = re.compile(
+    r"绩效目标[:：](.*?)(?=(?:[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+部分"
+    r"|[一二三四五六七八九十]+、|$))"
+)
 
 
 def _subitem_goals(doc: Document) -> list[tuple[str, str]]:
@@ -570,12 +701,16 @@ def _section_goals(view: _View) -> list[tuple[str, str]]:
         body = text[m.end() : stop]
         g = _SECTION_GOAL.search(body)
         goal = g.group(1).split("\n")[0] if g else ""
-        out.append((m.group(1), goal))
+        # "健康教育项目情况说明" names 健康教育项目; "XX经费项目情况说明" names XX经费
+        name = m.group(1)
+        if name.endswith("项目") and is_fund_name(name[:-2]):
+            name = name[:-2]
+        out.append((name, goal))
     return out
 
 
 def _listed_projects(view: _View) -> list[str]:
-    """Fund names listed after 项目支出 … 主要为/主要包括 (…等)."""
+    """Fund names listed after 项目支出 … 主要为/主要包括 (…等), or right before 等项目支出."""
     out = []
     for sentence in re.split(r"[。；;]", view.text):
         if "项目" not in sentence:
@@ -591,6 +726,13 @@ def _listed_projects(view: _View) -> list[str]:
             for item in re.split(r"[、，,和及与]", m.group(1)):
                 item = re.sub(r"^(?:增加|新增|安排|用于)", "", item)
                 if is_fund_name(item):
+                    out.append(item)
+        # "…检察办案费、检察网络运行维护费、检察教育培训费等项目支出有一定比例压减"
+        for m in _LIST_BEFORE.finditer(sentence):
+            for item in m.group(1).split("、"):
+                # the words after the last lead-in ("主要原因是新增XX费")
+                item = _LEAD_IN.split(item)[-1]
+                if is_fund_name(item) and item not in out:
                     out.append(item)
     return out
 
@@ -664,24 +806,115 @@ def prose_amounts(doc: Document, skip: Sequence[tuple[int, int]] = ()) -> list[A
     """Every money amount with a unit in the prose (tab-table lines and the source ranges in
     `skip` left out), in 万元, with the words before it back to the last clause break as
     context."""
-    view = _prose_view(doc, skip)
+    return _amounts(doc, _prose_view(doc, skip))
+
+
+_CLAUSE_BREAK = set("，。；;：:、,\n")
+# "（一）", "(1)", "1．", "二、": an item number, wherever the line join left it
+_ENUMERATOR = re.compile(
+    r"[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]|(?<![\d.])\d{1,2}[、.．](?!\d)"
+    r"|[一二三四五六七八九十]{1,3}、"
+)
+
+
+def amount_context(head: str) -> str:
+    """The words before an amount (`head` ends where the amount starts): back to the last
+    clause break outside brackets, or to an unclosed bracket, and after the last item number
+    or heading (…情况说明) that the line join glued on; without a trailing 为/是/共计.
+
+    >>> amount_context("1．一般公共服务（类）支出")
+    '一般公共服务（类）支出'
+    >>> amount_context("其中：公务用车购置费为")
+    '公务用车购置费'
+    >>> amount_context("二、收入预算情况说明江苏省本年收入预算为")
+    '江苏省本年收入预算'
+    >>> amount_context("与上年相比收、支预算总计各增加")
+    '与上年相比收、支预算总计各增加'
+    >>> amount_context("（一）公共安全（类）1．检察（款）行政运行（项）支出")
+    '检察（款）行政运行（项）支出'
+    """
+    depth, cut = 0, 0
+    for i in range(len(head) - 1, -1, -1):
+        ch = head[i]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            if depth == 0:
+                cut = i + 1  # inside "（其中：…" the clause starts after the bracket
+                break
+            depth -= 1
+        elif depth == 0 and ch in _CLAUSE_BREAK and head[i - 1 : i + 2] != "收、支":
+            cut = i + 1
+            break
+    # the words after the last item number, heading (…情况说明) or part title
+    context = re.split(
+        rf"{_ENUMERATOR.pattern}|情况说明|第[一二三四五六七八九十]+部分", head[cut:]
+    )[-1]
+    return re.sub(r"(?:为|是|共计|合计|约)$", "", context)
+
+
+def _amounts(doc: Document, view: _View) -> list[Amount]:
     out = []
     for m in _AMOUNT.finditer(view.text):
         start, end = view.span(m.start(), m.end())
-        head = view.text[max(0, m.start() - 40) : m.start()]
-        context = re.split(r"[，。；;：:、,（()）\n]", head)[-1]
-        context = re.sub(r"(?:为|是|共计|合计|约)$", "", context)
         out.append(
             Amount(
                 text=doc.text[start:end],
                 value=to_wan(_number(m.group(1)), m.group(2)),
                 unit=m.group(2),
-                context=context,
+                context=amount_context(view.text[max(0, m.start() - 40) : m.start()]),
                 start=start,
                 end=end,
             )
         )
     return out
+
+
+def _merge_figures(
+    prose: dict[str, list[_Statement]], table: dict[str, float]
+) -> tuple[dict[str, float], list[Check]]:
+    """Key figures from the prose statements, then from the tables for keys the prose leaves
+    out. Where the prose states a key twice with two numbers, the one a table confirms is
+    taken (else the first) and a failed check says so; a prose figure that a table
+    contradicts is kept and a failed check says that too."""
+    figures: dict[str, float] = {}
+    chosen: dict[str, _Statement] = {}
+    checks: list[Check] = []
+    for key, statements in prose.items():
+        pick = statements[0]
+        confirmed = key in table and any(abs(s.value - table[key]) <= 0.005 for s in statements)
+        if confirmed:
+            pick = next(s for s in statements if abs(s.value - table[key]) <= 0.005)
+        distinct = {round(s.value, 2) for s in statements}
+        if len(distinct) > 1:
+            said = ", ".join(
+                f"{format_amount(s.value)} 万元 (at {s.start}:{s.end})" for s in statements
+            )
+            why = "the one a table confirms" if confirmed else "the first"
+            checks.append(
+                Check(
+                    rule=f"prose {key} statements agree",
+                    ok=False,
+                    detail=f"prose says {said}; took {format_amount(pick.value)}, {why}",
+                )
+            )
+        figures[key], chosen[key] = pick.value, pick
+    for key, value in table.items():
+        if key not in figures:
+            figures[key] = value
+        elif abs(figures[key] - value) > 0.005:
+            s = chosen[key]
+            checks.append(
+                Check(
+                    rule=f"prose {key} == table {key}",
+                    ok=False,
+                    detail=f"prose says {format_amount(s.value)} 万元 (at {s.start}:{s.end}), "
+                    f"a table says {format_amount(value)} 万元",
+                )
+            )
+        else:
+            checks.append(Check(rule=f"prose {key} == table {key}", ok=True))
+    return figures, checks
 
 
 # --- the record --------------------------------------------------------------------------------
@@ -703,25 +936,9 @@ def build_record(
     skip = _table_spans(sections if sections is not None else segment(doc), ind_tables)
     view = _prose_view(doc, skip)
     year = budget_year(doc)
-    prose = _figures(view, year)
-    key_figures = {k: v for k, (v, _, _) in prose.items()}
-    checks: list[Check] = []
-    if tables:
-        for key, value in table_figures(tables).items():
-            if key not in key_figures:
-                key_figures[key] = value
-            elif abs(key_figures[key] - value) > 0.005:
-                s, e = prose[key][1], prose[key][2]
-                checks.append(
-                    Check(
-                        rule=f"prose {key} == table {key}",
-                        ok=False,
-                        detail=f"prose says {key_figures[key]:g} 万元 (at {s}:{e}), "
-                        f"a table says {value:g} 万元",
-                    )
-                )
-            else:
-                checks.append(Check(rule=f"prose {key} == table {key}", ok=True))
+    key_figures, checks = _merge_figures(
+        _statements(view, year), table_figures(tables) if tables else {}
+    )
     projects, redactions = _projects(doc, view, ind_tables)
     record = Disclosure(
         doc_id=doc.doc_id,
@@ -733,7 +950,7 @@ def build_record(
         indicators=_indicators(ind_tables),
         redactions=redactions,
         tables=list(tables or []),
-        amounts=prose_amounts(doc, skip),
+        amounts=_amounts(doc, view),
         entities=[
             Entity(label=s.label, start=s.start, end=s.end, text=s.text, score=s.score)
             for s in entities or []

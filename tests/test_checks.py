@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ie.checks import figure_checks, run_checks, table_checks, table_figure_checks
+from ie.checks import (
+    figure_checks,
+    format_amount,
+    has_other_money,
+    run_checks,
+    table_checks,
+    table_figure_checks,
+)
 from ie.schema import Disclosure, Table, TableRow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,10 +70,12 @@ def test_three_public_figures() -> None:
     assert not ok and "4.5 != 0 + 4 = 4" == detail
 
 
-def _table(kind: str, rows: list[tuple[str | None, str, dict[str, float]]]) -> Table:
+def _table(
+    kind: str, rows: list[tuple[str | None, str, dict[str, float]]], title: str = "t"
+) -> Table:
     return Table(
         kind=kind,
-        title="t",
+        title=title,
         rows=[TableRow(code=c, name=n, values=v) for c, n, v in rows],  # type: ignore[arg-type]
     )
 
@@ -109,3 +118,64 @@ def test_real_gold_record_is_consistent() -> None:
     assert len(checks) >= 10
     assert all(c.ok for c in checks), [c for c in checks if not c.ok]
     assert any(c.rule == "expense_total == expense_basic + expense_project" for c in checks)
+
+
+def test_details_print_every_decimal() -> None:
+    """Two figures that differ in the second decimal read differently in the detail."""
+    assert format_amount(12323.46) == "12323.46" and format_amount(700.0) == "700"
+    got = rules(
+        figure_checks(
+            {"expense_total": 17996.68, "expense_basic": 12323.46, "expense_project": 5533}
+        )
+    )
+    assert got["expense_total == expense_basic + expense_project"] == (
+        False,
+        "17996.68 != 12323.46 + 5533 = 17856.46",
+    )
+
+
+# A department with 80 万元 of other money (其他资金) besides its appropriations, as in the
+# Jiangsu 政协 2017 budget: its basic expense is 5916.27 in all, 5836.27 from appropriations.
+OTHER_MONEY = {
+    "income_total": 9146.79,
+    "income_general_budget": 9066.79,
+    "income_other": 80.0,
+    "expense_basic": 5916.27,
+    "expense_personnel": 4704.35,  # stated for the 财政拨款 basic expense
+    "expense_public": 1131.92,
+}
+
+
+def test_other_money_makes_appropriation_tables_a_part() -> None:
+    assert has_other_money(OTHER_MONEY)
+    assert not has_other_money({**OTHER_MONEY, "income_total": 9066.79})
+    assert not has_other_money({"expense_basic": 1.0})  # unknown: compare as before
+    whole = _table(
+        "expense_by_function",
+        [(None, "合计", {"total": 9146.79, "basic": 5916.27})],
+        "支出预算总表",
+    )
+    part = _table(
+        "basic_expense_by_economic",
+        [(None, "合计", {"total": 5836.27})],
+        "财政拨款基本支出预算表",
+    )
+    got = rules(table_figure_checks(OTHER_MONEY, [whole, part]))
+    assert got["expense_basic == expense_by_function[合计].basic"] == (True, "")
+    assert "expense_basic == basic_expense_by_economic[合计].total" not in got
+    # personnel + public add up to the 财政拨款 basic expense, not the whole: not compared
+    assert not any("expense_personnel" in c.rule for c in figure_checks(OTHER_MONEY))
+    # all money appropriated: the 财政拨款 table is the whole budget and must agree
+    only = {**OTHER_MONEY, "income_total": 9066.79, "income_other": 0.0}
+    got = rules(table_figure_checks(only, [part]))
+    ok, detail = got["expense_basic == basic_expense_by_economic[合计].total"]
+    assert not ok and "5916.27" in detail and "5836.27" in detail
+    assert any("expense_personnel" in c.rule and not c.ok for c in figure_checks(only))
+
+
+def test_doctests() -> None:
+    import doctest
+
+    import ie.checks
+
+    assert doctest.testmod(ie.checks).failed == 0

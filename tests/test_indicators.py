@@ -443,3 +443,33 @@ def test_pdf_cells_wrapped_in_narrow_columns(tmp_path) -> None:
         ("效益指标", "社会效益指标", "档案利用便捷", "查阅更加便捷", "有效", "历史经验"),
         ("满意度指标", "服务对象满意度指标", "群众满意度", "满意度", "≥90%", "历史经验"),
     ]
+
+
+@pytest.mark.parametrize("layout", ["tab", "cell", "space"])
+def test_comparison_printed_in_its_own_column(tmp_path, layout) -> None:
+    """指标性质 / 指标值 / 度量单位 columns (`≥` `500` `人次`): the target reads as the three
+    written together, so its op is the one printed; 定性 is no comparison."""
+    header = "一级指标 二级指标 三级指标 指标性质 指标值 度量单位".split()
+    rows = [
+        ["产出指标", "数量指标", "培训人次", "≥", "500", "人次"],
+        ["", "质量指标", "合格率", "大于等于", "95", "%"],
+        ["效益指标", "社会效益指标", "能力提升", "定性", "明显提升", ""],
+    ]
+    lines = ["1、教师培训经费绩效目标表", "年度绩效目标", "完成教师培训。"]
+    if layout == "cell":
+        lines += [c for row in [header, *rows] for c in row if c]
+    else:
+        for row in [header, *rows]:
+            if layout == "tab":
+                lines.append("\t".join(row))
+            else:  # columns 8 full-width characters apart, an empty cell left blank
+                lines.append("".join(c.ljust(8, "\u3000") for c in row[:-1]) + row[-1])
+    path = tmp_path / f"{layout}.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (table,) = indicator_tables(ingest(path))
+    got = [(r.values()["level3"], r.values()["target"], r.target_parsed.op) for r in table.rows]
+    assert got == [
+        ("培训人次", "≥500人次", "≥"),
+        ("合格率", "≥95%", "≥"),
+        ("能力提升", "明显提升", None),
+    ]

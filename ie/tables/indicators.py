@@ -15,7 +15,8 @@ Layouts read (via `ie.segment.document_rows` when present, else text lines):
   (targets look like ≥95%, 12月31日前; bases like 文号, 标准, 经验).
 
 An empty 一级/二级 cell means "same as above" (merged cells); a missing 一级 is inferred from
-the 二级 term (数量指标 → 产出指标 …). Cells holding only a redaction marker keep it.
+the 二级 term (数量指标 → 产出指标 …). Cells holding only a redaction marker keep it. A 度量单位
+column is appended to the 指标值, and a 指标性质 column's comparison (≥, 大于等于) put before it.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ _HEADER_TESTS: tuple[tuple[str, str], ...] = (
     ("指标内容", "description"),
     ("计量单位", "unit"),
     ("度量单位", "unit"),
+    # a column of comparison symbols (≥ ≤ =) printed apart from the 指标值
+    ("指标性质", "op"),
+    ("运算符", "op"),
+    ("计算符号", "op"),
     ("指标值", "target"),
     ("目标值", "target"),
 )
@@ -870,6 +875,43 @@ def _band_score(band: Sequence[tuple[_Row, dict[str, list[_Cell]]]], ctx: _BandC
     return score
 
 
+_OP_WORDS = {"大于等于": "≥", "不低于": "≥", "不少于": "≥", "小于等于": "≤", "不高于": "≤",
+             "不超过": "≤", "大于": ">", "小于": "<", "等于": "="}  # fmt: skip
+_OP_PREFIXES = tuple(w for w, _ in _OPS)
+
+
+def _op_symbol(cell: SourceText | None) -> str | None:
+    """The comparison an 指标性质 cell holds (`≥`, `>=`, `大于等于`), or None (定性, 正向指标…)."""
+    if cell is None:
+        return None
+    key = squash(cell.text)
+    for written, symbol in _OPS:
+        if key == written:
+            return symbol
+    return _OP_WORDS.get(key)
+
+
+_OP_KIND = re.compile(r"^(?:定性|定量|正向|反向)(?:指标)?$")
+
+
+def _attach_ops(lines: list[_Cell]) -> list[_Cell]:
+    """The 指标性质 cells of a flattened row: a comparison (`≥`, `大于等于`) joins the 指标值
+    line after it; a kind (定性, 正向指标) is dropped."""
+    out: list[_Cell] = []
+    k = 0
+    while k < len(lines):
+        cell = lines[k]
+        op = _op_symbol(SourceText(cell.text, cell.start, cell.end))
+        if op is not None and k + 1 < len(lines) and re.match(r"\d", squash(lines[k + 1].text)):
+            out.append(replace(lines[k + 1], text=op + lines[k + 1].text, start=cell.start))
+            k += 2
+            continue
+        if not _OP_KIND.match(squash(cell.text)):
+            out.append(cell)
+        k += 1
+    return out
+
+
 def _make_row(values: dict[str, SourceText], carry: dict[str, SourceText | None]) -> IndicatorRow:
     """An IndicatorRow from the cells found, carrying 一级/二级 down over merged cells; a 二级
     term whose standard parent differs from the carried 一级 takes that parent (a merged 一级
@@ -895,6 +937,9 @@ def _make_row(values: dict[str, SourceText], carry: dict[str, SourceText | None]
             target = SourceText(
                 target.text + unit, target.start, max(target.end, values["unit"].end)
             )
+    if target is not None and (op := _op_symbol(values.get("op"))) is not None:
+        if not redaction_marker(target.text) and not target.text.startswith(_OP_PREFIXES):
+            target = SourceText(op + target.text, min(values["op"].start, target.start), target.end)
     return IndicatorRow(
         level1, level2, values.get("level3"), values.get("description"), target, values.get("basis")
     )
@@ -918,7 +963,7 @@ def _parse_flat(body: Sequence[_Row]) -> list[IndicatorRow]:
             k += 1  # the tail of a wrapped header cell
         else:
             break
-    other = [f for f in header if f not in ("level1", "level2", "unit")]
+    other = [f for f in header if f not in ("level1", "level2", "unit", "op")]
     if not other:
         return []
     stream = _merge_wrapped_terms([c for row in body[k:] for c in row.cells])
@@ -945,6 +990,8 @@ def _parse_flat(body: Sequence[_Row]) -> list[IndicatorRow]:
     out: list[IndicatorRow] = []
     carry: dict[str, SourceText | None] = {"level1": None, "level2": None}
     for terms, lines in blocks:
+        if "op" in header:
+            lines = _attach_ops(lines)
         for n, part in enumerate(_split_lines(lines, other)):
             out.append(_make_row({**(terms if n == 0 else {}), **part}, carry))
     return [r for r in out if any(getattr(r, f) for f in ("level3", "description", "target"))]
