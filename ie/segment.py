@@ -462,6 +462,7 @@ _HEADER_WORDS = re.compile(
     r"功能分类|经济分类|资金性质|数量|价值|采购|类|款|项"
 )
 _PROSE = re.compile(r"[，。；！？]")
+_PART_HEAD = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SECTION_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 
 
@@ -684,6 +685,8 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
         key = row.key
         if is_prose(row) and not _EMPTY_DECL.search(key) and not key.startswith("注"):
             break
+        if _PART_HEAD.match(key) and not has_money(row):
+            break  # 第三部分 … 情况说明: the next part of the document, however many cells
         if (
             _SECTION_HEAD.match(key)
             and len(row.cells) == 1
@@ -701,6 +704,16 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
         if key.startswith("注") or (_EMPTY_DECL.search(key) and not has_money(row)):
             notes.append(row)
             continue
+        if (
+            row.layout == "line"
+            and re.fullmatch(r"\d{1,3}", key)
+            and body
+            and body[-1].layout in ("tab", "space")
+            and not body[-1].key.endswith((".", ","))
+            and j + 1 < stop
+            and rows[j + 1].layout in ("tab", "space")
+        ):
+            continue  # a page number between the tab or space rows (text without form feeds)
         # In one-cell-per-line text a bare 4-digit line inside the table is a piece of a code
         # ("2070" + "111"), not the 预算年度 value that follows its label.
         code_piece = (
@@ -758,8 +771,7 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
         in_repeat = False
         body.append(row)
     if kept and 2 * sum(len(r.cells) == 1 for r in kept) > len(kept):
-        header, body = _split_line_table(kept)
-        breaks = []
+        header, body, breaks = _split_line_table(kept)
     span_rows = rows[i : end_row + 1]
     empty = not any(has_money(r) for r in body) and (
         any(_EMPTY_DECL.search(r.key) for r in notes) or not body
@@ -786,10 +798,12 @@ _TOTAL_LABEL = re.compile(r"^(?:合计|总计|(?:本年)?(?:收入|支出|收支
 _STUB_LABEL = re.compile(r"^(?:栏次|档次|栏号|行次)$")
 
 
-def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
-    """Header and body of a one-cell-per-line table, with the header repeated after a page
-    break dropped. The figures start after the 栏次 numbers (栏次 1 2 3 …), else at the first
-    code or figure (with the 合计 label or 序号 just before it)."""
+def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[int]]:
+    """Header, body and page breaks of a one-cell-per-line table, with the header repeated
+    after a page break dropped. The figures start after the 栏次 numbers (栏次 1 2 3 …), else
+    at the first code or figure (with the 合计 label or 序号 just before it). A break is the
+    index into the body of the first row of a new page (after a dropped repeated header or a
+    form feed): a row cut there has its pieces on both sides."""
     keys = [digits(r.key) for r in rows]
     start = None
     stub = next((k for k, key in enumerate(keys) if _STUB_LABEL.match(key)), None)
@@ -801,14 +815,23 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
         for k, key in enumerate(keys):
             if MONEY.match(key) and ("." in key or "," in key or len(key) >= 3):
                 start = k
-                if k and _TOTAL_LABEL.match(keys[k - 1]):
+                if (
+                    k > 1
+                    and re.fullmatch(r"\d[\d,]*", keys[k - 1])
+                    and _TOTAL_LABEL.match(keys[k - 2])
+                    and re.search(r"[.,]", key)
+                ):
+                    # 合计 and a figure broken after its first digits ("3" + "0.47", "2,04" +
+                    # "7.66")
+                    start = k - 2
+                elif k and _TOTAL_LABEL.match(keys[k - 1]):
                     start = k - 1
                 if start and re.fullmatch(r"\d{1,3}", keys[start - 1]):
                     start -= 1  # its 序号
                 break
     if start is None:
-        return list(rows), []
-    header, body = list(rows[:start]), []
+        return list(rows), [], []
+    header, body, breaks = list(rows[:start]), [], []
     head_keys = [r.key for r in header]
     k = start
     while k < len(rows):
@@ -821,10 +844,14 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
                 run += 1
             if run - k >= min(3, len(head_keys)):
                 k = run
+                if not breaks or breaks[-1] != len(body):
+                    breaks.append(len(body))
                 continue
+        if body and rows[k].page != body[-1].page and (not breaks or breaks[-1] != len(body)):
+            breaks.append(len(body))
         body.append(rows[k])
         k += 1
-    return header, body
+    return header, body, breaks
 
 
 def _looks_like_data(row: Row) -> bool:

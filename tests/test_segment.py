@@ -328,3 +328,84 @@ def test_pdf_neighbouring_cells_a_few_points_apart_are_split(tmp_path: Path) -> 
     for row in document_rows(doc):
         for cell in row.cells:
             assert squash(doc.text[cell.start : cell.end]) == squash(cell.text)
+
+
+# --- one-cell-per-line tables: page breaks and where the figures start ------------------------
+
+
+def _line_region(*cells: str):
+    (region,) = segment(ingest_text("\n".join(cells))).tables
+    return region
+
+
+def test_line_table_reports_its_page_breaks() -> None:
+    # The header repeated after a page (no form feed) and a form feed are both breaks: the
+    # index into the body of the first row of the new page.
+    head = ["科目编码", "科目名称", "合计"]
+    region = _line_region(
+        "一般公共预算支出表",
+        "单位：万元",
+        *head,
+        "合计",
+        "10.00",
+        "201",
+        "一般公共",
+        *head,
+        "服务支出",
+        "10.00",
+        "\f202",
+        "外交支出",
+        "0.00",
+    )
+    keys = [r.key for r in region.body]
+    assert keys[region.breaks[0]] == "服务支出"
+    assert keys[region.breaks[1]] == "202"
+    assert "科目编码" not in keys
+
+
+def test_line_table_starts_at_total_label_before_a_broken_figure() -> None:
+    # "合计" then "3" + "0.47": the 3 is the start of a figure, not a 序号, so 合计 opens the
+    # body instead of staying in the header.
+    region = _line_region(
+        "一般公共预算支出表", "单位：万元", "科目编码", "科目名称", "合计", "合计", "3", "0.47"
+    )
+    assert [r.key for r in region.header][-1] == "合计"
+    assert [r.key for r in region.body] == ["合计", "3", "0.47"]
+    region = _line_region(
+        "一般公共预算支出表", "单位：万元", "科目名称", "金额", "总计", "2,04", "7.66"
+    )
+    assert [r.key for r in region.body] == ["总计", "2,04", "7.66"]
+    # A 序号 and a code after the last label (合计) of the header: the label stays there.
+    region = _line_region(
+        "一般公共预算支出表",
+        "单位：万元",
+        "科目编码",
+        "科目名称",
+        "合计",
+        "1",
+        "201",
+        "一般",
+        "7.66",
+    )
+    assert [r.key for r in region.header][-1] == "合计"
+    assert [r.key for r in region.body][:2] == ["1", "201"]
+
+
+def test_part_heading_after_a_table_ends_it_even_in_cells() -> None:
+    text = (
+        "政府采购预算表\n单位：万元\n采购品目\t金额\n合计\t12.00\n办公设备\t12.00\n"
+        "第三部分\t省检察院\t2017\t年度部门预算情况说明\n"
+    )
+    (region,) = segment(ingest_text(text)).tables
+    assert [r.cells[0].text for r in region.body] == ["合计", "办公设备"]
+
+
+def test_page_number_line_between_tab_rows_is_furniture() -> None:
+    # Text without form feeds: the page number sits alone between two tab rows (then a blank
+    # line), where it would cut the table's rows in two.
+    text = (
+        "财政拨款基本支出预算表\n单位：元\n科目编码\t科目名称\t金额\n\t总计\t300.00\n"
+        "30206\t电费\t100.00\n2\n\n30207\t邮电费\t200.00\n"
+    )
+    (region,) = segment(ingest_text(text)).tables
+    assert [r.cells[0].text for r in region.body] == ["总计", "30206", "30207"]

@@ -6,15 +6,18 @@ whatever the layout:
 - ``tab`` rows: a cell's column is its tab index; a row without its 序号 continues the row
   before it cell by cell (a row broken at a page break: ``2013|行政|528.`` + ``101|运行|36``);
 - ``pdf`` / ``space`` rows: figures are right-aligned, so a figure's column is found from its
-  right edge; column labels come from the header cells above each column; a text-only line is
-  a wrapped piece of the name of the nearest row;
-- ``line`` rows (one cell per line): a code or row label starts a row, figures follow; when a
-  row has fewer figures than the table has columns, arithmetic picks their columns.
+  right edge (each page may sit on a grid of its own, shifted); column labels come from the
+  header cells above each column, or in order where that reading is implausible; a text-only
+  line is a wrapped piece of the name of the nearest row;
+- ``line`` rows (one cell per line): a code or row label starts a row, figures follow; a row
+  cut by a page break is rejoined around the page number; when a row has fewer figures than
+  the table has columns, arithmetic picks their columns.
 
 Figures are converted to 万元. Arithmetic (a parent equals the sum of its children by code
 prefix, total = basic + project, total = personnel + public) chooses between candidate
-readings where the text is ambiguous; what stays inconsistent is reported in
-`DetailedTable.issues`, never silently fixed.
+readings where the text is ambiguous, over the whole code tree at once; what stays
+inconsistent is reported in `DetailedTable.issues`, never silently fixed, and a figure whose
+column neither arithmetic nor position can decide is left out and reported.
 
 `python -m ie.tables.money --report DIR` prints, per PDF/text file under DIR, whether its
 functional and economic expense tables were rebuilt with every arithmetic check passing.
@@ -114,6 +117,8 @@ class DetailedRow:
     end: int
     page: int
     total_row: bool = False
+    # Figures left out because the arithmetic allows more than one column for them.
+    undecided: tuple[str, ...] = ()
 
     def values(self) -> dict[str, float]:
         """Figures by SCHEMA column key (first figure per key)."""
@@ -187,6 +192,9 @@ def rebuild(region: TableRegion) -> DetailedTable:
         rows = _three_public(columns, rows)
     rows = _finish(rows)
     issues, checked = table_issues(region.kind, rows, columns)
+    issues += [
+        f"{r.code or r.name}: column undecided for {note}" for r in rows for note in r.undecided
+    ]
     return _table(region, columns, rows, layout, issues, checked)
 
 
@@ -516,9 +524,13 @@ def _seq_limit(header: Sequence[Row]) -> float | None:
     return min(right) if right else seq.x1
 
 
-def _lead(cells: Sequence[Cell], seq_limit: float | None) -> tuple[str | None, int]:
+def _lead(
+    cells: Sequence[Cell], seq_limit: float | None, coded: bool = False
+) -> tuple[str | None, int]:
     """The 科目 code at the start of a row's cells and how many cells it and a 序号 before it
-    (a small integer inside the 序号 column) take."""
+    (a small integer inside the 序号 column) take. In a table with a code column (`coded`), a
+    number under the 序号 that no code follows is the code itself when it is shaped like one
+    (the row printed no 序号, or the header sits on another grid than the rows)."""
     skip = 0
     if (
         seq_limit is not None
@@ -528,17 +540,35 @@ def _lead(cells: Sequence[Cell], seq_limit: float | None) -> tuple[str | None, i
     ):
         skip = 1
     code, used = _code_of([c.text for c in cells[skip:]])
+    if skip and code is None and coded and _CODE.match(digits(cells[0].text, 1)):
+        return _code_of([c.text for c in cells])
     return code, used + skip
 
 
-def _column_spans(body: Sequence[Row], seq_limit: float | None = None) -> list[tuple[float, float]]:
+def _glued_code(code: str, cell: Cell) -> tuple[str, Cell]:
+    """A 类 (or 类款) code whose 款/项 digits were drawn against the name that follows
+    ("207" | "0101行政运行"): the code with those digits, and the name without them."""
+    m = re.match(r"(\d{2}|\d{4})(?=[^\d.,\s年%％])", squash(cell.text))
+    if len(code) not in (3, 5) or m is None or len(code) + len(m.group(1)) > 7:
+        return code, cell
+    seen, cut = 0, 0
+    while seen < len(m.group(1)):  # past as many digits of the printed text
+        seen += squash(cell.text[cut]).isdigit()
+        cut += 1
+    return code + m.group(1), replace(cell, text=cell.text[cut:].lstrip())
+
+
+def _column_spans(
+    body: Sequence[Row], seq_limit: float | None = None, coded: bool = False
+) -> list[tuple[float, float]]:
     """Horizontal spans of the figure columns: figures of one column overlap horizontally
     whether the column is left-, right- or centre-aligned; figures of two columns never do."""
     spans = []
     for r in body:
         cells = _split_figures(r)
-        _, used = _lead(cells, seq_limit)  # a leading 序号 and 科目 code are not figures
-        spans += [(c.x0, c.x1) for c in cells[used:] if parse_figure(c.text) is not None]
+        code, used = _lead(cells, seq_limit, coded)  # a leading 序号 and code are not figures
+        stub = _loose_numbers(cells, code, coded)
+        spans += [(c.x0, c.x1) for c in cells[used:] if _is_figure(c.text, stub)]
     spans.sort()
     out: list[list[float]] = []
     for x0, x1 in spans:
@@ -554,29 +584,17 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
         [c.bottom - c.top for r in body for c in r.cells if c.bottom > c.top] or [1]
     )
     seq_limit = _seq_limit(region.header)
-    # Each page lays its columns out anew (a table continued on the next page may sit
-    # elsewhere), and so may a block of rows after a blank gap: spans per block, matched to
-    # the first block's columns by order; per page when blocks disagree, else one set.
-    spans, block_spans = _column_spans(body, seq_limit), {}
-    pdf = all(row.layout == "pdf" for row in body)  # text rows' gaps are blank lines only
-    for blocks in (_blocks(body, split_gaps=pdf), _blocks(body, split_gaps=False)):
-        by_block: dict[int, list[Row]] = {}
-        for row, b in zip(body, blocks, strict=True):
-            by_block.setdefault(b, []).append(row)
-        found = {b: _column_spans(rows, seq_limit) for b, rows in by_block.items()}
-        first = found[blocks[0]]
-        if len(found) > 1 and first and all(len(v) == len(first) for v in found.values()):
-            spans = first
-            block_spans = {id(row): found[b] for row, b in zip(body, blocks, strict=True)}
-            break
+    coded = any(_CODE_LABEL.search(squash(c.text)) for r in region.header for c in r.cells)
+    spans = _column_spans(body, seq_limit, coded)
     # Logical rows: a row with a code or figures; text-only lines are wrapped name pieces that
     # belong to the nearest such row on the same page.
     data: list[tuple[Row, list[Cell]]] = []
     pieces: list[Row] = []
     for row in body:
         cells = _split_figures(row)
-        code, used = _lead(cells, seq_limit)
-        figures = [c for c in cells[used:] if parse_figure(c.text) is not None]
+        code, used = _lead(cells, seq_limit, coded)
+        stub = _loose_numbers(cells, code, coded)
+        figures = [c for c in cells[used:] if _is_figure(c.text, stub)]
         if figures or code or _GRAND_TOTAL.match(clean_name(row.text)):
             data.append((row, cells))
         else:
@@ -584,19 +602,61 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
     # Figure cells per row: what follows the 序号/code and is a figure right of the names.
     parsed: list[tuple[str | None, list[Cell], list[Cell], list[Cell]]] = []
     for _, cells in data:
-        code, used = _lead(cells, seq_limit)
+        code, used = _lead(cells, seq_limit, coded)
         name_cells, figs = [], []
-        for c in cells[used:]:
-            if parse_figure(c.text) is None or (not figs and _is_label_number(c, spans)):
+        stub = _loose_numbers(cells, code, coded)
+        rest = list(cells[used:])
+        if code and coded and rest:
+            code, rest[0] = _glued_code(code, rest[0])
+        for c in rest:
+            if not _is_figure(c.text, stub) or (not figs and _is_label_number(c, spans)):
                 name_cells.append(c)
             else:
                 figs.append(c)
         parsed.append((code, name_cells, figs, cells))
-    if not block_spans and not _spans_hold(spans, [figs for *_, figs, _ in parsed]):
-        # Text layouts shift figures sideways (inserted spaces), so overlapping figures of
-        # neighbouring columns merged their spans: rebuild the columns from the rows that
-        # print every column, and place the figures of the others by arithmetic and position.
-        spans = _ordered_spans([figs for *_, figs, _ in parsed])
+    header = list(region.header)
+    if parsed and _header_label_row(parsed[0], header, region.kind):
+        # The header's last label printed on the line of the first figures: a header cell.
+        code, name_cells, figs, cells = parsed[0]
+        top = max((r.bottom for r in header), default=0.0) + 1
+        header.append(Row(tuple(name_cells), name_cells[0].page, "pdf", top, top))
+        parsed[0] = (code, [], figs, cells)
+    figs_of = {id(row): figs for (row, _), (*_, figs, _) in zip(data, parsed, strict=True)}
+
+    def columns_of(rows: Sequence[Row]) -> list[tuple[float, float]]:
+        """Column spans of some rows. Text layouts shift figures sideways (inserted spaces),
+        so overlapping figures of neighbouring columns merge their spans: then the columns
+        are rebuilt from the rows that print every column, and the figures of the others
+        are placed by arithmetic and position."""
+        found = _column_spans(rows, seq_limit, coded)
+        figs = [figs_of[id(r)] for r in rows if id(r) in figs_of]
+        return found if _spans_hold(found, figs) else _ordered_spans(figs)
+
+    # Each page lays its columns out anew (a table continued on the next page may sit
+    # elsewhere), and so may a block of rows after a blank gap: spans per block, matched to
+    # the columns of the block that prints the most (`_fit_blocks`); per page when blocks
+    # do not match, else one set.
+    block_spans: dict[int, list[tuple[float, float]]] = {}
+    pdf = all(row.layout == "pdf" for row in body)  # text rows' gaps are blank lines only
+    for blocks in (_blocks(body, split_gaps=pdf), _blocks(body, split_gaps=False)):
+        by_block: dict[int, list[Row]] = {}
+        for row, b in zip(body, blocks, strict=True):
+            by_block.setdefault(b, []).append(row)
+        found = _fit_blocks({b: columns_of(rows) for b, rows in by_block.items()})
+        if len(by_block) > 1 and found is not None:
+            spans = found[blocks[0]]
+            block_spans = {id(row): found[b] for row, b in zip(body, blocks, strict=True)}
+            break
+    if not block_spans:
+        spans = columns_of(body)
+    if (
+        len(spans) > 1
+        and all(len(f) <= 1 for f in figs_of.values())
+        and len(_named_columns(header, region.kind)) == 1
+    ):
+        # The header names one figure column and no row prints more than one figure: one
+        # column, wherever each block drew it.
+        spans, block_spans = [(min(lo for lo, _ in spans), max(hi for _, hi in spans))], {}
     anchors = [hi for _, hi in spans]
     width = statistics.median([hi - lo for lo, hi in spans] or [size * 6])
     # Column regions for the header: halfway between neighbouring columns' figures.
@@ -604,20 +664,42 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
     bounds += [(spans[k][1] + spans[k + 1][0]) / 2 for k in range(len(spans) - 1)]
     bounds += [spans[-1][1] + 4 * width] if spans else []
     labels = []
+    joined = _join_wrapped_cells(header)
     for k in range(len(spans)):
         lo, hi = bounds[k], bounds[k + 1]
         parts = []
-        for hr in region.header:
+        for hr in joined:
             for c in hr.cells:
                 overlap = min(c.x1, hi) - max(c.x0, lo)
-                if overlap > 0.5 * min(c.x1 - c.x0, hi - lo) and parse_figure(c.text) is None:
+                if (
+                    overlap > 0.5 * min(c.x1 - c.x0, hi - lo)
+                    and parse_figure(c.text) is None
+                    and not _STUB_LABEL.match(squash(c.text))
+                ):
                     parts.append((hr.top, c.x0, c.text))
         labels.append(_join_wrapped(parts))
     if region.kind == "three_public":
-        labels = [_leaf_path(region.header, (lo + hi) / 2, width) for lo, hi in spans]
+        labels = [_leaf_path(header, (lo + hi) / 2, width) for lo, hi in spans]
+        if len(spans) > len(data):
+            # A wide table (a row of figures under a row of item labels): one figure per
+            # leaf label, in order, wherever inserted spaces pushed the figures; where the
+            # leaves cannot be told by position, the header read row by row.
+            leaves = _leaf_paths(header)
+            if len(leaves) != len(spans):
+                flat = _group_leaves(_header_lines(header), len(spans))
+                leaves = [[t] for t in flat]
+            if len(leaves) == len(spans):
+                labels = leaves
+    else:
+        labels = _ordered_labels(header, region.kind, labels)
     columns = _assign_keys([(a, lab) for a, lab in zip(anchors, labels, strict=True)], region.kind)
     extra: dict[int, list[tuple[float, Row]]] = {}
     for piece in pieces:
+        if _stub_row(piece.cells):  # column numbers are no part of a name
+            kept = tuple(c for c in piece.cells if not digits(c.text).isdigit())
+            if not kept:
+                continue
+            piece = replace(piece, cells=kept)
         near = [
             (abs((r.top + r.bottom) / 2 - (piece.top + piece.bottom) / 2), k)
             for k, (r, _) in enumerate(data)
@@ -630,10 +712,11 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
         elif data or near:
             data.append((piece, list(piece.cells)))
             parsed.append((None, list(piece.cells), [], list(piece.cells)))
-    options = [
+    placed = [
         _place(figs, block_spans.get(id(row), spans), columns)
         for (row, _), (*_, figs, _) in zip(data, parsed, strict=True)
     ]
+    options = [opts for opts, _ in placed]
 
     def build_row(k: int, pick: int) -> DetailedRow:
         (row, _), (code, name_cells, figs, cells) = data[k], parsed[k]
@@ -653,7 +736,121 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
         return _row(code, name, figures, all_cells, region.kind)
 
     codes = [code for code, *_ in parsed]
-    return columns, _settle(options, build_row, region.kind, columns, codes)
+    near = [k for _, k in placed]
+    return columns, _settle(options, build_row, region.kind, columns, codes, near=near)
+
+
+_STUB_LABEL = re.compile(r"^(?:栏次|档次|栏号|行次)$")
+_CODE_LABEL = re.compile(r"编码|代码|^类$|^款$|^项$")
+
+
+def _is_figure(text: str, stub: bool = False) -> bool:
+    """Whether a cell is a figure; in a row of column numbers (`stub`, see `_stub_row`) a
+    short bare integer is not one."""
+    if parse_figure(text) is None:
+        return False
+    t = digits(text)
+    return not (stub and t.isdigit() and len(t) <= 2)
+
+
+def _stub_row(cells: Sequence[Cell]) -> bool:
+    """A row that holds column numbers (a 栏次 row, or pieces of one a page break mixed into a
+    name: "3 4 5 害防治… 14"): no figure with decimals, and bare numbers of one or two
+    digits that count up by one."""
+    if any("." in digits(c.text) for c in cells if parse_figure(c.text) is not None):
+        return False
+    nums = [int(t) for c in cells if (t := digits(c.text)).isdigit() and len(t) <= 2]
+    return any(b == a + 1 for a, b in itertools.pairwise(nums))
+
+
+def _loose_numbers(cells: Sequence[Cell], code: str | None, coded: bool) -> bool:
+    """Whether the short bare integers of a row are not figures: column numbers
+    (`_stub_row`), or, in a table with a code column, the only numbers of a row with neither
+    code nor figure with decimals nor 合计 (a page number beside a wrapped name)."""
+    if _stub_row(cells):
+        return True
+    name = "".join(c.text for c in cells if parse_figure(c.text) is None)
+    if not coded or code or _GRAND_TOTAL.match(clean_name(name)):
+        return False
+    numbers = [digits(c.text) for c in cells if parse_figure(c.text) is not None]
+    return bool(numbers) and all(t.isdigit() and len(t) <= 2 for t in numbers)
+
+
+def _ordered_labels(header: Sequence[Row], kind: str, labels: list[list[str]]) -> list[list[str]]:
+    """The figure columns' labels, read by position (`labels`) or, where that reading is
+    implausible — a figure column under no label, under a 科目编码/名称 label or under two
+    columns' labels, or none under a total — and the header names exactly as many figure
+    columns as there are, by order: the header cells that name a column of this kind of table
+    (合计, 基本支出, 人员经费, …), top row first, left to right (a header drawn on another grid
+    than the figures below it, or figures shifted off their labels)."""
+    keys = [column_key(label, kind) for label in labels]
+    odd = any(
+        not label  # a figure column under no label
+        or _STRUCT.search(squash(label[-1]))  # under 科目编码
+        or len({column_key([p], kind) for p in label} - {None}) > 1  # under two columns' labels
+        for label in labels
+    )
+    if not odd and "total" in keys:
+        return labels
+    named, seen = [], set()
+    for t in _named_columns(header, kind):
+        key = column_key([t], kind) or t
+        if key not in seen:  # a second 合计 is the total row's label, not a column
+            named.append(t)
+            seen.add(key)
+    return [[t] for t in named] if len(named) == len(labels) else labels
+
+
+def _named_columns(header: Sequence[Row], kind: str) -> list[str]:
+    """The header cells that name a figure column of this kind of table (合计, 金额, 基本支出,
+    人员经费, …, and the other parts of a total: 单位预留机动经费, …), top row first, left to
+    right."""
+    cells = [c for r in header for c in sorted(r.cells, key=lambda c: c.x0)]
+    return [
+        c.text
+        for c in cells
+        if parse_figure(c.text) is None
+        and not _STRUCT.search(squash(c.text))
+        and (column_key([c.text], kind) is not None or _EXTRA_PART.search(c.text))
+    ]
+
+
+def _fit_blocks(
+    found: dict[int, list[tuple[float, float]]],
+) -> dict[int, list[tuple[float, float]]] | None:
+    """Column spans per block on one set of columns, or None when the blocks do not fit one.
+
+    The block whose rows print the most columns sets them; a block that prints fewer (a page
+    whose rows leave some columns empty) is the same columns shifted sideways. Its spans are
+    matched, in order, to the columns whose right edges (figures are right-aligned; left
+    edges where those fit better) they line up with under one shift; of fits as good, the
+    smallest shift wins. A block whose spans do not line up within a quarter of the
+    columns' spacing leaves the blocks unmatched."""
+    full = max(found.values(), key=len)
+    if not full:
+        return None
+    spacing = min((b[1] - a[1] for a, b in itertools.pairwise(full)), default=float("inf"))
+    out = {}
+    for b, spans in found.items():
+        if len(spans) == len(full) or not spans:
+            out[b] = spans or full
+            continue
+        fits = []
+        for cols in itertools.combinations(range(len(full)), len(spans)):
+            for edge in (1, 0):
+                diffs = [full[c][edge] - s[edge] for c, s in zip(cols, spans, strict=True)]
+                shift = statistics.median(diffs)
+                fits.append((sum(abs(d - shift) for d in diffs), shift))
+        low = min(cost for cost, _ in fits)
+        if low > 0.25 * spacing * len(spans):
+            return None
+        # Of the fits that line up as well, the smallest shift: pages share their columns
+        # unless their figures say otherwise (a page with one column in use fits any).
+        shift = min(
+            (shift for cost, shift in fits if cost <= low + 0.05 * spacing * len(spans)), key=abs
+        )
+        out[b] = [(lo - shift, hi - shift) for lo, hi in full]
+    return out
 
 
 def _blocks(body: Sequence[Row], split_gaps: bool) -> list[int]:
@@ -710,19 +907,20 @@ def _ordered_spans(rows: Sequence[Sequence[Cell]]) -> list[tuple[float, float]]:
 
 def _place(
     figs: Sequence[Cell], spans: Sequence[tuple[float, float]], columns: Sequence[Column]
-) -> list[tuple[int, ...]]:
-    """Column placements for a row's figures, best first (-1: not a figure column). Figures
-    keep their order; row arithmetic ranks placements first, nearness to the columns next;
-    placements that arithmetic cannot tell apart and position barely does are all kept for
-    the table's arithmetic to settle."""
+) -> tuple[list[tuple[int, ...]], int]:
+    """Column placements for a row's figures, best first (-1: not a figure column), and how
+    many of them position supports. Figures keep their order. Where every figure lies in its
+    own column's span, position supports that placement alone; else row arithmetic ranks
+    placements first and nearness to the columns next, and those that arithmetic cannot tell
+    apart and position barely does are supported. The other placements that the row's
+    arithmetic allows follow, for the table's arithmetic to choose when position misled (a
+    text layout shifts figures sideways by the spaces and wide characters before them)."""
     n = len(spans)
     if not figs or not n:
-        return [tuple(-1 for _ in figs)]
+        return [tuple(-1 for _ in figs)], 1
     inside = [_span_of(c, spans) for c in figs]
-    if all(k >= 0 for k in inside) and len(set(inside)) == len(inside):
-        return [tuple(inside)]  # every figure inside its own column's span
     if len(figs) > n:
-        return [tuple(inside)]
+        return [tuple(inside)], 1
     values = [parse_figure(c.text) or 0.0 for c in figs]
     scored = []
     for slots in itertools.combinations(range(n), len(figs)):
@@ -734,13 +932,17 @@ def _place(
         scored.append((-score, dist, slots))
     scored.sort()
     best_score, best_dist, _ = scored[0]
+    if all(k >= 0 for k in inside) and len(set(inside)) == len(inside):
+        # every figure inside its own column's span
+        others = [s for score, _, s in scored if score == best_score and s != tuple(inside)]
+        return [tuple(inside), *others], 1
     gap = min((b[0] - a[1] for a, b in itertools.pairwise(spans)), default=1.0)
     width = max(statistics.median(hi - lo for lo, hi in spans), gap, 1e-6)
-    return [
-        slots
-        for score, dist, slots in scored
-        if score == best_score and dist - best_dist < 0.5 * width
+    near = [
+        s for score, dist, s in scored if score == best_score and dist - best_dist < 0.5 * width
     ]
+    far = [s for score, _, s in scored if score == best_score and s not in near]
+    return near + far, len(near)
 
 
 def _row_score(values: Sequence[float], slots: Sequence[int], columns: Sequence[Column]) -> int:
@@ -764,14 +966,21 @@ def _settle(
     kind: str,
     columns: Sequence[Column],
     codes: Sequence[str | None] = (),
+    guess: bool = True,
+    near: Sequence[int] | None = None,
 ) -> list[DetailedRow]:
     """Pick one placement per row and return the rows built with it. `build_row(k, pick)`
-    builds row k with its `pick`-th placement. Rows whose own arithmetic and position leave
-    several open are settled by the table's arithmetic (fewest parent/child mismatches, then
-    the smallest gaps). Open siblings (rows under one parent `codes` prefix) are tried
-    together, since moving one child alone can make its parent's sums worse before they get
-    better. Only the relations a trial touches are scored (the rest are the same for every
-    trial), and each row is built once per placement."""
+    builds row k with its `pick`-th placement, the placements ranked best first by position.
+    Rows whose own arithmetic and position leave several open are settled by the table's
+    arithmetic (fewest failed checks, then the smallest gaps): exactly over the code tree
+    (`_settle_tree`); where a code is printed twice, open siblings (rows under one parent
+    `codes` prefix) are tried together, since moving one child alone can make its parent's
+    sums worse before they get better. Where the arithmetic cannot decide, position does;
+    without `guess` (no position to go by) the figures whose column the code tree leaves
+    open are left out and the row says so (`DetailedRow.undecided`). `near[k]` is how many
+    of row k's placements position supports (all when None): the others are taken only where
+    they make fewer checks fail. Each row is built once per placement."""
+    near = list(near) if near is not None else [len(opts) for opts in options]
     cache: dict[tuple[int, int], DetailedRow] = {}
 
     def row(k: int, pick: int) -> DetailedRow:
@@ -785,6 +994,17 @@ def _settle(
         return [row(k, 0) for k in range(len(options))]
     base = [row(k, 0) for k in range(len(options))]
     scorer = _Scorer(kind, base, columns)
+    if scorer.tree is not None:
+        picks, possible = _settle_tree(options, row, scorer, near)
+        out = [row(k, pick) for k, pick in enumerate(picks)]
+        if not guess:
+            for k, alive in enumerate(possible):
+                if len(alive) > 1:
+                    out[k] = _undecided(out[k], [row(k, p) for p in sorted(alive)])
+        return out
+
+    options = [opts[: max(1, m)] for opts, m in zip(options, near, strict=True)]
+    open_rows = [k for k, opts in enumerate(options) if len(opts) > 1]
 
     def cost(members: Sequence[int], picks: Sequence[int]) -> tuple[int, float]:
         rows = {k: row(k, pick) for k, pick in zip(members, picks, strict=True)}
@@ -816,9 +1036,148 @@ def _settle(
     return [row(k, choice[k]) for k in range(len(options))]
 
 
+def _undecided(chosen: DetailedRow, readings: Sequence[DetailedRow]) -> DetailedRow:
+    """`chosen` with only the figures that every reading puts in the same column; the others
+    are named in `undecided` ("16.28: basic or project")."""
+
+    def cells(r: DetailedRow) -> set[tuple[str | None, float]]:
+        return {(c.key, round(c.value, 6)) for c in r.cells}
+
+    common = set.intersection(*(cells(r) for r in readings))
+    kept = tuple(c for c in chosen.cells if (c.key, round(c.value, 6)) in common)
+    if len(kept) == len(chosen.cells):
+        return chosen
+    notes = []
+    for c in chosen.cells:
+        if (c.key, round(c.value, 6)) not in common:
+            keys = sorted(
+                {
+                    d.key or "?"
+                    for r in readings
+                    for d in r.cells
+                    if abs(d.value - c.value) < 1e-9 and (d.key, round(d.value, 6)) not in common
+                }
+            )
+            notes.append(f"{c.text}: {' or '.join(keys)}")
+    return replace(chosen, cells=kept, undecided=tuple(notes))
+
+
 # Sibling placements tried together (each trial scores only its parent's relations, so this
 # many stay fast); larger groups are settled row by row.
 _MAX_COMBOS = 1024
+
+
+def _settle_tree(
+    options: Sequence[Sequence[tuple[int, ...]]], row, scorer: _Scorer, near: Sequence[int]
+) -> tuple[list[int], list[set[int]]]:
+    """The placement per row that fails the fewest checks of the whole table (then leaves the
+    smallest gaps), found exactly where the code hierarchy is a tree: each relation ties a
+    row to its children only, so the best placements under a row depend only on that row's
+    own placement and are found bottom-up, once per placement (dynamic programming).
+    Children with more joint placements than `_MAX_COMBOS` are improved one at a time.
+    Among readings that fail as many checks, fewer placements that position does not
+    support (beyond `near`) come first, then smaller gaps.
+
+    Returns the chosen pick per row (on a tie, the one position ranked first) and, per row,
+    every pick that some best reading of the whole table gives it (more than one where the
+    arithmetic cannot decide)."""
+    assert scorer.tree is not None
+    kids = scorer.tree
+    Cost = tuple[int, int, float]  # failed checks, placements position does not support, gaps
+
+    def add(*costs: Cost) -> Cost:
+        return sum(c[0] for c in costs), sum(c[1] for c in costs), sum(c[2] for c in costs)
+
+    def key(c: Cost) -> tuple[int, int, float]:
+        return c[0], c[1], round(c[2], 6)
+
+    own = [
+        [(scorer.row_fails(row(k, p)), int(p >= near[k]), 0.0) for p in range(len(options[k]))]
+        for k in range(len(options))
+    ]
+    best: dict[int, list[Cost]] = {}
+    # (row, pick) -> the children's picks of every best reading under it, the first chosen
+    below: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+
+    def solve(k: int) -> None:
+        ch = kids.get(k, [])
+        for c in ch:
+            solve(c)
+        best[k] = []
+        for p in range(len(options[k])):
+            if not ch:
+                best[k].append(own[k][p])
+                continue
+            parent = row(k, p)
+
+            def total(picks: Sequence[int], parent=parent, p=p, ch=ch) -> Cost:
+                kid_rows = [row(c, q) for c, q in zip(ch, picks, strict=True)]
+                failed, gap = scorer.relation(parent, kid_rows)
+                return add(
+                    own[k][p],
+                    (failed, 0, gap),
+                    *(best[c][q] for c, q in zip(ch, picks, strict=True)),
+                )
+
+            combos = 1
+            for c in ch:
+                combos *= len(options[c])
+            if combos <= _MAX_COMBOS:
+                scored = [
+                    (total(t), t) for t in itertools.product(*(range(len(options[c])) for c in ch))
+                ]
+                low = min(key(c) for c, _ in scored)
+                tied = [t for c, t in scored if key(c) == low]
+                below[k, p] = tied
+                best[k].append(next(c for c, _ in scored if key(c) == low))
+                continue
+
+            # One child at a time, from each child's own best, until nothing improves. A
+            # failed sum needs several children moved before it passes, so moves go by the
+            # gaps before position: each child moved to its column narrows them.
+            def steer(c: Cost) -> tuple[int, float, int]:
+                return c[0], round(c[2], 6), c[1]
+
+            cur = [min(range(len(options[c])), key=lambda q, c=c: key(best[c][q])) for c in ch]
+            for _ in range(4):
+                moved = False
+                for m, c in enumerate(ch):
+                    for q in range(len(options[c])):
+                        trial = [*cur[:m], q, *cur[m + 1 :]]
+                        if steer(total(trial)) < steer(total(cur)):
+                            cur, moved = trial, True
+                if not moved:
+                    break
+            below[k, p] = [tuple(cur)]
+            best[k].append(total(cur))
+
+    choice = [0] * len(options)
+    possible: list[set[int]] = [set() for _ in options]
+
+    def assign(k: int, p: int) -> None:
+        choice[k] = p
+        readings = below.get((k, p), [()])
+        for c, q in zip(kids.get(k, []), readings[0], strict=True):
+            assign(c, q)
+
+    def reach(k: int, p: int) -> None:
+        if p in possible[k]:
+            return
+        possible[k].add(p)
+        for picks in below.get((k, p), []):
+            for c, q in zip(kids.get(k, []), picks, strict=True):
+                reach(c, q)
+
+    children = {c for ch in kids.values() for c in ch}
+    for k in range(len(options)):
+        if k not in children:
+            solve(k)
+            low = min(key(c) for c in best[k])
+            tied = [p for p in range(len(options[k])) if key(best[k][p]) == low]
+            assign(k, tied[0])
+            for p in tied:
+                reach(k, p)
+    return choice, possible
 
 
 class _Scorer:
@@ -849,6 +1208,8 @@ class _Scorer:
             if kids:
                 self.relations.append((k, kids))
         grand = next((k for k, r in enumerate(rows) if r.total_row), None)
+        if grand is None and rows and not rows[0].name and not rows[0].code and rows[0].cells:
+            grand = 0  # a nameless first row of figures is 合计 (as `_finish` names it)
         if grand is not None and coded:
             top_len = min(len(c) for c in codes)
             self.relations.append((grand, [j for j, c in coded if len(c) == top_len]))
@@ -856,42 +1217,53 @@ class _Scorer:
         for n, (parent, kids) in enumerate(self.relations):
             for k in {parent, *kids}:
                 self.touching.setdefault(k, []).append(n)
+        # The relations as a tree (row -> its children) when each row has one parent at most
+        # (no code printed twice); the 三公 sums go by name, so those tables have none.
+        self.tree: dict[int, list[int]] | None = None
+        kid_rows = [j for _, kids in self.relations for j in kids]
+        if kind != "three_public" and len(kid_rows) == len(set(kid_rows)):
+            self.tree = {parent: kids for parent, kids in self.relations}
+
+    def row_fails(self, row: DetailedRow) -> int:
+        """How many of the row's own sums fail (total = basic + project [+ other parts],
+        total = personnel + public)."""
+        got = row.values()
+        if "total" not in got:
+            return 0
+        failed = 0
+        for a, b in (("basic", "project"), ("personnel", "public")):
+            if a in got or b in got:
+                more = (
+                    sum(c.value for c in row.cells if c.column in self.extra)
+                    if a == "basic"
+                    else 0.0
+                )
+                short = got["total"] - got.get(a, 0.0) - got.get(b, 0.0) - more
+                failed += abs(short) > TOLERANCE
+        return failed
+
+    def relation(self, parent: DetailedRow, kids: Sequence[DetailedRow]) -> tuple[int, float]:
+        """(failed checks, summed gaps) of one parent = sum of its children."""
+        pv = parent.values()
+        kid_values = [r.values() for r in kids]
+        failed, gap = 0, 0.0
+        for key in {*pv, *(key for kv in kid_values for key in kv)}:
+            diff = abs(pv.get(key, 0.0) - sum(kv.get(key, 0.0) for kv in kid_values))
+            gap += diff
+            if key in pv and diff > TOLERANCE * max(1, len(kids)):
+                failed += 1
+        return failed, gap
 
     def cost(self, rows: Sequence[DetailedRow], members: Sequence[int]) -> tuple[int, float]:
         """(failed checks, summed gaps) of the relations that involve `members`."""
         if self.kind == "three_public":  # name-based sums: score the whole table
             return len(table_issues(self.kind, rows, self.columns)[0]), _misfit(rows)
-        values: dict[int, dict[str, float]] = {}
-
-        def v(k: int) -> dict[str, float]:
-            if k not in values:
-                values[k] = rows[k].values()
-            return values[k]
-
-        failed, gap = 0, 0.0
-        for k in members:
-            got = v(k)
-            if "total" not in got:
-                continue
-            for a, b in (("basic", "project"), ("personnel", "public")):
-                if a in got or b in got:
-                    more = (
-                        sum(c.value for c in rows[k].cells if c.column in self.extra)
-                        if a == "basic"
-                        else 0.0
-                    )
-                    short = got["total"] - got.get(a, 0.0) - got.get(b, 0.0) - more
-                    failed += abs(short) > TOLERANCE
+        failed, gap = sum(self.row_fails(rows[k]) for k in members), 0.0
         seen = sorted({n for k in members for n in self.touching.get(k, ())})
         for n in seen:
             parent, kids = self.relations[n]
-            pv = v(parent)
-            kid_values = [v(j) for j in kids]
-            for key in {*pv, *(key for kv in kid_values for key in kv)}:
-                diff = abs(pv.get(key, 0.0) - sum(kv.get(key, 0.0) for kv in kid_values))
-                gap += diff
-                if key in pv and diff > TOLERANCE * max(1, len(kids)):
-                    failed += 1
+            f, g = self.relation(rows[parent], [rows[j] for j in kids])
+            failed, gap = failed + f, gap + g
         return failed, gap
 
 
@@ -932,6 +1304,70 @@ def _is_label_number(cell: Cell, spans: Sequence[tuple[float, float]]) -> bool:
     return bool(spans) and cell.x1 < spans[0][0] and "." not in cell.text
 
 
+def _leaf_paths(header: Sequence[Row]) -> list[list[str]]:
+    """Header paths of the leaf cells, left to right: a leaf is a label cell with no label
+    below it overlapping its centre; its path is every label cell above it that spans its
+    centre, top to bottom (a wrapped label's lines included)."""
+    cells = [
+        (r.top, c)
+        for r in header
+        for c in r.cells
+        if parse_figure(c.text) is None and not _STUB_LABEL.match(squash(c.text))
+    ]
+
+    def spans(c: Cell, x: float) -> bool:
+        return c.x0 - 1 <= x <= c.x1 + 1
+
+    paths = []
+    for top, c in sorted(cells, key=lambda tc: tc[1].x0):
+        mid = (c.x0 + c.x1) / 2
+        if any(t > top and spans(d, mid) for t, d in cells):
+            continue
+        above = sorted((t, d.x0, d.text) for t, d in cells if t <= top and spans(d, mid))
+        paths.append([text for *_, text in above])
+    return paths
+
+
+def _header_label_row(
+    parsed: tuple[str | None, list[Cell], list[Cell], list[Cell]], header: Sequence[Row], kind: str
+) -> bool:
+    """Whether the first row of figures is named by a column label rather than a row name
+    (项目支出 beside the 合计 row's figures, 公务接待费 beside a wide “三公” row): no code, a
+    name that is a column label of this kind other than 合计, and more figures than the
+    header names columns."""
+    code, names, figs, _ = parsed
+    name = squash("".join(c.text for c in names))
+    if code or not names or not figs:
+        return False
+    if kind == "three_public":
+        label = three_public_name(name) in _THREE_PUBLIC_ORDER[2:] and name.endswith("费")
+        named = len(_header_lines(header))
+    else:
+        label = column_key([name], kind) not in (None, "total") or bool(_EXTRA_PART.search(name))
+        named = len(_named_columns(header, kind))
+    return label and len(figs) > named - (kind == "three_public")
+
+
+def _header_lines(header: Sequence[Row]) -> list[str]:
+    """The header's labels row by row, left to right, with the lines of a wrapped label
+    (公务用车购置及运 / 行维护费) joined: a piece that starts where a label of the row above
+    starts, under a label that does not end like one (`_join_wrapped`)."""
+    out: list[tuple[float, str]] = []  # (x0, text) of the labels so far
+    for r in header:
+        for c in r.cells:
+            if parse_figure(c.text) is not None or _STUB_LABEL.match(squash(c.text)):
+                continue
+            above = next((k for k, (x0, _) in enumerate(out) if abs(x0 - c.x0) < 2), None)
+            if (
+                above is not None
+                and len(_join_wrapped([(0, 0, out[above][1]), (1, 0, c.text)])) == 1
+            ):
+                out[above] = (out[above][0], out[above][1] + c.text)
+            else:
+                out.append((c.x0, c.text))
+    return [t for _, t in out]
+
+
 def _leaf_path(header: Sequence[Row], x: float, width: float) -> list[str]:
     """Header path above position `x`: the lowest header cell near `x` (the leaf; a figure
     may sit off the centre of its label) and every cell above that spans the leaf's centre."""
@@ -949,13 +1385,51 @@ def _leaf_path(header: Sequence[Row], x: float, width: float) -> list[str]:
     return [c.text for c in sorted(above, key=lambda c: c.top)]
 
 
+_LABEL_END = re.compile(r"(合计|小计|支出|经费|费|金额|总计|科目|\))$")
+
+
+def _join_wrapped_cells(header: Sequence[Row]) -> list[Row]:
+    """Header rows with the lines of a wrapped label cell (项目支 / 出) made one cell over
+    both lines' extent, so that the label goes to one column whole: a piece that lies under
+    a label of the line above (its centre within that label's extent) that does not end
+    like a label (`_LABEL_END`)."""
+    rows: list[list[Cell]] = []
+    for r in header:
+        cells = []
+        for c in r.cells:
+            mid = (c.x0 + c.x1) / 2
+            above = next(
+                (
+                    (k, j)
+                    for k in range(len(rows) - 1, -1, -1)
+                    for j, d in enumerate(rows[k])
+                    if d.x0 - 2 <= mid <= d.x1 + 2
+                ),
+                None,
+            )
+            if (
+                above is not None
+                and above[0] == len(rows) - 1
+                and parse_figure(c.text) is None
+                and not _LABEL_END.search(squash(rows[above[0]][above[1]].text))
+            ):
+                d = rows[above[0]][above[1]]
+                rows[above[0]][above[1]] = replace(
+                    d, text=d.text + c.text, x0=min(d.x0, c.x0), x1=max(d.x1, c.x1)
+                )
+            else:
+                cells.append(c)
+        rows.append(cells)
+    return [replace(r, cells=tuple(cs)) for r, cs in zip(header, rows, strict=True) if cs]
+
+
 def _join_wrapped(parts: list[tuple[float, float, str]]) -> list[str]:
     """Header pieces above one column, top to bottom; lines of one wrapped header cell
     (公务用车购置 / 费) are joined when the upper line does not end a known label."""
     parts.sort()
     out: list[str] = []
     for _top, _x0, text in parts:
-        if out and not re.search(r"(合计|小计|支出|经费|费|金额|总计|科目|\))$", squash(out[-1])):
+        if out and not _LABEL_END.search(squash(out[-1])):
             out[-1] += text
         else:
             out.append(text)
@@ -967,18 +1441,30 @@ def _join_wrapped(parts: list[tuple[float, float, str]]) -> list[str]:
 
 def _line_rows(region: TableRegion, body: list[Row], scale: float):
     header = [c.text for r in region.header for c in r.cells]
-    labels = [
-        (float(k), [t])
-        for k, t in enumerate(
-            t
-            for t in header
-            if not _STRUCT.search(squash(t)) and not _is_group(t) and parse_figure(t) is None
-        )
+    texts = [
+        t
+        for t in header
+        if not _STRUCT.search(squash(t))
+        and not _is_group(t)
+        and parse_figure(t) is None
+        and not _UNIT_LINE.match(squash(t))
     ]
-    columns = _assign_keys(labels, region.kind)
+    if region.kind in KIND_KEYS and region.kind != "other":
+        # Header cells print top row first, so a group header (一般公共预算基本支出 over
+        # 合计 | 人员经费 | 公用经费) comes before the leaves: labels without a key before the
+        # total column are not figure columns.
+        first = next((k for k, t in enumerate(texts) if column_key([t], region.kind) == "total"), 0)
+        texts = [t for k, t in enumerate(texts) if k >= first or column_key([t], region.kind)]
     has_seq = any(re.search(r"序号|行次", squash(t)) for t in header)
     tokens = [c for r in body for c in r.cells]
-    parsed = _line_groups(tokens, has_seq, _decimals(tokens))
+    # Page breaks as token indices (a body row may hold more than one cell).
+    firsts = list(itertools.accumulate((len(r.cells) for r in body), initial=0))
+    breaks = [firsts[b] for b in region.breaks if b < len(body)]
+    parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks)
+    if region.kind == "three_public":
+        texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
+    labels = [(float(k), [t]) for k, t in enumerate(texts)]
+    columns = _assign_keys(labels, region.kind)
     options = []
     for _code, _names, figs, _cells in parsed:
         values = [v for v, _ in figs][: len(columns)]
@@ -993,7 +1479,32 @@ def _line_rows(region: TableRegion, body: list[Row], scale: float):
         return _row(code, "".join(c.text for c in names), figures, cells, region.kind)
 
     codes = [code for code, *_ in parsed]
-    return columns, _settle(options, build_row, region.kind, columns, codes)
+    return columns, _settle(options, build_row, region.kind, columns, codes, guess=False)
+
+
+def _group_leaves(labels: list[str], figures: int) -> list[str]:
+    """“三公”经费 column labels of a two-row header printed one cell per line, in the order of
+    the figure columns. The top row comes first, with the “三公”经费 group among its cells;
+    the second row, from the first leaf of the group on (小计, 因公出国（境）费, 公务用车…,
+    公务接待费), holds the group's leaves, which stand where the group cell stood. Unchanged
+    unless that reading gives one label per figure."""
+    group = next(
+        (k for k, t in enumerate(labels) if "三公" in t and not re.search(r"小计|合计", t)), None
+    )
+    if group is None or len(labels) != figures + 1:
+        return labels
+    leaf = next(
+        (
+            k
+            for k in range(group + 1, len(labels))
+            if squash(labels[k]) == "小计"
+            or three_public_name(labels[k]) in _THREE_PUBLIC_ORDER[2:7]
+        ),
+        None,
+    )
+    if leaf is None:
+        return labels
+    return labels[:group] + labels[leaf:] + labels[group + 1 : leaf]
 
 
 def _decimals(tokens: Sequence[Cell]) -> int:
@@ -1007,9 +1518,22 @@ def _decimals(tokens: Sequence[Cell]) -> int:
     return max(counts, key=lambda n: counts[n]) if counts else 0
 
 
+def _line_text(text: str) -> str:
+    """A one-cell-per-line token as `digits` reads it; a lone letter that OCR reads for a digit
+    (l, I, |, O) is that digit (a piece of a broken figure: "l" + "0.64"), since a name is
+    never one Latin letter."""
+    t = squash(text)
+    if len(t) == 1 and t in "lI|Oo":
+        return t.translate(_LONE_OCR)
+    return digits(text, 0)
+
+
+_LONE_OCR = str.maketrans("lI|Oo", "11100")
+
+
 def _kind_of(text: str) -> str:
     """int | dec (a figure or a piece of one) | text."""
-    t = digits(text, 0)
+    t = _line_text(text)
     if re.fullmatch(r"\d+", t):
         return "int"
     if re.fullmatch(r"[-−]?[\d,]*\.?[\d,]*", t) and re.search(r"\d", t):
@@ -1018,15 +1542,23 @@ def _kind_of(text: str) -> str:
 
 
 def _line_groups(
-    tokens: Sequence[Cell], has_seq: bool, decimals: int
+    tokens: Sequence[Cell], has_seq: bool, decimals: int, breaks: Iterable[int] = ()
 ) -> list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]]:
     """Rows of a one-cell-per-line table from its cells in reading order: [序号] code name
-    figures. A code broken over lines ("2070" + "111") is rejoined, and so is a figure
-    ("630." + "76", "76" + "7.42", "847.4" + "9") where its pieces cannot stand alone as
-    figures printed with `decimals` decimals."""
+    figures. A code broken over lines ("2070" + "111", 类 | 款 | 项 as "201" + "13" + "01") is
+    rejoined, and so is a figure ("630." + "76", "76" + "7.42", "847.4" + "9") where its pieces
+    cannot stand alone as figures printed with `decimals` decimals.
+
+    `breaks` are token indices that start a new page. A row cut by a page break prints its
+    pieces on both sides, with the page number between them: a name piece before the break
+    and a code after it are one row ("对" | 4 | "303" "个人和家庭的补助"); a name piece after a
+    break that is followed by the next row's 序号 or code ends the row above ("行政" … | "运行"
+    | "2240150" "事业运行")."""
     kinds = [_kind_of(c.text) for c in tokens]
-    texts = [digits(c.text, 0) for c in tokens]
+    texts = [_line_text(c.text) for c in tokens]
+    starts_page = set(breaks)
     rows: list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]] = []
+    tails: set[int] = set()  # rows that are only the end of the name of the row above
     seq = 0
     i, n = 0, len(tokens)
 
@@ -1035,39 +1567,81 @@ def _line_groups(
             return False
         return decimals == 0 or ("." in t and len(t.split(".")[1]) >= decimals)
 
+    def lead(k: int) -> tuple[list[int], int | None, list[int]] | None:
+        """The integers from token k read as the start of a row — (page numbers, 序号,
+        code pieces) — when a name follows them, else None. The code is the longest run of
+        trailing pieces that joins to 3, 5 or 7 digits from a first piece of at least 3 (a
+        类 code); what comes before it is the 序号 (the expected next number, else the last)
+        and page numbers. Page numbers are only told from figures where figures print
+        decimals."""
+        j = k
+        while j < n and kinds[j] == "int":
+            j += 1
+        if j == k or j >= n or kinds[j] != "text":
+            return None
+        run = list(range(k, j))
+        cut = len(run)
+        for s in range(len(run)):
+            joined = "".join(texts[m] for m in run[s:])
+            if len(texts[run[s]]) >= 3 and len(joined) in (3, 5, 7):
+                cut = s
+                break
+        prefix, code = run[:cut], run[cut:]
+        if len(prefix) > 2 or any(len(texts[m]) > 3 for m in prefix):
+            return None
+        number = None
+        if has_seq and prefix:
+            number = next((m for m in prefix if texts[m] == str(seq + 1)), prefix[-1])
+        junk = [m for m in prefix if m != number]
+        if junk and decimals == 0:
+            return None
+        if not code and number is None:
+            return None
+        return junk, number, code
+
     def starts_row(k: int, cur_figs: int) -> bool:
         """Whether token k starts a new row (the current row has `cur_figs` figures)."""
         if kinds[k] == "text":
             return cur_figs > 0
         if kinds[k] != "int" or not cur_figs:
             return False
-        # An integer after a finished figure: the next 序号 or code when a code or name
-        # follows it, else the first piece of a figure.
-        nxt = k + 1
-        if has_seq and texts[k] == str(seq + 1):
-            return nxt >= n or kinds[nxt] != "dec" or not texts[nxt][:1] == "."
-        while nxt < n and kinds[nxt] == "int" and len(texts[k]) + len(texts[nxt]) <= 7:
-            nxt += 1
-        return nxt >= n or kinds[nxt] == "text"
+        # An integer after a finished figure: the next 序号 or code when a name follows it,
+        # or the 序号 when no figure piece does, else the first piece of a figure.
+        if lead(k) is not None:
+            return True
+        return has_seq and texts[k] == str(seq + 1) and (k + 1 >= n or kinds[k + 1] != "dec")
+
+    def take_lead(found: tuple[list[int], int | None, list[int]], cells: list[Cell]) -> str | None:
+        nonlocal seq, i
+        junk, number, code = found
+        if number is not None:
+            seq = int(texts[number])
+        cells.extend(tokens[m] for m in [*junk, *([number] if number is not None else []), *code])
+        i = (code or [number or 0])[-1] + 1
+        return "".join(texts[m] for m in code) or None
 
     while i < n:
         cells: list[Cell] = []
         code: str | None = None
         names: list[Cell] = []
         figs: list[tuple[float, list[Cell]]] = []
-        if has_seq and kinds[i] == "int" and texts[i] == str(seq + 1) and len(texts[i]) <= 3:
-            if i + 1 < n and kinds[i + 1] != "dec":
-                seq += 1
+        first = i
+        if kinds[i] == "int" and (found := lead(i)) is not None:
+            code = take_lead(found, cells)
+        else:
+            if has_seq and kinds[i] == "int" and texts[i] == str(seq + 1) and len(texts[i]) <= 3:
+                if i + 1 < n and kinds[i + 1] != "dec":
+                    seq += 1
+                    cells.append(tokens[i])
+                    i += 1
+            if i < n and kinds[i] == "int" and len(texts[i]) >= 3:
+                code = texts[i]
                 cells.append(tokens[i])
                 i += 1
-        if i < n and kinds[i] == "int" and len(texts[i]) >= 3:
-            code = texts[i]
-            cells.append(tokens[i])
-            i += 1
-            while i < n and kinds[i] == "int" and len(code) + len(texts[i]) <= 7:
-                code += texts[i]
-                cells.append(tokens[i])
-                i += 1
+                while i < n and kinds[i] == "int" and len(code) + len(texts[i]) <= 7:
+                    code += texts[i]
+                    cells.append(tokens[i])
+                    i += 1
         while (
             i < n
             and kinds[i] == "text"
@@ -1079,17 +1653,18 @@ def _line_groups(
             cells.append(tokens[i])
             i += 1
         while i < n and not starts_row(i, len(figs)):
-            if (
-                kinds[i] == "int"
-                and code is None
-                and not figs
-                and len(texts[i]) >= 3
-                and (i + 1 >= n or kinds[i + 1] == "text")
-            ):
+            if kinds[i] == "int" and not figs and (found := lead(i)) is not None:
+                if code is not None:
+                    break  # the next row after a row without figures
+                if rows and names and (found[1] is not None or first in starts_page):
+                    # A name piece before the next row's 序号, or on top of a page: the end
+                    # of the name of the row above.
+                    tails.add(len(rows))
+                    break
+                if found[1] is not None:
+                    break
                 # The code printed after the start of the name (a row cut by a page break).
-                code = texts[i]
-                cells.append(tokens[i])
-                i += 1
+                code = take_lead(found, cells)
                 continue
             if kinds[i] == "text":  # a name piece between figures: keep it with the name
                 names.append(tokens[i])
@@ -1109,22 +1684,40 @@ def _line_groups(
                 i += 1
             value = parse_figure(piece)
             cells.extend(used)
-            if value is not None:
+            last = i >= n or i in starts_page  # a page number ends a page
+            if value is not None and not (last and _page_number(piece, decimals)):
                 figs.append((value, used))
         if not cells:  # nothing consumed: take the token as a name so the loop moves on
             names.append(tokens[i])
             cells.append(tokens[i])
             i += 1
         rows.append((code, names, figs, cells))
-    return rows
+    # A name piece that ends the row above joins it.
+    out: list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]] = []
+    for k, (code, names, figs, cells) in enumerate(rows):
+        if k in tails and out:
+            above = out[-1]
+            out[-1] = (above[0], above[1] + names, above[2], above[3] + cells)
+        else:
+            out.append((code, names, figs, cells))
+    return out
+
+
+def _page_number(piece: str, decimals: int) -> bool:
+    """A short bare integer where figures print decimals: a page number, not a figure."""
+    return decimals > 0 and piece.isdigit() and len(piece) <= 3
 
 
 def _is_group(text: str) -> bool:
     return bool(
         re.fullmatch(
-            r"本年收入|本年支出|功能分类科目|经济分类科目|.*资金性质|收入|支出", squash(text)
+            r"本年收入|本年支出|.*(?:功能|经济)分类科目|.*资金性质|收入|支出", squash(text)
         )
     )
+
+
+# A 单位 line above a one-cell-per-line table: its code and name ("507016 襄阳市住房和城乡建设局").
+_UNIT_LINE = re.compile(r"\d{3,}(?![\d年])\D")
 
 
 def _has_figures(cells: list[Cell]) -> bool:
