@@ -75,8 +75,10 @@ RE_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)"
 )
 RE_ENUM = re.compile(r"^\s*(?:\d+\s?[、.．]|[（(]\d+[）)])\s*")
+# The name starts at a non-space: with `\s*(?:enum)?\s*(.+?)` the regex engine would try every
+# way of sharing a run of leading spaces between the two `\s*`, cubic on space-aligned lines.
 RE_PROJECT_TITLE = re.compile(
-    r"^\s*(?:\d+\s?[、.．]|[（(][\d一二三四五六七八九十]+[）)])?\s*(.+?)\s*绩效目标表\s*$"
+    r"^\s*(?:(?:\d+\s?[、.．]|[（(][\d一二三四五六七八九十]+[）)])\s*)?(\S.*?)\s*绩效目标表\s*$"
 )
 _NOT_PROJECT = ("部门整体", "整体支出", "预算项目", "专项资金", "部门", "项目", "单位")
 PROJECT_SUFFIXES = ("经费", "费", "项目", "资金", "工程", "专项", "补助", "基地")

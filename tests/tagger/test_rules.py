@@ -345,3 +345,24 @@ def test_pdf_text_rows_with_single_spaces_and_wrapped_names(rules: RulesTagger) 
     got = labelled(rules, text)
     assert [t for lab, t in got if lab == "CODE"] == ["208", "05", "01", "2080505"]
     assert [t for lab, t in got if lab == "AMOUNT"] == ["382.98", "122.12"]
+
+
+def test_space_aligned_lines_do_not_backtrack(rules: RulesTagger) -> None:
+    # pdfplumber's layout text pads lines with hundreds of spaces; a title regex with two
+    # adjacent optional `\s*` once took minutes per line. An alarm turns a hang into a failure.
+    import signal
+
+    line = " " * 600 + "1、 办公经费" + " " * 600 + "2,047.66"
+    text = "\n".join([line] * 20 + [" " * 300 + "2、某某工作经费项目绩效目标表"])
+
+    def hang(*_: object) -> None:
+        raise TimeoutError("rules.predict backtracked on space-aligned lines")
+
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(20)
+    try:
+        found = labelled(rules, text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert ("PROJECT", "某某工作经费") in found or ("PROJECT", "某某工作经费项目") in found
