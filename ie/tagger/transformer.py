@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +87,42 @@ def windows(length: int, size: int, stride: int) -> list[tuple[int, int]]:
         start += stride
 
 
+def viterbi_iob2(probs: np.ndarray, tags: Sequence[str]) -> np.ndarray:
+    """The most probable tag sequence that is valid IOB2 (I-X only after B-X or I-X), from
+    per-character probabilities `probs` (n × len(tags)). Per-character argmax can open an
+    entity with I-X or switch label mid-entity, which strict decoding then cuts up.
+
+    A hand-written Viterbi (a dozen numpy lines) rather than a dependency: torchcrf / allennlp
+    decode with learned transitions, here the transitions are only allowed or not.
+
+    >>> tags = ["O", "B-AMOUNT", "I-AMOUNT"]
+    >>> p = np.array([[0.9, 0.05, 0.05], [0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])
+    >>> [tags[i] for i in viterbi_iob2(p, tags)]
+    ['O', 'B-AMOUNT', 'I-AMOUNT']
+    """
+    n, k = probs.shape
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    logp = np.log(np.maximum(probs, 1e-12))
+    opens = np.array([not t.startswith("I-") for t in tags])
+    allowed = np.ones((k, k), dtype=bool)  # allowed[previous, current]
+    for j, t in enumerate(tags):
+        if t.startswith("I-"):
+            allowed[:, j] = [p in (f"B-{t[2:]}", t) for p in tags]
+    trans = np.where(allowed, 0.0, -np.inf)
+    score = np.where(opens, 0.0, -np.inf) + logp[0]
+    back = np.zeros((n, k), dtype=int)
+    for i in range(1, n):
+        cand = score[:, None] + trans
+        back[i] = cand.argmax(axis=0)
+        score = cand[back[i], np.arange(k)] + logp[i]
+    path = np.zeros(n, dtype=int)
+    path[-1] = int(score.argmax())
+    for i in range(n - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    return path
+
+
 class TransformerTagger:
     """`predict(text) -> list[Span]` with a local token-classification checkpoint."""
 
@@ -152,10 +188,12 @@ class TransformerTagger:
                                 inside[j] += inside[i]
                                 inside[i] = 0
                     char_probs[start + 1 : end] += inside
-        best = char_probs.argmax(axis=1)
-        total = char_probs.sum(axis=1)
-        conf = char_probs[np.arange(len(best)), best] / np.maximum(total, 1e-9)
-        tags = [self.id2label[int(i)] for i in best]
+        total = np.maximum(char_probs.sum(axis=1, keepdims=True), 1e-9)
+        char_probs = char_probs / total
+        labels = [self.id2label[i] for i in range(len(self.id2label))]
+        best = viterbi_iob2(char_probs, labels)
+        conf = char_probs[np.arange(len(best)), best]
+        tags = [labels[int(i)] for i in best]
         return spans_from_bio(text, tags, conf.tolist())
 
     def _tag_index(self, tag: str) -> int | None:

@@ -137,3 +137,24 @@ def test_foreign_checkpoint_with_fast_tokenizer(tmp_path):
 def test_unknown_config_key_is_named():
     with pytest.raises(ConfigError, match=r"unknown config key.*lr.*valid keys"):
         TransformerConfig.from_dict({"output_dir": "x", "train": "y", "lr": 1})
+
+
+def test_viterbi_repairs_what_argmax_breaks() -> None:
+    import numpy as np
+
+    from ie.spans import BIO_TAGS, decode_bio
+    from ie.tagger.transformer import viterbi_iob2
+
+    tags = list(BIO_TAGS)
+    b, i, i_code = tags.index("B-AMOUNT"), tags.index("I-AMOUNT"), tags.index("I-CODE")
+    probs = np.full((5, len(tags)), 0.01)
+    probs[0, 0] = 0.9  # O
+    probs[1, i], probs[1, b] = 0.5, 0.4  # argmax opens with I-AMOUNT
+    probs[2, i] = 0.9
+    probs[3, i_code], probs[3, i] = 0.5, 0.45  # argmax switches label mid-entity
+    probs[4, 0] = 0.9
+    argmax = [tags[k] for k in probs.argmax(axis=1)]
+    path = [tags[k] for k in viterbi_iob2(probs, tags)]
+    assert argmax[1] == "I-AMOUNT" and argmax[3] == "I-CODE"
+    assert path == ["O", "B-AMOUNT", "I-AMOUNT", "I-AMOUNT", "O"]
+    assert decode_bio(path) == [("AMOUNT", 1, 4)]
