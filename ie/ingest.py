@@ -150,12 +150,19 @@ def _looks_binary(text: str) -> bool:
 
 def _ingest_text(path: Path, data: bytes, sha: str) -> Document:
     text, encoding = decode_text(data, str(path))
+    return text_document(text, str(path), sha, encoding)
+
+
+def text_document(
+    text: str, source: str = "made.txt", sha256: str = "0", encoding: str = "utf-8"
+) -> Document:
+    """A text Document from a string already in memory; pages split at form feeds."""
     pages = []
     pos = 0
     for number, chunk in enumerate(text.split(PAGE_BREAK), 1):
         pages.append(Page(number, pos, pos + len(chunk)))
         pos += len(chunk) + 1
-    return Document(str(path), "txt", text, tuple(pages), sha, encoding)
+    return Document(source, "txt", text, tuple(pages), sha256, encoding)
 
 
 # --- pdf ------------------------------------------------------------------------------------

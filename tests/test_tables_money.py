@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ie.ingest import Document, Page, ingest
+from ie.ingest import ingest
+from ie.ingest import text_document as text_doc
 from ie.schema import CODED_TABLE_KINDS
 from ie.tables.money import (
     clean_name,
@@ -22,14 +23,6 @@ from ie.tables.money import (
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpora" / "real" / "004_3c37c7924f173325"
 JIANGSU = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "jiangsu"
-
-
-def text_doc(text: str) -> Document:
-    pages, pos = [], 0
-    for n, chunk in enumerate(text.split("\f"), 1):
-        pages.append(Page(n, pos, pos + len(chunk)))
-        pos += len(chunk) + 1
-    return Document("made.txt", "txt", text, tuple(pages), "0")
 
 
 def table_cells(tables: list[dict]) -> set[tuple[str, str, str, float]]:

@@ -9,19 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ie.ingest import Document, Page
+from ie.ingest import text_document as text_doc
 from ie.segment import Cell, Row, TableRegion
 from ie.tables.money import _glued_code, money_tables_detailed, rebuild, report
 
 JIANGSU = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "jiangsu"
-
-
-def text_doc(text: str) -> Document:
-    pages, pos = [], 0
-    for n, chunk in enumerate(text.split("\f"), 1):
-        pages.append(Page(n, pos, pos + len(chunk)))
-        pos += len(chunk) + 1
-    return Document("made.txt", "txt", text, tuple(pages), "0")
 
 
 def lines(*rows: str) -> str:
