@@ -47,6 +47,7 @@ class CRFParams(_Strict):
     use_rules: bool = True
     window: int = Field(2, ge=0, le=4)
     max_chunk_chars: int = Field(2000, ge=50)
+    skip_duplicate_chunks: bool = False  # read each distinct (features, tags) chunk once
 
 
 class TrainConfig(_Strict):
@@ -235,6 +236,7 @@ def train_crf(config_path: str | Path, progress=None) -> Path:
         "train_chars": sum(len(r.text) for r in train_rows),
         "train_seconds": round(train_s, 2),
         "train_workers": cfg.workers,
+        **tagger.fit_counts,
         "peak_rss_mib": _peak_rss_mib(),
         "predict_chars_per_second": round(val_chars / pred_s) if pred_s else None,
         "model_bytes": (out / MODEL_FILE).stat().st_size,

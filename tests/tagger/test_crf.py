@@ -18,10 +18,13 @@ from ie.tagger.crf import (
     MODEL_FILE,
     CRFSettings,
     CRFTagger,
+    _distinct,
     _parallel_sequences,
+    _unpack,
     annotate,
     char_features,
     chunk_bounds,
+    chunk_features,
 )
 from ie.tokenize import Tokenizer
 from training.train import load_config, read_rows, train
@@ -144,9 +147,40 @@ def test_parallel_features_equal_serial_ones(tok: Tokenizer) -> None:
     serial = [
         p for text, spans in docs for p in CRFTagger(settings, tok).labelled_sequences(text, spans)
     ]
-    parallel = list(_parallel_sequences(iter(docs), settings, tok.terms, workers=2))
-    assert parallel == serial
+    packed = list(_parallel_sequences(iter(docs), settings, tok.terms, workers=2))
+    assert all(isinstance(x, str) for x, _ in packed)  # one string per chunk between processes
+    assert [(_unpack(x), y) for x, y in packed] == serial
     assert len(serial) >= 7 * 3  # several chunks per document: the order is really tested
+
+
+def test_chunk_features_equal_char_features(tok: Tokenizer) -> None:
+    from ie.tagger.rules import RulesTagger
+
+    text = tiny_doc(random.Random(8)).text + "\n\t 合计\u3000686.71\f"
+    chars = annotate(text, tok, RulesTagger())
+    for window in (0, 1, 2, 3):
+        for n in (0, 1, 2, 3, 5, 8, len(chars)):
+            piece = chars[:n]
+            expected = [char_features(piece, i, window) for i in range(n)]
+            assert chunk_features(piece, window) == expected, (window, n)
+
+
+def test_features_that_hold_the_separators_travel_unpacked(tok: Tokenizer) -> None:
+    docs = [("合计\x1e686.71\n", []), ("合计\t686.71\n", [])]
+    out = list(_parallel_sequences(iter(docs), CRFSettings(use_rules=False), tok.terms, 2))
+    assert isinstance(out[0][0], list) and isinstance(out[1][0], str)
+    assert (
+        _unpack(out[0][0])
+        == CRFTagger(CRFSettings(use_rules=False), tok).sequences(docs[0][0])[0][2]
+    )
+
+
+def test_repeated_chunks_are_read_once() -> None:
+    a, b = (["x:1|bias", "bias"], ["O", "O"]), ("bias\x1fc:1", ["B-AMOUNT"])
+    counts = {"chunks": 0, "duplicate_chunks_skipped": 0}
+    out = list(_distinct([a, b, a, (b[0], ["O"]), b], counts))
+    assert out == [a, b, (b[0], ["O"])]  # same features with other tags are kept
+    assert counts == {"chunks": 5, "duplicate_chunks_skipped": 2}
 
 
 @pytest.mark.parametrize("algorithm", ["l2sgd", "ap"])
@@ -161,10 +195,12 @@ def test_fast_algorithms_train_from_config(
         validation=[str(val_path)],
         output_dir=str(tmp_path / "model"),
         workers=2,
-        crf={"algorithm": algorithm, "max_iterations": 10},
+        crf={"algorithm": algorithm, "max_iterations": 10, "skip_duplicate_chunks": True},
     )
     out = train(cfg)
     assert json.loads((out / "tagger.json").read_text())["settings"]["algorithm"] == algorithm
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert 0 <= metrics["duplicate_chunks_skipped"] < metrics["chunks"]
     assert json.loads((out / "metrics.json").read_text())["spans_strict"]["micro"]["f1"] > 0.8
 
 
