@@ -3,7 +3,8 @@ labelled text, and speed as a ratio to `jieba.lcut` on the same text in the same
 
     budget-ie synth -n 1000 --seed 1 -o /tmp/synth1000 --noise medium
     python benchmarks/bench_backends.py --test /tmp/synth1000/test.jsonl [--n 100] \
-        [--crf ie/models/crf] [--json out.json]
+        [--crf ie/models/crf] [--transformer models/transformer-tiny] \
+        [--backends rules,crf,transformer] [--json out.json]
 
 The test split is generated at +0.3 noise over the training level (high noise for the
 recipe above). Figures are printed per backend: micro and per-label F1, per layout, on the
@@ -60,7 +61,10 @@ def main() -> None:
     ap.add_argument("--test", type=Path, required=True, help="a synthetic test split (JSONL)")
     ap.add_argument("--n", type=int, default=None, help="score only the first N documents")
     ap.add_argument("--crf", type=Path, default=None, help="CRF model directory")
-    ap.add_argument("--backends", default="rules,crf")
+    ap.add_argument("--transformer", type=Path, default=None, help="transformer model directory")
+    ap.add_argument(
+        "--backends", default="rules,crf", help="comma-separated, e.g. rules,crf,transformer"
+    )
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
 
@@ -75,7 +79,11 @@ def main() -> None:
 
     report: dict = {"docs": len(rows), "jieba_chars_per_second": round(jieba_cps)}
     for backend in args.backends.split(","):
-        model = args.crf if backend == "crf" else None
+        model = {"crf": args.crf, "transformer": args.transformer}.get(backend)
+        if backend == "transformer":
+            import torch
+
+            torch.set_num_threads(1)  # throughput on one core, as for the other backends
         if backend != "rules" and model is None:
             model = shipped_model(backend)
         tagger = get_tagger(backend, model)

@@ -19,7 +19,13 @@ import numpy as np
 
 from ie.errors import ConfigError
 from ie.spans import BIO_TAGS, bio_tags
-from ie.tagger.transformer import CharVocab, TransformerTagger, windows
+from ie.tagger.transformer import (
+    RULE_TYPES_KEY,
+    CharVocab,
+    TransformerTagger,
+    rule_type_ids,
+    windows,
+)
 from training.data import iter_rows, row_spans
 
 Progress = Callable[[str], None]
@@ -60,6 +66,8 @@ class TransformerConfig(EncoderConfig):
     init_from: str | None = None
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
+    # The rules backend's tag of each character enters as its token type (char-level only).
+    rule_features: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,36 +139,52 @@ def _bert_config(cfg, vocab: CharVocab, **extra):
     )
 
 
-def _examples(rows: list[dict], vocab: CharVocab, cfg) -> list[tuple[list[int], list[int]]]:
-    """Windows of (input ids with [CLS]/[SEP], label ids with -100 on the specials)."""
+Example = tuple[list[int], list[int], list[int] | None]
+
+
+def _examples(rows: list[dict], vocab: CharVocab, cfg, rules=None) -> list[Example]:
+    """Windows of (input ids with [CLS]/[SEP], label ids with -100 on the specials, and with
+    `rules` the rules backend's tag ids as token types, 0 on the specials)."""
     tag_id = {t: i for i, t in enumerate(BIO_TAGS)}
     cls_id, sep_id = vocab.id("[CLS]"), vocab.id("[SEP]")
-    out = []
+    out: list[Example] = []
     for row in rows:
         text = row["text"]
         ids = vocab.encode(text)
         labels = [tag_id[t] for t in bio_tags(len(text), row_spans(row))]
+        types = rule_type_ids(text, rules) if rules is not None else None
         for s, e in windows(len(ids), cfg.window, cfg.stride):
-            out.append(([cls_id, *ids[s:e], sep_id], [-100, *labels[s:e], -100]))
+            out.append(
+                (
+                    [cls_id, *ids[s:e], sep_id],
+                    [-100, *labels[s:e], -100],
+                    [0, *types[s:e], 0] if types is not None else None,
+                )
+            )
     return out
 
 
-def _batches(examples, batch_size: int, pad_id: int, rng: random.Random):
+def _batches(examples: list[Example], batch_size: int, pad_id: int, rng: random.Random):
+    """Shuffled, padded batches: (input ids, attention mask, labels, token types or None)."""
     import torch
 
     order = list(range(len(examples)))
     rng.shuffle(order)
     for b in range(0, len(order), batch_size):
         batch = [examples[i] for i in order[b : b + batch_size]]
-        width = max(len(ids) for ids, _ in batch)
+        width = max(len(ids) for ids, _, _ in batch)
         input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
         labels = torch.full((len(batch), width), -100, dtype=torch.long)
         mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for r, (ids, labs) in enumerate(batch):
+        with_types = batch[0][2] is not None
+        types = torch.zeros((len(batch), width), dtype=torch.long) if with_types else None
+        for r, (ids, labs, typ) in enumerate(batch):
             input_ids[r, : len(ids)] = torch.tensor(ids)
             labels[r, : len(labs)] = torch.tensor(labs)
             mask[r, : len(ids)] = 1
-        yield input_ids, mask, labels
+            if types is not None and typ is not None:
+                types[r, : len(typ)] = torch.tensor(typ)
+        yield input_ids, mask, labels, types
 
 
 def _optimizer(model, cfg, total_steps: int):
@@ -222,7 +246,11 @@ def evaluate_tagger(tagger, rows: list[dict]) -> dict[str, dict[str, float]]:
 def train_transformer(cfg: TransformerConfig, progress: Progress | None = None) -> Path:
     """Train as `cfg` says; writes the checkpoint, metrics.json and MODEL_CARD.md."""
     import torch
-    from transformers import AutoModelForTokenClassification, BertForTokenClassification
+    from transformers import (
+        AutoModelForTokenClassification,
+        BertConfig,
+        BertForTokenClassification,
+    )
 
     say = progress or (lambda _m: None)
     _seed_all(cfg.seed, cfg.threads)
@@ -238,22 +266,31 @@ def train_transformer(cfg: TransformerConfig, progress: Progress | None = None) 
             "fine-tuning a foreign checkpoint is predict-only in this release; "
             "train the char-level recipe (leave model_name_or_path empty)"
         )
+    heads = {"num_labels": len(id2label), "id2label": id2label, "label2id": label2id}
+    rules = None
+    if cfg.rule_features:
+        from ie.tagger.rules import RulesTagger
+
+        rules = RulesTagger()
+        # One token type per IOB2 tag; a pretrained encoder's 2 type embeddings are replaced.
+        heads |= {"type_vocab_size": len(BIO_TAGS), RULE_TYPES_KEY: True}
     if cfg.init_from:
         vocab = CharVocab.load(Path(cfg.init_from))
+        config = BertConfig.from_pretrained(cfg.init_from, local_files_only=True)
+        for key, value in heads.items():
+            setattr(config, key, value)
         model = BertForTokenClassification.from_pretrained(
             cfg.init_from,
-            num_labels=len(id2label),
-            id2label=id2label,
-            label2id=label2id,
+            config=config,
             local_files_only=True,
+            ignore_mismatched_sizes=cfg.rule_features,
         )
     else:
         vocab = CharVocab.build(r["text"] for r in train_rows)
-        config = _bert_config(
-            cfg, vocab, num_labels=len(id2label), id2label=id2label, label2id=label2id
-        )
-        model = AutoModelForTokenClassification.from_config(config)
-    examples = _examples(train_rows, vocab, cfg)
+        model = AutoModelForTokenClassification.from_config(_bert_config(cfg, vocab, **heads))
+    if rules is not None:
+        say(f"rules backend tagging {len(train_rows)} training documents (token types)")
+    examples = _examples(train_rows, vocab, cfg, rules)
     steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
     if cfg.max_steps:
@@ -264,8 +301,10 @@ def train_transformer(cfg: TransformerConfig, progress: Progress | None = None) 
     model.train()
     step, started = 0, time.perf_counter()
     while step < total:
-        for input_ids, mask, labels in _batches(examples, cfg.batch_size, vocab.id("[PAD]"), rng):
-            loss = model(input_ids=input_ids, attention_mask=mask, labels=labels).loss
+        pad = vocab.id("[PAD]")
+        for input_ids, mask, labels, types in _batches(examples, cfg.batch_size, pad, rng):
+            extra = {"token_type_ids": types} if types is not None else {}
+            loss = model(input_ids=input_ids, attention_mask=mask, labels=labels, **extra).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -327,8 +366,8 @@ def pretrain_mlm(cfg: MLMConfig, progress: Progress | None = None) -> Path:
     model.train()
     step = 0
     while step < total:
-        padded = [(ids, [-100] * len(ids)) for ids, _ in examples]
-        for input_ids, mask, _ in _batches(padded, cfg.batch_size, pad_id, rng):
+        padded: list[Example] = [(ids, [-100] * len(ids), None) for ids, _ in examples]
+        for input_ids, mask, _, _ in _batches(padded, cfg.batch_size, pad_id, rng):
             labels = input_ids.clone()
             chosen = torch.rand(input_ids.shape, generator=gen) < cfg.mask_probability
             chosen &= mask.bool() & (input_ids >= n_special)

@@ -6,8 +6,13 @@ Two kinds of checkpoint load:
 - any local Hugging Face checkpoint with a fast tokenizer (e.g. a Chinese BERT a user has);
   tokens are aligned to characters through the tokenizer's offset mapping.
 
-Long documents are cut into overlapping windows; each character's label is the argmax of its
-class probabilities summed over every window that holds it.
+Long documents are cut into overlapping windows; each character's class probabilities are
+summed over every window that holds it, and the tags are the most probable valid IOB2 path.
+
+A char-level checkpoint trained with `rule_features` (its config says `budget_ie_rule_types`)
+also reads the rules backend's IOB2 tag of every character, as BERT's token type: the same
+signal the CRF reads as a feature, so a small encoder learns where the rules are right
+instead of learning the layout patterns from scratch.
 """
 
 from __future__ import annotations
@@ -21,13 +26,22 @@ from pathlib import Path
 import numpy as np
 
 from ie.errors import ConfigError
-from ie.spans import Span
+from ie.spans import BIO_TAGS, Span, bio_tags
 from ie.tagger import spans_from_bio
 
 VOCAB_FILE = "char_vocab.json"
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 # Whitespace is layout (cell and line boundaries): each kind keeps a token of its own.
 WHITESPACE_TOKENS = {" ": "[SP]", "\t": "[TAB]", "\n": "[NL]", "\f": "[FF]", "\u3000": "[SP]"}
+# Model-config key of checkpoints whose token types are the rules backend's tags.
+RULE_TYPES_KEY = "budget_ie_rule_types"
+_TAG_ID = {t: i for i, t in enumerate(BIO_TAGS)}
+
+
+def rule_type_ids(text: str, rules) -> list[int]:
+    """The rules backend's IOB2 tag of each character of `text` as an index into BIO_TAGS
+    (0 is "O"): the token types of a `rule_features` encoder."""
+    return [_TAG_ID[t] for t in bio_tags(len(text), rules.predict(text))]
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,11 @@ class TransformerTagger:
         self.stride = stride or max(1, self.window * 3 // 4)
         self.batch_size = batch_size
         self._torch = torch
+        self.rules = None
+        if getattr(self.model.config, RULE_TYPES_KEY, False):
+            from ie.tagger.rules import RulesTagger
+
+            self.rules = RulesTagger()
         if (self.model_dir / VOCAB_FILE).exists():
             self.vocab: CharVocab | None = CharVocab.load(self.model_dir)
             self.tokenizer = None
@@ -163,14 +182,17 @@ class TransformerTagger:
     def predict(self, text: str) -> list[Span]:
         if not text:
             return []
+        types = None
         if self.vocab is not None:
             ids = self.vocab.encode(text)
             char_of = None
+            if self.rules is not None:
+                types = rule_type_ids(text, self.rules)
         else:
             enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
             ids = enc["input_ids"]
             char_of = enc["offset_mapping"]
-        probs = self._token_probs(ids)
+        probs = self._token_probs(ids, types)
         if char_of is None:
             char_probs = probs
         else:
@@ -202,7 +224,7 @@ class TransformerTagger:
                 return i
         return None
 
-    def _token_probs(self, ids: list[int]) -> np.ndarray:
+    def _token_probs(self, ids: list[int], types: list[int] | None = None) -> np.ndarray:
         torch = self._torch
         config = self.model.config
         cls_id = config.bos_token_id if self.vocab is None else self.vocab.id("[CLS]")
@@ -219,12 +241,16 @@ class TransformerTagger:
             width = max(e - s for s, e in batch) + 2
             input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
+            token_types = torch.zeros((len(batch), width), dtype=torch.long)
             for row, (s, e) in enumerate(batch):
                 seq = [cls_id, *ids[s:e], sep_id]
                 input_ids[row, : len(seq)] = torch.tensor(seq)
                 mask[row, : len(seq)] = 1
+                if types is not None:
+                    token_types[row, 1 : 1 + e - s] = torch.tensor(types[s:e])
+            extra = {"token_type_ids": token_types} if types is not None else {}
             with torch.inference_mode():
-                logits = self.model(input_ids=input_ids, attention_mask=mask).logits
+                logits = self.model(input_ids=input_ids, attention_mask=mask, **extra).logits
             p = torch.softmax(logits.float(), dim=-1).numpy()
             for row, (s, e) in enumerate(batch):
                 out[s:e] += p[row, 1 : 1 + e - s]

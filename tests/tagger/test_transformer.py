@@ -13,7 +13,13 @@ from conftest import REAL_DIR
 
 from ie.errors import ConfigError
 from ie.spans import BIO_TAGS, read_spans
-from ie.tagger.transformer import CharVocab, TransformerTagger, windows
+from ie.tagger.transformer import (
+    RULE_TYPES_KEY,
+    CharVocab,
+    TransformerTagger,
+    rule_type_ids,
+    windows,
+)
 from training.transformer import (
     MLMConfig,
     TransformerConfig,
@@ -104,6 +110,53 @@ def test_mlm_pretraining_initialises_the_classifier(real_rows, tmp_path):
         )
     )
     assert CharVocab.load(out) == CharVocab.load(mlm)
+
+
+def test_rule_features_enter_as_token_types(real_rows, tmp_path):
+    import numpy as np
+
+    out = train_transformer(
+        TransformerConfig.from_dict(
+            {
+                "output_dir": str(tmp_path / "m"),
+                "train": str(real_rows),
+                "validation": str(real_rows),
+                "rule_features": True,
+                "epochs": 12,
+                "batch_size": 8,
+                "learning_rate": 3e-3,
+                **TINY,
+            }
+        )
+    )
+    config = json.loads((out / "config.json").read_text())
+    assert config[RULE_TYPES_KEY] is True and config["type_vocab_size"] == len(BIO_TAGS)
+    tagger = TransformerTagger(out)
+    assert tagger.rules is not None
+    text = (REAL_DIR / "004_3c37c7924f173325.txt").read_text(encoding="utf-8")
+    ids = tagger.vocab.encode(text)
+    types = rule_type_ids(text, tagger.rules)
+    assert any(types)  # the rules tag the text
+    # The model reads the types: dropping them changes its probabilities.
+    assert not np.allclose(tagger._token_probs(ids, types), tagger._token_probs(ids, None))
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["validation"]["micro"]["f1"] > 0.5
+
+
+def test_rule_features_on_an_mlm_encoder_replace_its_type_embeddings(real_rows, tmp_path):
+    mlm = pretrain_mlm(
+        MLMConfig.from_dict(
+            {"output_dir": str(tmp_path / "mlm"), "train": str(real_rows), "max_steps": 1, **TINY}
+        )
+    )
+    cfg = {"output_dir": str(tmp_path / "cls"), "train": str(real_rows), "init_from": str(mlm)}
+    out = train_transformer(
+        TransformerConfig.from_dict(
+            {**cfg, "rule_features": True, "max_steps": 1, "window": 64, "stride": 48}
+        )
+    )
+    assert json.loads((out / "config.json").read_text())["type_vocab_size"] == len(BIO_TAGS)
+    assert TransformerTagger(out).predict("预算收入686.71万元\n") is not None
 
 
 def test_foreign_checkpoint_with_fast_tokenizer(tmp_path):
