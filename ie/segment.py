@@ -6,7 +6,9 @@ A disclosure is read as a sequence of `Row`s of `Cell`s, whatever its layout:
   column index;
 - ``space`` — text whose cells are separated by two or more spaces; `x0`/`x1` are display
   columns (a CJK character is two columns wide);
-- ``line``  — one cell per line (a flattened table, or plain prose);
+- ``line``  — one cell per line (a flattened table, or plain prose), or a table row that a
+  PDF-to-text tool printed with single spaces between its cells ("2013101 行政运行 8,072.29",
+  see `_word_cells`), cut into those cells;
 - ``pdf``   — rows rebuilt from the character boxes of a PDF (`Document.boxes`): characters on
   one visual line, split into cells at wide horizontal gaps; `x0`/`x1`/`top`/`bottom` are points
   on the upright page (rotated pages are turned upright first).
@@ -14,9 +16,12 @@ A disclosure is read as a sequence of `Row`s of `Cell`s, whatever its layout:
 Table regions are found by their titles (部门预算支出总表, 一般公共预算基本支出表,
 “三公”经费支出表…) and confirmed by what follows (单位, header rows, figures), so the 目录
 and prose mentions (《…表》, …表情况说明) are not taken as tables. A region runs until the next
-table or the next prose; `TableRegion.header`/`body` have the page furniture (repeated title,
-department line, 预算年度, 单位, page numbers, repeated header blocks on later pages) dropped,
-which stitches a table that is broken across pages back into one.
+table or the next prose; `TableRegion.header`/`body` have the page furniture (repeated
+title, department line, 预算年度, 单位, page numbers, repeated header blocks on later pages)
+dropped, which stitches a table that is broken across pages back into one. Text written in
+the order of a page's drawing commands (pypdfium2) prints titles after their tables: a title
+then ends the table rows before it, and the pairing whose tables' 科目 codes agree better
+with their titles' kinds is kept.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ie.ingest import Box, Document
@@ -130,11 +135,26 @@ def document_rows(doc: Document) -> list[Row]:
             rows.extend(_pdf_page_rows(doc, page.start, page.end, page.number))
         return rows
     # A text row's `top` is its line number, so that "the nearest row" means the nearest line.
-    return [
+    rows = [
         row
         for n, line in enumerate(doc.lines)
         if (row := text_row(line.text, line.start, line.page_number, float(n)))
     ]
+    # A coded line with no figure ("201 一般公共服务支出") or with no name ("2080505 580.01")
+    # is a row of single-space cells when a row near it is one.
+    for k, row in enumerate(rows):
+        near = [rows[j] for j in (k - 2, k - 1, k + 1, k + 2) if 0 <= j < len(rows)]
+        if row.layout == "line" and len(row.cells) == 1 and any(_words(r) for r in near):
+            cell = row.cells[0]
+            text = doc.text[cell.start : cell.end]
+            if cells := _word_cells(text, cell.start, row.page, coded_ok=True):
+                rows[k] = replace(row, cells=cells)
+    return rows
+
+
+def _words(row: Row) -> bool:
+    """A row of single-space cells (`_word_cells`)."""
+    return row.layout == "line" and len(row.cells) > 1
 
 
 _SPACE_GAP = re.compile(r"(?: {2,}|\u3000+| *\t+ *)")
@@ -167,10 +187,77 @@ def text_row(line: str, start: int, page: int = 1, index: float = 0.0) -> Row | 
             )
             pos = m.end()
         return Row(tuple(cells), page, "space", index, index)
+    words = _word_cells(line, start, page)
+    if words is not None:
+        return Row(words, page, "line", index, index)
     lead = len(line) - len(line.lstrip())
     text = line.strip()
-    cell = Cell(text, start + lead, start + lead + len(text), 0, display_width(text), page)
+    # A lone cell keeps its indent as its position: in layout text ("pdftotext -layout") a
+    # figure or label alone on its line stands under its column.
+    x0 = display_width(line[:lead].replace("\t", " "))
+    cell = Cell(text, start + lead, start + lead + len(text), x0, x0 + display_width(text), page)
     return Row((cell,), page, "line", index, index)
+
+
+# A figure as printed in a table cell: decimals or thousands separators ("8,072.29", "46.00").
+_WORD_FIGURE = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+|[-−]?\d{1,3}(?:,\d{3})+")
+_WORD_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
+_WORD_UNIT = re.compile(r"^(?:万元|元|亿元|千元|%|％|个|人|辆|台|次)$")
+
+
+def _word_cells(
+    line: str, start: int, page: int, coded_ok: bool = False
+) -> tuple[Cell, ...] | None:
+    """The cells of a table row that a PDF-to-text tool printed with single spaces between
+    them ("2013101 行政运行 8,072.29", "科目编码 科目名称 金额"), or None when the line is
+    not one. A row has a figure, or is a header (header vocabulary, no digits), or, with
+    `coded_ok` (a row near it is such a row), a 科目 code before a name or a figure (alone,
+    "201 中共…办公室" is a department line and "116 5.37" a broken figure); prose has
+    sentence punctuation or a unit after a figure ("收入 686.71 万元"). A one-character CJK
+    word joins the one next to it (a label spaced out: "合 计", "金 额"; not 类 款 项, which
+    are column labels)."""
+    text = line.strip()
+    if " " not in text or "  " in text or re.search(r"[。，；！？]", text):
+        return None
+    parts = text.split(" ")
+    if MONEY.match(digits(text)) and not (
+        coded_ok
+        and _WORD_CODE.fullmatch(parts[0])
+        and all(_WORD_FIGURE.fullmatch(p) for p in parts[1:])
+    ):
+        # One figure or code with a stray space in it ("0.0 0", "116 5.37", "2013 1"); among
+        # rows of cells, a code and a figure ("2080505 580.01").
+        return None
+    # [start, end, lone] of each word in the source, lone CJK characters joined.
+    spans: list[list] = []
+    pos = start + len(line) - len(line.lstrip())
+    for p in text.split(" "):
+        lone = len(p) == 1 and unicodedata.east_asian_width(p) in "WF" and p not in "类款项"
+        if spans and lone and spans[-1][2]:
+            spans[-1][1] = pos + len(p)
+        else:
+            spans.append([pos, pos + len(p), lone])
+        pos += len(p) + 1
+    words = [line[a - start : b - start] for a, b, _ in spans]
+    if len(words) < 2:
+        return None
+    figures = [bool(_WORD_FIGURE.fullmatch(w)) for w in words]
+    if any(f and _WORD_UNIT.match(w) for f, w in zip(figures, words[1:], strict=False)):
+        return None
+    coded = coded_ok and bool(_WORD_CODE.fullmatch(words[0])) and not words[1][0].isdigit()
+    # A header: every word header vocabulary, or most of three or more (合计 基本支出 项目支出
+    # 单位预留机动经费); two words of which one is not ("项目 支出") are one wrapped label.
+    heads = sum(bool(_HEADER_WORDS.search(squash(w))) for w in words)
+    header = not any(ch.isdigit() for ch in text) and (
+        heads == len(words) or (len(words) >= 3 and 2 * heads >= len(words))
+    )
+    if not (any(figures) or coded or header):
+        return None
+    cells = []
+    for (a, b, _), word in zip(spans, words, strict=True):
+        x0 = display_width(line[: a - start])
+        cells.append(Cell(word, a, b, x0, x0 + display_width(word), page))
+    return tuple(cells)
 
 
 # --- PDF rows from character boxes ------------------------------------------------------------
@@ -568,27 +655,127 @@ class Sections:
 
 def segment(doc: Document, rows: Sequence[Row] | None = None) -> Sections:
     """Find the table regions and prose sections of `doc` (rows from `document_rows` unless
-    given)."""
+    given).
+
+    A table's title usually comes before its rows; text that a PDF-to-text tool wrote in the
+    order of the page's drawing commands (pypdfium2) puts it after them. Where figure rows
+    come before the first title, both pairings are built, and titles after their rows win
+    only when more tables' 科目 codes agree with their titles that way (`_pairing_score`)."""
     rows = list(rows if rows is not None else document_rows(doc))
     rows = [r for k, r in enumerate(rows) if not _page_number(rows, k)]
     titles = [(i, t) for i in range(len(rows)) if (t := _title_at(rows, i))]
     toc_rows = _toc_rows(rows, titles)
+    best: tuple[int, list[TableRegion], set[int]] | None = None
+    for after in (False, True):
+        starts = _starts(rows, titles, toc_rows, after)
+        tables = _regions(rows, starts, toc_rows - {i for i, _ in starts}, after)
+        score = _pairing_score(tables)
+        if best is None or score > best[0]:
+            best = (score, tables, toc_rows - {i for i, _ in starts})
+        if not after and not _title_after_possible(rows, starts, toc_rows):
+            break
+    assert best is not None
+    _, tables, toc_left = best
+    toc = (rows[min(toc_left)].start, rows[max(toc_left)].end) if toc_left else None
+    return Sections(tuple(tables), tuple(_prose(doc, rows, tables, toc)), toc)
+
+
+def _starts(
+    rows: list[Row], titles: list[tuple[int, tuple[str, str]]], toc_rows: set[int], after: bool
+) -> list[tuple[int, tuple[str, str]]]:
+    """The title rows that head a table: confirmed by what follows them (or, with `after`,
+    by what precedes them), not a 目录 entry, and not the same title repeated on the next
+    page of a table (one table, stitched)."""
     starts: list[tuple[int, tuple[str, str]]] = []
-    for i, t in titles:
-        if not _confirmed(rows, i) or (i in toc_rows and _dot_leader(rows[i])):
+    order = reversed(titles) if after else iter(titles)
+    for i, t in order:
+        ok = _confirmed_after(rows, i, toc_rows) if after else _confirmed(rows, i)
+        if not ok or (i in toc_rows and (after or _dot_leader(rows[i]))):
             continue
-        if starts and starts[-1][1] == t and _only_table_rows(rows[starts[-1][0] + 1 : i]):
-            continue  # the same title repeated on the next page: one table, stitched
+        if starts and starts[-1][1] == t:
+            lo, hi = sorted((starts[-1][0], i))
+            if _only_table_rows(rows[lo + 1 : hi]):
+                if after:  # the earlier of the two heads the rows before both
+                    starts[-1] = (i, t)
+                continue
         starts.append((i, t))
-    toc_rows -= {i for i, _ in starts}
+    return starts[::-1] if after else starts
+
+
+def _regions(
+    rows: list[Row], starts: list[tuple[int, tuple[str, str]]], toc_rows: set[int], after: bool
+) -> list[TableRegion]:
+    """The table region of each start: the rows up to the next title, or, with `after`, the
+    table rows between the previous title (or the prose or 目录 before them) and this one."""
     tables = []
     for n, (i, (kind, title)) in enumerate(starts):
-        stop = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
-        region = _region(rows, i, stop, kind, title)
+        if after:
+            lo = starts[n - 1][0] + 1 if n else 0
+            first = i
+            while first > lo and not _ends_table_run(rows[first - 1], first - 1, toc_rows):
+                first -= 1
+            region = _region(rows, i, i, kind, title, first)
+        else:
+            stop = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
+            region = _region(rows, i, stop, kind, title)
         if region is not None:
             tables.append(region)
-    toc = (rows[min(toc_rows)].start, rows[max(toc_rows)].end) if toc_rows else None
-    return Sections(tuple(tables), tuple(_prose(doc, rows, tables, toc)), toc)
+    return tables
+
+
+def _ends_table_run(row: Row, k: int, toc_rows: set[int]) -> bool:
+    """A row that table rows above a title do not reach back past: prose, a part heading, a
+    目录 entry."""
+    key = row.key
+    if k in toc_rows or (_PART_HEAD.match(key) and not has_money(row)):
+        return True
+    return is_prose(row) and not _EMPTY_DECL.search(key) and not key.startswith("注")
+
+
+def _title_after_possible(
+    rows: list[Row], starts: list[tuple[int, tuple[str, str]]], toc_rows: set[int]
+) -> bool:
+    """Whether titles may follow their tables: some table row (a row with a figure) comes
+    before the first title past the 目录 that heads a table (else every table has its title
+    first)."""
+    first = next((i for i, _ in starts if i not in toc_rows), len(rows))
+    return any(
+        len(r.cells) > 1 and has_money(r) for k, r in enumerate(rows[:first]) if k not in toc_rows
+    )
+
+
+# 科目 codes by their first digit: 2 — 功能分类 (functional), 3 or 5 — 经济分类 (economic).
+_FUNCTIONAL_KINDS = ("expense_by_function", "gov_fund_expense", "state_capital_expense")
+_UNCODED_KINDS = ("income_expense_summary", "three_public", "procurement", "fixed_assets")
+
+
+def _pairing_score(tables: list[TableRegion]) -> int:
+    """How well titles and tables agree under one pairing: +1 for a table whose 科目 codes are
+    the classification its title names (functional codes under a 支出表, economic ones under
+    a 基本支出表), -1 for one whose codes are the other classification or that has codes
+    where its kind has none (收支总表, “三公”, 采购)."""
+    score = 0
+    for t in tables:
+        functional = economic = 0
+        for r in t.body:
+            # A row's leading code (201 | 一般公共服务支出 …), or a 款/项 code on a line of its own.
+            first = squash(r.cells[0].text)
+            lead = len(r.cells) > 1 and re.fullmatch(r"\d{3}(?:\d{2}){0,2}", first)
+            codes = [first] if lead else [squash(c.text) for c in r.cells[:3]]
+            for code in codes:
+                if lead or re.fullmatch(r"\d{5}(?:\d{2})?", code):
+                    functional += code[0] == "2"
+                    economic += code[0] in "35"
+        if functional + economic < 2:
+            continue
+        coded = "functional" if functional > economic else "economic"
+        if t.kind in _FUNCTIONAL_KINDS:
+            score += 1 if coded == "functional" else -1
+        elif t.kind == "basic_expense_by_economic":
+            score += 1 if coded == "economic" else -1
+        elif t.kind in _UNCODED_KINDS:
+            score -= 1
+    return score
 
 
 def _page_number(rows: Sequence[Row], k: int) -> bool:
@@ -606,6 +793,12 @@ def _title_at(rows: Sequence[Row], i: int) -> tuple[str, str] | None:
     text = rows[i].text
     for nxt in rows[i + 1 : i + 3]:
         if found is not None or len(nxt.key) > 6 or len(rows[i].cells) > 8:
+            break
+        if has_money(rows[i]):
+            break  # a row of figures
+        if "上年结转" in rows[i].key and _row_title(nxt) and "上年结转" not in nxt.key:
+            # 上年结转（结余）, the last row of the standard 收入/收支总表, printed just
+            # before the next table's title (text in drawing order): not a title's start.
             break
         if re.fullmatch(r"[、，,.。·]+", nxt.key):
             continue  # the 、 of a wrapped enumerator (十一 / 、)
@@ -653,7 +846,7 @@ def _only_table_rows(rows: Sequence[Row]) -> bool:
 
 def _confirmed(rows: list[Row], i: int) -> bool:
     """A title starts a table when a unit, header or figure row follows before prose does."""
-    for j in range(i + 1, min(i + 16, len(rows))):
+    for j in range(i + 1, min(i + 24, len(rows))):
         row = rows[j]
         if (_title_at(rows, j) and not is_furniture(row)) or re.match(r"第.部分", row.key):
             return False
@@ -669,7 +862,28 @@ def _confirmed(rows: list[Row], i: int) -> bool:
     return False
 
 
-def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableRegion | None:
+def _confirmed_after(rows: list[Row], i: int, toc_rows: set[int]) -> bool:
+    """A title ends a table printed before it when figure rows, its header or an empty-table
+    note come just before it (the table's furniture may come after: 部门, 单位), before
+    prose or another title does."""
+    for j in range(i - 1, max(i - 16, -1), -1):
+        row = rows[j]
+        if j in toc_rows or (_title_at(rows, j) and not is_furniture(row)):
+            return False
+        if _ends_table_run(row, j, toc_rows):
+            return False
+        if has_money(row) or _looks_like_data(row) or (is_stub_row(row) and j < i - 1):
+            return True
+        if _EMPTY_DECL.search(row.key) or (len(row.cells) >= 2 and is_header_row(row)):
+            return True  # an empty table (此表为空, 本部门无…) or its header
+    return False
+
+
+def _region(
+    rows: list[Row], i: int, stop: int, kind: str, title: str, first: int | None = None
+) -> TableRegion | None:
+    """The table titled at row i: its rows from i + 1 up to `stop` (exclusive), or, when
+    `first` is given (a title printed after its table), the rows from `first` up to i."""
     unit = "万元"
     header: list[Row] = []
     body: list[Row] = []
@@ -680,7 +894,7 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
     in_repeat = False
     breaks: list[int] = []
     kept: list[Row] = []  # rows past the furniture filters, for one-cell-per-line tables
-    for j in range(i + 1, stop):
+    for j in range(first, i) if first is not None else range(i + 1, stop):
         row = rows[j]
         key = row.key
         if is_prose(row) and not _EMPTY_DECL.search(key) and not key.startswith("注"):
@@ -772,7 +986,7 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
         body.append(row)
     if kept and 2 * sum(len(r.cells) == 1 for r in kept) > len(kept):
         header, body, breaks = _split_line_table(kept)
-    span_rows = rows[i : end_row + 1]
+    span_rows = rows[first : i + 1] if first is not None else rows[i : end_row + 1]
     empty = not any(has_money(r) for r in body) and (
         any(_EMPTY_DECL.search(r.key) for r in notes) or not body
     )
@@ -781,7 +995,7 @@ def _region(rows: list[Row], i: int, stop: int, kind: str, title: str) -> TableR
         kind=kind,
         title=title,
         unit=unit,
-        start=rows[i].start,
+        start=span_rows[0].start,
         end=span_rows[-1].end,
         pages=pages,
         empty=empty,
@@ -813,7 +1027,9 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
             start, n = start + 1, n + 1
     else:
         for k, key in enumerate(keys):
-            if MONEY.match(key) and ("." in key or "," in key or len(key) >= 3):
+            if (MONEY.match(key) and ("." in key or "," in key or len(key) >= 3)) or (
+                len(rows[k].cells) > 1 and has_money(rows[k])  # a row of single-space cells
+            ):
                 start = k
                 if (
                     k > 1

@@ -340,9 +340,10 @@ JIANGSU_HAND_READ = {
             "expense_total": 9146.79, "expense_basic": 5916.27, "expense_project": 3123.68,
             "expense_reserve": 106.84, "operating_cost": 3348.98,
             "procurement_total": 1271.22,
-            # also printed, in a “三公” table the table reader does not rebuild yet:
-            # three_public_total 676.10, abroad 76, vehicle 156.60, reception 443.50,
-            # meeting 1094.62, training 81.60
+            # the “三公” table, its header wrapped over several lines:
+            "three_public_total": 676.1, "three_public_abroad": 76, "three_public_vehicle": 156.6,
+            "three_public_vehicle_operation": 156.6, "three_public_reception": 443.5,
+            "meeting_fee": 1094.62, "training_fee": 81.6,
         },
     ),
 }  # fmt: skip

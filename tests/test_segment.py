@@ -82,6 +82,110 @@ def test_space_row_uses_display_columns() -> None:
 def test_one_cell_line() -> None:
     row = text_row("  合计  ", 10)
     assert row is not None and row.layout == "line" and row.cells[0].start == 12
+    # Its indent is its position (a lone figure under its column in layout text).
+    assert (row.cells[0].x0, row.cells[0].x1) == (2, 6)
+
+
+# Lines that PDF-to-text tools print with single spaces between a table row's cells, and what
+# each becomes: its cells, or None for a line that stays one cell.
+WORD_ROWS = {
+    "2013101 行政运行 8,072.29": ["2013101", "行政运行", "8,072.29"],
+    "合计 24,458.43": ["合计", "24,458.43"],
+    "1,471.70 508.20 70.00": ["1,471.70", "508.20", "70.00"],
+    "功能科目代码 功能科目名称 金额": ["功能科目代码", "功能科目名称", "金额"],
+    "合 计 基本支出 项目支出 单位预留机动经费 结转下年资金": [
+        "合 计",  # a label spaced out is one cell
+        "基本支出",
+        "项目支出",
+        "单位预留机动经费",
+        "结转下年资金",
+    ],
+    "2018 年部门预算收入 24,458.43 万元": None,  # prose: a unit after the figure
+    "收入 686.71 万元，比上年增加 12.50 万元。": None,  # sentence punctuation
+    "0.0 0": None,  # one figure with a stray space
+    "116 5.3７": None,
+    "项目 支出": None,  # one label wrapped by a space
+    "201 中国共产党卢龙县委员会办公室": None,  # alone, a department line
+    "第二部分 专项资金绩效目标": None,
+}
+
+
+@pytest.mark.parametrize("line,cells", WORD_ROWS.items())
+def test_single_space_table_rows(line: str, cells: list[str] | None) -> None:
+    row = text_row(line, 100)
+    assert row is not None and row.layout == "line"
+    if cells is None:
+        assert len(row.cells) == 1 and row.cells[0].text == line
+    else:
+        assert [c.text for c in row.cells] == cells
+        for c in row.cells:
+            assert line[c.start - 100 : c.end - 100] == c.text
+
+
+def test_coded_line_splits_only_among_single_space_rows() -> None:
+    # "2080505 580.01" (the name wrapped around it) and "201 一般公共服务支出" (no figure) are
+    # table rows next to rows of cells; alone they are a broken figure and a department line.
+    text = "\n".join(
+        [
+            "2080504 未归口管理的行政单位离退休 256.76",
+            "机关事业单位基本养老保险缴费支",
+            "2080505 580.01",
+            "出",
+            "201 一般公共服务支出",
+            "20101 人大事务 100.00",
+        ]
+    )
+    rows = document_rows(text_doc(text))
+    assert [c.text for c in rows[2].cells] == ["2080505", "580.01"]
+    assert [c.text for c in rows[4].cells] == ["201", "一般公共服务支出"]
+    alone = document_rows(text_doc("单位：万元\n201 一般公共服务支出\n2080505 580.01\n"))
+    assert all(len(r.cells) == 1 for r in alone)
+
+
+def test_wrapped_title_joins_but_not_an_item_row_before_a_title() -> None:
+    text = "\n".join(
+        [
+            "其他资金",
+            "上年结转和结余资金",  # the 收入总表's last row, drawn before the next title
+            "收入预算总表",
+            "单位：万元",
+            "项目名称 金额",
+            "收入总计 100.00",
+            "国有资本经营预算财政拨款支",  # a title wrapped over two lines
+            "出表",
+            "单位：万元",
+            "科目编码 科目名称 金额",
+            "合计 10.00",
+        ]
+    )
+    sections = segment(text_doc(text))
+    assert [(t.kind, t.title) for t in sections.tables] == [
+        ("income_summary", "收入预算总表"),
+        ("state_capital_expense", "国有资本经营预算财政拨款支出表"),
+    ]
+    # Titles after their tables (pypdfium2): 上年结转和结余资金 ends the 收入总表 just before
+    # its title, and is not read as the start of a title "上年结转和结余资金收入预算总表".
+    after = "\n".join(
+        [
+            "部门：某某厅 单位：万元",
+            "项目名称 金额",
+            "收入总计 100.00",
+            "一般公共预算资金 100.00",
+            "上年结转和结余资金",
+            "收入预算总表",
+            "单位：万元",
+            "科目编码 科目名称 金额",
+            "合计 100.00",
+            "201 一般公共服务支出 100.00",
+            "20101 人大事务 100.00",
+            "财政拨款支出预算表",
+        ]
+    )
+    sections = segment(text_doc(after))
+    assert [(t.kind, t.title) for t in sections.tables] == [
+        ("income_summary", "收入预算总表"),
+        ("expense_by_function", "财政拨款支出预算表"),
+    ]
 
 
 # --- regions on the real example -------------------------------------------------------------

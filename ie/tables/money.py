@@ -9,9 +9,17 @@ whatever the layout:
   right edge (each page may sit on a grid of its own, shifted); column labels come from the
   header cells above each column, or in order where that reading is implausible; a text-only
   line is a wrapped piece of the name of the nearest row;
-- ``line`` rows (one cell per line): a code or row label starts a row, figures follow; a row
-  cut by a page break is rejoined around the page number; when a row has fewer figures than
-  the table has columns, arithmetic picks their columns.
+- ``line`` rows (one cell per line, or lines of single-space cells from PDF-to-text tools):
+  a code or row label starts a row, figures follow; a row cut by a page break is rejoined
+  around the page number; when a row has fewer figures than the table has columns,
+  arithmetic picks their columns. Text-tool shapes: a name wrapped around its row's line,
+  figures printed after the page's last row (`_displaced_figures`), column labels among a
+  one-row table's figures, a column's cells printed one after another (`_column_order`,
+  taken only when every sum passes), and a wide “三公” table whose header lines came in any
+  order, placed by its sums (`_three_public_by_sums`).
+
+Every search over placements is capped (`_MAX_PLACEMENTS`, `_TABLE_PLACEMENTS`, `_MAX_OPTIONS`,
+`_MAX_VISITS`): a garbled header never makes a table take more than a second or two.
 
 Figures are converted to 万元. Arithmetic (a parent equals the sum of its children by code
 prefix, total = basic + project, total = personnel + public) chooses between candidate
@@ -42,6 +50,7 @@ from ie.segment import (
     Sections,
     TableRegion,
     digits,
+    has_money,
     is_prose,
     segment,
     squash,
@@ -188,13 +197,28 @@ def rebuild(region: TableRegion) -> DetailedTable:
         columns, rows = _line_rows(region, body, scale)
     else:
         columns, rows = _geometric_rows(region, body, scale)
+    undecided = [
+        f"{r.code or r.name or 'figures'}: column undecided for {n}"
+        for r in rows
+        for n in r.undecided
+    ]
     if region.kind == "three_public":
-        rows = _three_public(columns, rows)
+        named = _three_public(columns, rows)
+        wide = [r for r in rows if len(r.cells) >= 3]
+        if len(wide) == 1:
+            # Where the header's labels, read by position, add up worse than the columns
+            # every such table has (a text layout shifts figures off their labels).
+            figures = sorted(wide[0].cells, key=lambda c: c.column)
+            reading = {r.name: v["total"] for r in named if "total" in (v := r.values())}
+            found = _three_public_by_sums(region, reading, [c.value for c in figures])
+            if found is not None:
+                columns, rows = _three_public_wide(found, figures, replace(wide[0], name=""))
+                undecided += [f"figures: column undecided for {n}" for n in rows[0].undecided]
+                named = _three_public(columns, rows)
+        rows = named
     rows = _finish(rows)
     issues, checked = table_issues(region.kind, rows, columns)
-    issues += [
-        f"{r.code or r.name}: column undecided for {note}" for r in rows for note in r.undecided
-    ]
+    issues += undecided
     return _table(region, columns, rows, layout, issues, checked)
 
 
@@ -497,11 +521,19 @@ def _row(code, name_text, figures, cells, kind) -> DetailedRow:
 
 
 def _split_figures(row: Row) -> list[Cell]:
-    """Cells of a row, with a cell holding several figures ("767.60 199.25") split in two."""
+    """Cells of a row, with a cell holding several figures ("767.60 199.25", "418.26 80")
+    split: each part a figure, the first and any other with a point printing two or more
+    decimals (a figure broken by a stray space, "686. 71" or "53.7 3", stays whole)."""
     out: list[Cell] = []
     for c in row.cells:
         parts = c.text.split(" ")
-        if len(parts) > 1 and all(parse_figure(p) is not None and "." in p for p in parts):
+        points = [p for p in parts if "." in p]
+        if (
+            len(parts) > 1
+            and "." in parts[0]
+            and all(parse_figure(p) is not None for p in parts)
+            and all(re.search(r"\.\d\d+$", p) for p in points)
+        ):
             width = (c.x1 - c.x0) / len(c.text)
             pos = 0
             for p in parts:
@@ -713,7 +745,7 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
             data.append((piece, list(piece.cells)))
             parsed.append((None, list(piece.cells), [], list(piece.cells)))
     placed = [
-        _place(figs, block_spans.get(id(row), spans), columns)
+        _place(figs, block_spans.get(id(row), spans), columns, len(data))
         for (row, _), (*_, figs, _) in zip(data, parsed, strict=True)
     ]
     options = [opts for opts, _ in placed]
@@ -836,7 +868,7 @@ def _fit_blocks(
             out[b] = spans or full
             continue
         fits = []
-        for cols in itertools.combinations(range(len(full)), len(spans)):
+        for cols in _order_keeping(len(full), len(spans)):
             for edge in (1, 0):
                 diffs = [full[c][edge] - s[edge] for c, s in zip(cols, spans, strict=True)]
                 shift = statistics.median(diffs)
@@ -906,7 +938,10 @@ def _ordered_spans(rows: Sequence[Sequence[Cell]]) -> list[tuple[float, float]]:
 
 
 def _place(
-    figs: Sequence[Cell], spans: Sequence[tuple[float, float]], columns: Sequence[Column]
+    figs: Sequence[Cell],
+    spans: Sequence[tuple[float, float]],
+    columns: Sequence[Column],
+    rows: int = 1,
 ) -> tuple[list[tuple[int, ...]], int]:
     """Column placements for a row's figures, best first (-1: not a figure column), and how
     many of them position supports. Figures keep their order. Where every figure lies in its
@@ -923,7 +958,7 @@ def _place(
         return [tuple(inside)], 1
     values = [parse_figure(c.text) or 0.0 for c in figs]
     scored = []
-    for slots in itertools.combinations(range(n), len(figs)):
+    for slots in _order_keeping(n, len(figs), rows):
         score = _row_score(values, slots, columns)
         dist = sum(
             abs((c.x0 + c.x1) / 2 - (spans[s][0] + spans[s][1]) / 2)
@@ -945,15 +980,38 @@ def _place(
     return near + far, len(near)
 
 
+# Order-keeping placements tried per row. A misread header can name dozens of columns, and
+# k figures in n columns have C(n, k) placements (C(40, 20) ~ 1.4e11): past this many only
+# the first ones in lexicographic order are tried — those that skip the fewest columns on the
+# left, which is where a row's figures start. A table shares `_TABLE_PLACEMENTS` among its
+# rows, so a long table tries fewer per row.
+_MAX_PLACEMENTS = 2000
+_TABLE_PLACEMENTS = 60_000
+
+
+def _order_keeping(n: int, k: int, rows: int = 1) -> Iterable[tuple[int, ...]]:
+    """Placements of k figures, in order, into n columns (`itertools.combinations`): at most
+    `_MAX_PLACEMENTS`, and at most the share of one of `rows` rows in `_TABLE_PLACEMENTS`."""
+    limit = max(16, min(_MAX_PLACEMENTS, _TABLE_PLACEMENTS // max(1, rows)))
+    return itertools.islice(itertools.combinations(range(n), k), limit)
+
+
 def _row_score(values: Sequence[float], slots: Sequence[int], columns: Sequence[Column]) -> int:
-    """How well a placement fits the row's arithmetic (total = basic + project, total =
-    personnel + public); a table with a total column fills it first."""
+    """How well a placement fits the row's arithmetic (total = basic + project [+ the other
+    parts of a total: 单位预留机动经费, …], total = personnel + public); a table with a total
+    column fills it first."""
     by_key = {columns[s].key: v for s, v in zip(slots, values, strict=True) if columns[s].key}
+    more = sum(
+        v
+        for s, v in zip(slots, values, strict=True)
+        if columns[s].key is None and _EXTRA_PART.search(columns[s].label)
+    )
     score = 0
     total = by_key.get("total")
     for a, b in (("basic", "project"), ("personnel", "public")):
         if total is not None and (a in by_key or b in by_key) and _has_keys(columns, a, b):
-            ok = abs(total - by_key.get(a, 0.0) - by_key.get(b, 0.0)) <= TOLERANCE
+            parts = by_key.get(a, 0.0) + by_key.get(b, 0.0) + (more if a == "basic" else 0.0)
+            ok = abs(total - parts) <= TOLERANCE
             score += 10 if ok else -10
     if "total" not in by_key and any(c.key == "total" for c in columns):
         score -= 5
@@ -980,6 +1038,11 @@ def _settle(
     open are left out and the row says so (`DetailedRow.undecided`). `near[k]` is how many
     of row k's placements position supports (all when None): the others are taken only where
     they make fewer checks fail. Each row is built once per placement."""
+    # Each placement tried is a row built and scored: a row with more placements than
+    # `_MAX_OPTIONS` (fewer in a long table) keeps its best-ranked ones (a garbled header can
+    # leave thousands tied).
+    cap = max(2, min(_MAX_OPTIONS, _MAX_BUILDS // max(1, len(options))))
+    options = [opts[:cap] for opts in options]
     near = list(near) if near is not None else [len(opts) for opts in options]
     cache: dict[tuple[int, int], DetailedRow] = {}
 
@@ -1065,6 +1128,9 @@ def _undecided(chosen: DetailedRow, readings: Sequence[DetailedRow]) -> Detailed
 # Sibling placements tried together (each trial scores only its parent's relations, so this
 # many stay fast); larger groups are settled row by row.
 _MAX_COMBOS = 1024
+_MAX_OPTIONS = 24
+_MAX_BUILDS = 4000
+_MAX_VISITS = 300_000
 
 
 def _settle_tree(
@@ -1098,6 +1164,9 @@ def _settle_tree(
     best: dict[int, list[Cost]] = {}
     # (row, pick) -> the children's picks of every best reading under it, the first chosen
     below: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+    # Child rows visited by trials so far: past `_MAX_VISITS` the search takes each child's
+    # own best instead of trying more (a wide garbled table stays within a second or two).
+    spent = 0
 
     def solve(k: int) -> None:
         ch = kids.get(k, [])
@@ -1111,6 +1180,8 @@ def _settle_tree(
             parent = row(k, p)
 
             def total(picks: Sequence[int], parent=parent, p=p, ch=ch) -> Cost:
+                nonlocal spent
+                spent += len(ch)
                 kid_rows = [row(c, q) for c, q in zip(ch, picks, strict=True)]
                 failed, gap = scorer.relation(parent, kid_rows)
                 return add(
@@ -1122,7 +1193,7 @@ def _settle_tree(
             combos = 1
             for c in ch:
                 combos *= len(options[c])
-            if combos <= _MAX_COMBOS:
+            if combos <= _MAX_COMBOS and spent + combos * len(ch) <= _MAX_VISITS:
                 scored = [
                     (total(t), t) for t in itertools.product(*(range(len(options[c])) for c in ch))
                 ]
@@ -1139,13 +1210,16 @@ def _settle_tree(
                 return c[0], round(c[2], 6), c[1]
 
             cur = [min(range(len(options[c])), key=lambda q, c=c: key(best[c][q])) for c in ch]
+            now = steer(total(cur))
             for _ in range(4):
                 moved = False
                 for m, c in enumerate(ch):
                     for q in range(len(options[c])):
+                        if spent > _MAX_VISITS:
+                            break
                         trial = [*cur[:m], q, *cur[m + 1 :]]
-                        if steer(total(trial)) < steer(total(cur)):
-                            cur, moved = trial, True
+                        if (cost := steer(total(trial))) < now:
+                            cur, now, moved = trial, cost, True
                 if not moved:
                     break
             below[k, p] = [tuple(cur)]
@@ -1455,20 +1529,74 @@ def _line_rows(region: TableRegion, body: list[Row], scale: float):
         # total column are not figure columns.
         first = next((k for k, t in enumerate(texts) if column_key([t], region.kind) == "total"), 0)
         texts = [t for k, t in enumerate(texts) if k >= first or column_key([t], region.kind)]
+        # 合计 before another total label (合计 | 金额) is the total row's label, which a text
+        # tool printed before the header's last cell.
+        totals = [k for k, t in enumerate(texts) if column_key([t], region.kind) == "total"]
+        if len(totals) > 1 and _GRAND_TOTAL.match(squash(texts[totals[0]])):
+            del texts[totals[0]]
     has_seq = any(re.search(r"序号|行次", squash(t)) for t in header)
+    region_breaks = region.breaks
+    moved = _labels_among_figures(region.kind, body)
+    if moved:
+        first_cell = body[0].cells[0]
+        if _GRAND_TOTAL.match(clean_name(first_cell.text)) and not any(
+            column_key([t], region.kind) == "total" for t in texts
+        ):
+            # 合计 then a figure, then the other columns' labels and figures: the 合计 is
+            # the first column's label (the table's one row has no name).
+            moved = [first_cell, *moved]
+        texts += [c.text for c in moved]
+        body = [
+            replace(r, cells=kept)
+            for r in body
+            if (kept := tuple(c for c in r.cells if id(c) not in {id(m) for m in moved}))
+        ]
+        region_breaks = ()
     tokens = [c for r in body for c in r.cells]
     # Page breaks as token indices (a body row may hold more than one cell).
     firsts = list(itertools.accumulate((len(r.cells) for r in body), initial=0))
-    breaks = [firsts[b] for b in region.breaks if b < len(body)]
-    parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks)
+    breaks = [firsts[b] for b in region_breaks if b < len(body)]
+    # Rows of single-space cells (a PDF-to-text tool's table rows): token index -> row.
+    words = {
+        firsts[k] + m: k
+        for k, r in enumerate(body)
+        if len(r.cells) > 1
+        for m in range(len(r.cells))
+    }
+    # In a table that prints its figures in such rows, a line of only text is a row of its
+    # own (an empty row, or a piece of a wrapped name that `_wrapped_names` puts back), not
+    # the rest of a name.
+    lines = None
+    if sum(len(r.cells) > 1 and has_money(r) for r in body) >= 2:
+        lines = [k for k, r in enumerate(body) for _ in r.cells]
+    parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks, words, lines)
     if region.kind == "three_public":
         texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
+        wide = [p for p in parsed if len(p[2]) >= 3]
+        if len(wide) == 1:
+            _code, names, figs, cells = wide[0]
+            labels = [three_public_name(t) for t in texts]
+            reading = None
+            if len(labels) == len(figs) and len(set(labels)) == len(labels):
+                reading = dict(zip(labels, [v for v, _ in figs], strict=True))
+            found = _three_public_by_sums(region, reading, [v for v, _ in figs])
+            if found is not None:
+                figures = [_source_cell(k, None, v * scale, fc) for k, (v, fc) in enumerate(figs)]
+                row = _row(None, "".join(c.text for c in names), [], cells, region.kind)
+                return _three_public_wide(found, figures, row)
     labels = [(float(k), [t]) for k, t in enumerate(texts)]
     columns = _assign_keys(labels, region.kind)
+    if len(columns) <= 1:
+        # One figure column (or none named: its label printed among the rows, "金额").
+        one = columns or [Column("total", "金额", 0.0)]
+        if (by_column := _column_order(tokens, region.kind, one, scale)) is not None:
+            return one, by_column
+    if len(columns) == 1:
+        parsed = _displaced_figures(parsed, region.kind, columns)
     options = []
     for _code, _names, figs, _cells in parsed:
         values = [v for v, _ in figs][: len(columns)]
-        options.append(_slot_options(values, columns) if columns else [()])
+        options.append(_slot_options(values, columns, len(parsed)) if columns else [()])
 
     def build_row(k: int, pick: int) -> DetailedRow:
         code, names, figs, cells = parsed[k]
@@ -1480,6 +1608,221 @@ def _line_rows(region: TableRegion, body: list[Row], scale: float):
 
     codes = [code for code, *_ in parsed]
     return columns, _settle(options, build_row, region.kind, columns, codes, guess=False)
+
+
+def _column_order(
+    tokens: Sequence[Cell], kind: str, columns: Sequence[Column], scale: float
+) -> list[DetailedRow] | None:
+    """The rows of a one-figure-column table that a text tool printed column by column
+    (pdfminer groups a column's cells into one text box): runs of codes, then runs of as
+    many names, then the figures in row order ("201" "20131" … "合计" "一般公共服务支出"
+    "党委办公厅…" … "24,458.43" "20,153.75" …). Each name goes to the oldest code still
+    waiting for one; the 合计 label makes a total row, first or last; a column label among
+    them ("金额") is skipped. None unless the codes come in runs (two or more in a row) and
+    the reading accounts for every token and passes every sum of the code tree, with at
+    least one checked."""
+    kinds = [_kind_of(c.text) for c in tokens]
+    texts = [_line_text(c.text) for c in tokens]
+    is_code = [k == "int" and bool(_CODE.match(t)) for k, t in zip(kinds, texts, strict=True)]
+    if not any(a and b for a, b in itertools.pairwise(is_code)):
+        return None
+    rows: list[tuple[str | None, list[Cell], list[Cell]]] = []  # code, name cells, all cells
+    waiting: list[int] = []  # rows without their name yet
+    total: tuple[list[Cell], list[Cell]] | None = None
+    figures: list[tuple[float, Cell]] = []
+    for k, cell in enumerate(tokens):
+        if is_code[k]:
+            rows.append((texts[k], [], [cell]))
+            waiting.append(len(rows) - 1)
+        elif kinds[k] == "text":
+            name = clean_name(cell.text, kind)
+            if _GRAND_TOTAL.match(name) and total is None:
+                total = ([cell], [cell])
+            elif waiting:
+                _code, names, cells = rows[waiting.pop(0)]
+                names.append(cell)
+                cells.append(cell)
+            elif column_key([cell.text], kind) is None:
+                return None  # a name with no code to go with: not this shape
+        elif (value := parse_figure(cell.text)) is not None and "." in texts[k]:
+            figures.append((value, cell))
+        else:
+            return None
+    if waiting or not rows:
+        return None
+    orders = [rows]
+    if total is None and len(figures) == len(rows) + 1:
+        total = ([], [])  # its 合计 label printed before the codes, with the header
+    if total is not None:
+        head = (None, total[0], total[1])
+        orders = [[head, *rows], [*rows, head]]
+    for order in orders:
+        if len(figures) != len(order):
+            continue
+        built = [
+            _row(
+                code,
+                "".join(c.text for c in names) or ("" if code else "合计"),
+                [_source_cell(0, columns[0].key, v * scale, [fc])],
+                [*cells, fc],
+                kind,
+            )
+            for (code, names, cells), (v, fc) in zip(order, figures, strict=True)
+        ]
+        issues, checked = table_issues(kind, built, columns)
+        if checked and not issues:
+            return built
+    return None
+
+
+def _labels_among_figures(kind: str, body: Sequence[Row]) -> list[Cell]:
+    """Column labels printed among the figures of a table without 科目 codes (the one 合计
+    row of a 支出总表): a text tool that reads a header cell and the figure under it one
+    after the other leaves 基本支出, 项目支出, 单位预留机动经费, … between the figures. The
+    cells of the body that name a column of this kind of table other than its total (or
+    another part of a total, or 结转下年), in order; none when the body has codes."""
+    if kind not in KIND_KEYS or kind == "other":
+        return []
+    cells = [c for r in body for c in r.cells]
+    if any(_CODE.match(digits(c.text)) for c in cells):
+        return []
+    return [
+        c
+        for c in cells
+        if parse_figure(c.text) is None
+        and (
+            column_key([c.text], kind) not in (None, "total")
+            or _EXTRA_PART.search(c.text)
+            or "结转下年" in squash(c.text)
+        )
+    ]
+
+
+def _displaced_figures(parsed: list, kind: str, columns: Sequence[Column]) -> list:
+    """Rows of a one-figure-column table with figures a text tool printed away from their
+    rows put back. pdftotext without -layout prints the figures of rows set in another font
+    (bold parent rows) after the page's last row, or a row's figure after the next row's
+    name: where a row carries k figures more than its one and the k coded rows before it
+    have none, those rows take k of the figures in order — the waiting rows first (the
+    order of the text), or the row's own figure first and the others after it — whichever
+    reading fails fewer of the table's sums (the first on a tie)."""
+
+    def fails(rows: list) -> int:
+        built = [
+            _row(
+                code,
+                "".join(c.text for c in names),
+                [_source_cell(0, columns[0].key, v, fc) for v, fc in figs[:1]],
+                cells,
+                kind,
+            )
+            for code, names, figs, cells in rows
+            if cells
+        ]
+        return len(table_issues(kind, built, columns)[0])
+
+    def moved(rows: list, k: int, waiting: list[int], own_first: bool) -> list:
+        out = list(rows)
+        code, names, figs, cells = out[k]
+        own, rest = (figs[:1], figs[1:]) if own_first else (figs[-1:], figs[:-1])
+        gone = {id(c) for _, fc in rest for c in fc}
+        for w, fig in zip(waiting, rest, strict=True):
+            wc, wn, _, wcells = out[w]
+            out[w] = (wc, wn, [fig], wcells + fig[1])
+        out[k] = (code, names, own, [c for c in cells if id(c) not in gone])
+        return out
+
+    out = list(parsed)
+    waiting: list[int] = []
+    for k, (code, _names, figs, _cells) in enumerate(parsed):
+        if code is not None and not figs:
+            waiting.append(k)
+        elif len(figs) > 1 and len(figs) - 1 == len(waiting):
+            # Each such place is read the way that fails fewer sums, the text's order first.
+            out = min((moved(out, k, waiting, own) for own in (False, True)), key=fails)
+            waiting = []
+    return out
+
+
+def _three_public_by_sums(
+    region: TableRegion, reading: dict[str, float] | None, values: Sequence[float]
+) -> tuple[list[str], list[tuple[int, ...]]] | None:
+    """The columns of a wide “三公”经费 table (one row of `values`) read by its sums: the
+    columns every such table has, in their printed order (合计, “三公”经费小计, 因公出国（境）
+    费, 公务用车购置及运行维护费, 公务用车购置费, 公务用车运行维护费, 公务接待费, then 会议费
+    and 培训费 where the title or header names them), and the order-keeping placements of
+    the figures that satisfy the most of the table's sums. Text tools print a multi-row
+    header's lines in any order and shift figures off their labels, so the header's labels
+    (`reading`: row name -> figure, None when they do not give one label per figure) are
+    kept unless this reading adds up better. None then, or when no placement adds up."""
+    said = squash(region.title + "".join(c.text for r in region.header for c in r.cells))
+    extra = [name for name, word in (("会议费", "会议"), ("培训费", "培训")) if word in said]
+    subtotal = "“三公”经费小计" if extra else "合计"
+    columns = [
+        "合计",
+        *(["“三公”经费小计"] if extra else []),
+        "因公出国（境）费",
+        "公务用车购置及运行维护费",
+        "公务用车购置费",
+        "公务用车运行维护费",
+        "公务接待费",
+        *extra,
+    ]
+    if len(values) > len(columns):
+        return None
+    scored = []
+    for slots in itertools.combinations(range(len(columns)), len(values)):
+        placed = {columns[s]: v for s, v in zip(slots, values, strict=True)}
+        passed, failed = _three_public_sums(placed, subtotal)
+        scored.append((passed - failed, slots))
+    best = max(score for score, _ in scored)
+    if reading is not None:
+        passed, failed = _three_public_sums(reading, subtotal)
+        if passed - failed >= best:
+            return None  # the labels add up as well
+    if best <= 0:
+        return None
+    return columns, [slots for score, slots in scored if score == best]
+
+
+def _three_public_sums(
+    values: dict[str, float], subtotal: str = "“三公”经费小计"
+) -> tuple[int, int]:
+    """(passed, failed) of the “三公”经费 sums whose whole is in `values` (an absent part is
+    an empty cell, 0): 合计 = `subtotal` + 会议费 + 培训费 (where those are columns),
+    `subtotal` = 出国 + 公务用车 + 接待, 公务用车 = 购置 + 运行维护."""
+    sums = [
+        (subtotal, ("因公出国（境）费", "公务用车购置及运行维护费", "公务接待费")),
+        ("公务用车购置及运行维护费", ("公务用车购置费", "公务用车运行维护费")),
+    ]
+    if subtotal != "合计":
+        sums.append(("合计", (subtotal, "会议费", "培训费")))
+    passed = failed = 0
+    for whole, parts in sums:
+        if whole in values and any(p in values for p in parts):
+            got = sum(values.get(p, 0.0) for p in parts)
+            ok = abs(values[whole] - got) <= TOLERANCE * len(parts)
+            passed, failed = passed + ok, failed + (not ok)
+    return passed, failed
+
+
+def _three_public_wide(
+    found: tuple[list[str], list[tuple[int, ...]]], figures: Sequence[SourceCell], row: DetailedRow
+) -> tuple[list[Column], list[DetailedRow]]:
+    """The columns and the one row (`row`, its figures replaced) of a wide “三公”经费 table
+    placed by `_three_public_by_sums`; a figure that the best placements put in different
+    columns (公务用车购置费 or 运行维护费 when one of them is empty) is left out and reported:
+    the labels that misread the table cannot tell which."""
+    names, placements = found
+    columns = [Column(None, name, float(k)) for k, name in enumerate(names)]
+    kept, undecided = [], []
+    for j, cell in enumerate(figures):
+        slots = {p[j] for p in placements}
+        if len(slots) == 1:
+            kept.append(replace(cell, column=slots.pop(), key=None))
+        else:
+            undecided.append(f"{cell.text}: " + " or ".join(names[k] for k in sorted(slots)))
+    return columns, [replace(row, cells=tuple(kept), undecided=tuple(undecided))]
 
 
 def _group_leaves(labels: list[str], figures: int) -> list[str]:
@@ -1542,7 +1885,12 @@ def _kind_of(text: str) -> str:
 
 
 def _line_groups(
-    tokens: Sequence[Cell], has_seq: bool, decimals: int, breaks: Iterable[int] = ()
+    tokens: Sequence[Cell],
+    has_seq: bool,
+    decimals: int,
+    breaks: Iterable[int] = (),
+    words: dict[int, int] | None = None,
+    lines: Sequence[int] | None = None,
 ) -> list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]]:
     """Rows of a one-cell-per-line table from its cells in reading order: [序号] code name
     figures. A code broken over lines ("2070" + "111", 类 | 款 | 项 as "201" + "13" + "01") is
@@ -1553,9 +1901,24 @@ def _line_groups(
     pieces on both sides, with the page number between them: a name piece before the break
     and a code after it are one row ("对" | 4 | "303" "个人和家庭的补助"); a name piece after a
     break that is followed by the next row's 序号 or code ends the row above ("行政" … | "运行"
-    | "2240150" "事业运行")."""
+    | "2240150" "事业运行").
+
+    `words` maps the tokens that are cells of one line printed with single spaces (a
+    PDF-to-text tool's table row) to that line: their figures and codes are whole cells (no
+    piece joins unless it ends or starts with a separator), a code first on its line starts a
+    row, and a name wrapped around a row whose line has a code and figures only ("机关…缴费支"
+    | "2080505 580.01" | "出") is that row's name. With `lines` (the source line of each
+    token) a text token that starts a line starts a row."""
+    words = words or {}
     kinds = [_kind_of(c.text) for c in tokens]
     texts = [_line_text(c.text) for c in tokens]
+    # A table that prints thousands separators: pieces never join into a figure of four or
+    # more digits before the point without one (a page number before a figure: "11" +
+    # "232.01" is not 11232.01).
+    big = [
+        t for t in texts if re.fullmatch(r"[\d,]+\.\d+", t) and float(t.replace(",", "")) >= 1000
+    ]
+    commas = len(big) >= 2 and all("," in t for t in big)
     starts_page = set(breaks)
     rows: list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]] = []
     tails: set[int] = set()  # rows that are only the end of the name of the row above
@@ -1599,10 +1962,27 @@ def _line_groups(
             return None
         return junk, number, code
 
-    def starts_row(k: int, cur_figs: int) -> bool:
-        """Whether token k starts a new row (the current row has `cur_figs` figures)."""
+    def code_first(k: int) -> bool:
+        """A code first on a line of single-space cells, before a figure or name there."""
+        return (
+            k in words
+            and (k == 0 or words.get(k - 1) != words[k])
+            and k + 1 < n
+            and words.get(k + 1) == words[k]
+            and kinds[k] == "int"
+            and bool(_CODE.match(texts[k]))
+        )
+
+    def new_line(k: int) -> bool:
+        return lines is not None and 0 < k and lines[k] != lines[k - 1]
+
+    def starts_row(k: int, cur_figs: int, coded: bool = False) -> bool:
+        """Whether token k starts a new row (the current row has `cur_figs` figures and,
+        when `coded`, a code: its name may wrap over lines)."""
         if kinds[k] == "text":
-            return cur_figs > 0
+            return cur_figs > 0 or (new_line(k) and not coded)
+        if code_first(k):
+            return True
         if kinds[k] != "int" or not cur_figs:
             return False
         # An integer after a finished figure: the next 序号 or code when a name follows it,
@@ -1638,7 +2018,12 @@ def _line_groups(
                 code = texts[i]
                 cells.append(tokens[i])
                 i += 1
-                while i < n and kinds[i] == "int" and len(code) + len(texts[i]) <= 7:
+                while (
+                    i < n
+                    and kinds[i] == "int"
+                    and len(code) + len(texts[i]) <= 7
+                    and i - 1 not in words  # a code printed in a cell is whole
+                ):
                     code += texts[i]
                     cells.append(tokens[i])
                     i += 1
@@ -1649,10 +2034,12 @@ def _line_groups(
         ):
             if (names or code) and _GRAND_TOTAL.match(clean_name(texts[i])):
                 break
+            if names and new_line(i) and code is None:
+                break
             names.append(tokens[i])
             cells.append(tokens[i])
             i += 1
-        while i < n and not starts_row(i, len(figs)):
+        while i < n and not starts_row(i, len(figs), code is not None):
             if kinds[i] == "int" and not figs and (found := lead(i)) is not None:
                 if code is not None:
                     break  # the next row after a row without figures
@@ -1673,18 +2060,32 @@ def _line_groups(
                 continue
             piece, used = texts[i], [tokens[i]]
             i += 1
-            while i < n and kinds[i] != "text" and not complete(piece):
+            last = False
+            while (
+                i < n
+                and kinds[i] != "text"
+                and not complete(piece)
+                and not (
+                    i - 1 in words  # a figure printed in a cell is whole unless cut at a point
+                    and not piece.endswith((".", ","))
+                    and not texts[i].startswith((".", ","))
+                )
+            ):
                 joined = piece + texts[i]
                 if kinds[i] == "int" and has_seq and texts[i] == str(seq + 1) and complete(piece):
                     break
                 if parse_figure(joined) is None:
+                    break
+                if commas and _bare_thousands(joined):
+                    # a short number before a figure it cannot be part of: a page number
+                    last = _page_number(piece, decimals)
                     break
                 piece = joined
                 used.append(tokens[i])
                 i += 1
             value = parse_figure(piece)
             cells.extend(used)
-            last = i >= n or i in starts_page  # a page number ends a page
+            last = last or i >= n or i in starts_page  # a page number ends a page
             if value is not None and not (last and _page_number(piece, decimals)):
                 figs.append((value, used))
         if not cells:  # nothing consumed: take the token as a name so the loop moves on
@@ -1700,7 +2101,51 @@ def _line_groups(
             out[-1] = (above[0], above[1] + names, above[2], above[3] + cells)
         else:
             out.append((code, names, figs, cells))
+    return _wrapped_names(out, {id(tokens[k]) for k in words}) if words else out
+
+
+def _wrapped_names(rows: list, worded: set[int]) -> list:
+    """Rows of `_line_groups` with the pieces of a name wrapped around a line of single-space
+    cells that prints a code and figures but no name (pdfplumber centres that line between
+    the name's lines: "机关…缴费支" | "2080505 580.01" | "出") joined to that row: a row of
+    only a name just before it, and one just after it when the next row has a code too (or
+    there is none)."""
+
+    def bare(r) -> bool:  # a name piece: no code, no figures
+        return r[0] is None and not r[2] and bool(r[1])
+
+    out = []
+    k = 0
+    while k < len(rows):
+        code, names, figs, cells = rows[k]
+        if (
+            code is not None
+            and not names
+            and figs
+            and id(cells[0]) in worded
+            and out
+            and bare(out[-1])
+        ):
+            before = out.pop()
+            names, cells = before[1], before[3] + cells
+            if (
+                k + 1 < len(rows)
+                and bare(rows[k + 1])
+                and (k + 2 >= len(rows) or rows[k + 2][0] is not None)
+            ):
+                names, cells = names + rows[k + 1][1], cells + rows[k + 1][3]
+                k += 1
+            out.append((code, names, figs, cells))
+        else:
+            out.append(rows[k])
+        k += 1
     return out
+
+
+def _bare_thousands(figure: str) -> bool:
+    """A figure with four or more digits before its point and no thousands separator."""
+    whole = figure.lstrip("-−").split(".")[0]
+    return "," not in whole and len(whole) >= 4
 
 
 def _page_number(piece: str, decimals: int) -> bool:
@@ -1724,7 +2169,9 @@ def _has_figures(cells: list[Cell]) -> bool:
     return any(parse_figure(c.text) is not None and not _CODE.match(squash(c.text)) for c in cells)
 
 
-def _slot_options(values: list[float], columns: Sequence[Column]) -> list[tuple[int, ...]]:
+def _slot_options(
+    values: list[float], columns: Sequence[Column], rows: int = 1
+) -> list[tuple[int, ...]]:
     """Column placements for `values` read left to right when some cells were empty: of every
     order-keeping placement, those whose row arithmetic scores best (total = basic + project,
     total = personnel + public; a total column is filled first). Several are returned when
@@ -1733,7 +2180,7 @@ def _slot_options(values: list[float], columns: Sequence[Column]) -> list[tuple[
     if len(values) >= n or not values:
         return [tuple(range(len(values)))]
     scored: list[tuple[int, tuple[int, ...]]] = []
-    for slots in itertools.combinations(range(n), len(values)):
+    for slots in _order_keeping(n, len(values), rows):
         scored.append((_row_score(values, slots, columns), slots))
     best = max(score for score, _ in scored)
     return [slots for score, slots in scored if score == best]

@@ -1,0 +1,434 @@
+"""Money tables from the text that common PDF-to-text tools write: rows whose cells are
+separated by single spaces, titles printed after their tables (pypdfium2 writes a page in the
+order of its drawing commands), wrapped names around a row, a “三公” header whose lines come in
+any order, and the figures pdftotext (without -layout) prints away from their rows. Each case
+is a small hand-made text in the tool's shape; the last ones run real Jiangsu PDFs through the
+tools (skipped without ../shared)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ie.ingest import ingest
+from ie.ingest import text_document as text_doc
+from ie.segment import segment
+from ie.tables.money import money_tables_detailed
+
+JIANGSU = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "jiangsu"
+
+
+def by_kind(text: str) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for t in money_tables_detailed(text_doc(text)):
+        out.setdefault(t.kind, []).append(t)
+    return out
+
+
+def values(table) -> dict[str | None, dict[str, float]]:
+    return {r.code or r.name: {k: round(v, 2) for k, v in r.values().items()} for r in table.rows}
+
+
+# One department's 支出总表, 功能科目 table and 经济科目 table, as pypdfium2 writes them: each
+# page's rows first, its title after them, the 部门/单位 lines wherever they were drawn.
+SUMMARY_ROWS = [
+    "合 计 基本支出 项目支出 单位预留机动经费 结转下年资金",
+    "1,000.00 600.00 300.00 100.00",
+]
+FUNCTION_ROWS = [
+    "功能科目代码 功能科目名称 金额",
+    "合计 1,000.00",
+    "201 一般公共服务支出 900.00",
+    "20131 党委办公厅（室）及相关机构事务 900.00",
+    "2013101 行政运行 600.00",
+    "2013102 一般行政管理事务 300.00",
+    "221 住房保障支出 100.00",
+    "22102 住房改革支出 100.00",
+    "2210201 住房公积金 100.00",
+]
+ECONOMIC_ROWS = [
+    "科目编码 科目名称 金额",
+    "合计 600.00",
+    "301 工资福利支出 500.00",
+    "30101 基本工资 300.00",
+    "30102 津贴补贴 200.00",
+    "302 商品和服务支出 100.00",
+    "30201 办公费 100.00",
+]
+TOC = [
+    "序号 报表名称",
+    "一、 支出预算总表",
+    "二、 财政拨款支出预算表",
+    "三、 财政拨款基本支出预算表",
+]
+TITLE_AFTER = "\n".join(
+    [
+        "江苏省2018年度省级部门预算公开报表",
+        *TOC,
+        "目 录",
+        "部门：某某厅 单位：万元",
+        *SUMMARY_ROWS,
+        "支出预算总表",
+        "部门：某某厅 单位：万元",
+        *FUNCTION_ROWS,
+        "财政拨款支出预算表",
+        "单位：万元",
+        *ECONOMIC_ROWS,
+        "财政拨款基本支出预算表",
+        "部门：某某厅",
+    ]
+)
+TITLE_BEFORE = "\n".join(
+    [
+        "江苏省2018年度省级部门预算公开报表",
+        *TOC,
+        "支出预算总表",
+        "部门：某某厅 单位：万元",
+        *SUMMARY_ROWS,
+        "财政拨款支出预算表",
+        "部门：某某厅 单位：万元",
+        *FUNCTION_ROWS,
+        "财政拨款基本支出预算表",
+        "部门：某某厅 单位：万元",
+        *ECONOMIC_ROWS,
+    ]
+)
+
+
+@pytest.mark.parametrize("text", [TITLE_AFTER, TITLE_BEFORE], ids=["title-after", "title-before"])
+def test_single_space_tables_get_their_own_titles(text: str) -> None:
+    tables = by_kind(text)
+    summary, function = tables["expense_by_function"]
+    (economic,) = tables["basic_expense_by_economic"]
+    assert (summary.title, function.title, economic.title) == (
+        "支出预算总表",
+        "财政拨款支出预算表",
+        "财政拨款基本支出预算表",
+    )
+    # The one-row 支出总表: 合计 = 基本 + 项目 + 单位预留机动经费 (a column without a key).
+    assert values(summary) == {"合计": {"total": 1000.0, "basic": 600.0, "project": 300.0}}
+    got = values(function)
+    assert got["合计"] == {"total": 1000.0}
+    assert got["2013101"] == {"total": 600.0} and got["2210201"] == {"total": 100.0}
+    assert (
+        next(r for r in function.rows if r.code == "20131").name == "党委办公厅（室）及相关机构事务"
+    )
+    assert values(economic)["30102"] == {"total": 200.0}
+    for t in (summary, function, economic):
+        assert not t.issues and t.checked
+
+
+def test_title_after_regions_span_their_rows() -> None:
+    doc = text_doc(TITLE_AFTER)
+    regions = {t.title: t for t in segment(doc).tables}
+    economic = regions["财政拨款基本支出预算表"]
+    assert doc.text[economic.start :].startswith("单位：万元\n科目编码")
+    assert doc.text[: economic.end].endswith("财政拨款基本支出预算表")
+
+
+def test_prose_with_single_spaces_is_not_split_into_cells() -> None:
+    # A sentence with a figure and its unit, and a 单位 line with its code, are not table rows.
+    doc = text_doc(
+        "一、收支预算总体情况\n2018 年部门预算收入 24,458.43 万元\n201 中共某某县委员会办公室\n"
+    )
+    assert all(len(r.cells) == 1 for t in segment(doc).tables for r in t.body)
+    assert not segment(doc).tables
+
+
+# --- rows that a tool printed around a wrapped name ---------------------------------------
+
+
+def test_wrapped_name_around_a_code_and_figure_line() -> None:
+    # pdfplumber centres the row's line between the two lines of its wrapped name.
+    text = "\n".join(
+        [
+            "财政拨款支出预算表",
+            "部门：某某厅 单位：万元",
+            "功能科目代码 功能科目名称 金额",
+            "合计 1,068.78",
+            "208 社会保障和就业支出 1,068.78",
+            "20805 行政事业单位离退休 1,068.78",
+            "2080504 未归口管理的行政单位离退休 256.76",
+            "机关事业单位基本养老保险缴费支",
+            "2080505 580.01",
+            "出",
+            "2080506 机关事业单位职业年金缴费支出 232.01",
+        ]
+    )
+    (table,) = by_kind(text)["expense_by_function"]
+    row = next(r for r in table.rows if r.code == "2080505")
+    assert row.name == "机关事业单位基本养老保险缴费支出" and row.values() == {"total": 580.01}
+    assert not table.issues
+
+
+def test_code_alone_and_wrapped_name_before_the_figure_line() -> None:
+    # pypdfium2 prints a wrapped cell's lines one after another: code, name, last piece + figure.
+    text = "\n".join(
+        [
+            "财政拨款基本支出预算表",
+            "单位：万元",
+            "科目编码 科目名称 金额",
+            "合计 1,490.25",
+            "301 工资福利支出 1,490.25",
+            "30107 绩效工资 425.79",
+            "30108",
+            "机关事业单位基本养老保险",
+            "缴费 1,064.46",
+        ]
+    )
+    (table,) = by_kind(text)["basic_expense_by_economic"]
+    row = next(r for r in table.rows if r.code == "30108")
+    assert row.name == "机关事业单位基本养老保险缴费" and row.values() == {"total": 1064.46}
+    assert not table.issues
+
+
+def test_empty_rows_of_an_income_table_stay_rows() -> None:
+    # A line with only a label is a row without figures, not the start of the next row's name.
+    text = "\n".join(
+        [
+            "收入预算总表",
+            "部门：某某厅 单位：万元",
+            "项目名称 金额",
+            "收入总计 9,146.79",
+            "小计 9,066.79",
+            "一般公共预算资金 公共财政拨款(补助)资金 9,066.79",
+            "政府性基金 小计",
+            "其他非税收入",
+            "其他资金 经营收入",
+            "其他收入 80.00",
+        ]
+    )
+    (table,) = by_kind(text)["income_summary"]
+    rows = {r.name: r.values() for r in table.rows}
+    assert rows["其他收入"] == {"total": 80.0}
+    assert rows["政府性基金小计"] == {} and rows["其他资金经营收入"] == {}
+
+
+# --- a “三公” table whose header lines came in any order ------------------------------------
+
+
+def test_three_public_header_in_any_order_is_read_by_its_sums() -> None:
+    # pdfplumber sorts the lines of a four-row header by height: the labels' order is lost,
+    # the figures keep theirs. The sums place them; 购置 or 运行维护 stays undecided.
+    text = "\n".join(
+        [
+            "“三公”经费、会议费、培训费支出预算表",
+            "部门：某某厅",
+            "单位：万元",
+            "“三公”经费",
+            "公务用车购置及运行维护费",
+            "合计 会议费 培训费",
+            "因公出国",
+            "小计 公务接待费",
+            "（境）费",
+            "公务用车购 公务用车运行",
+            "小计",
+            "置费 维护费",
+            "1,471.70 508.20 70.00 411.20 411.20 27.00 933.50 30.00",
+        ]
+    )
+    (table,) = by_kind(text)["three_public"]
+    got = {r.name: r.values()["total"] for r in table.rows}
+    assert got == {
+        "合计": 1471.7,
+        "“三公”经费小计": 508.2,
+        "因公出国（境）费": 70.0,
+        "公务用车购置及运行维护费": 411.2,
+        "公务接待费": 27.0,
+        "会议费": 933.5,
+        "培训费": 30.0,
+    }
+    assert any("411.20: 公务用车购置费 or 公务用车运行维护费" in i for i in table.issues)
+
+
+# --- pdftotext without -layout --------------------------------------------------------------
+
+
+def test_pdftotext_labels_among_the_figures_of_a_one_row_table() -> None:
+    # Each header cell, then the figure under it: the labels are columns, not rows.
+    text = "\n".join(
+        [
+            "支出预算总表",
+            "部门：",
+            "某某厅",
+            "合计",
+            "基本支出",
+            "18,330.37",
+            "单位：万元",
+            "项目支出",
+            "9,312.90",
+            "单位预留机动经费",
+            "6,459.58",
+            "2,557.89",
+            "结转下年资金",
+        ]
+    )
+    (table,) = by_kind(text)["expense_by_function"]
+    assert values(table) == {"合计": {"total": 18330.37, "basic": 9312.9, "project": 6459.58}}
+    assert not table.issues
+
+
+def test_pdftotext_figures_printed_after_the_last_row_go_back_to_their_rows() -> None:
+    # Bold parent rows' figures come after the page's last row, in row order.
+    text = "\n".join(
+        [
+            "财政拨款基本支出预算表",
+            "单位：万元",
+            "科目编码",
+            "科目名称",
+            "金额",
+            "合计",
+            "610.00",
+            "301",
+            "工资福利支出",
+            "30101",
+            "基本工资",
+            "500.00",
+            "302",
+            "商品和服务支出",
+            "30201",
+            "办公费",
+            "100.00",
+            "30205",
+            "水费",
+            "10.00",
+            "500.00",
+            "110.00",
+        ]
+    )
+    (table,) = by_kind(text)["basic_expense_by_economic"]
+    got = values(table)
+    assert got["301"] == {"total": 500.0} and got["302"] == {"total": 110.0}
+    assert got["30205"] == {"total": 10.0}
+    assert not table.issues
+
+
+# --- pdfminer: a column's cells one after another -----------------------------------------
+
+
+def test_pdfminer_column_order_block() -> None:
+    # The codes, then 合计 and the names, then the column label and the figures in row order.
+    text = "\n\n".join(
+        [
+            "财政拨款支出预算表",
+            "部门：某某厅",
+            "单位：万元",
+            "功能科目代码",
+            "功能科目名称",
+            *["201", "20131", "2013101", "2013102", "221", "22102", "2210201"],
+            "合计",
+            *["一般公共服务支出", "党委办公厅（室）及相关机构事务", "行政运行", "一般行政管理事务"],
+            *["住房保障支出", "住房改革支出", "住房公积金"],
+            "金额",
+            *["1,000.00", "900.00", "900.00", "600.00", "300.00", "100.00", "100.00", "100.00"],
+        ]
+    )
+    (table,) = by_kind(text)["expense_by_function"]
+    got = values(table)
+    assert got["合计"] == {"total": 1000.0} and got["2013102"] == {"total": 300.0}
+    assert next(r for r in table.rows if r.code == "22102").name == "住房改革支出"
+    assert not table.issues and table.checked
+
+
+def test_column_order_reading_needs_its_sums_to_pass() -> None:
+    # The same shape with one figure that does not add up is not read column by column.
+    text = "\n".join(
+        [
+            "财政拨款支出预算表",
+            "单位：万元",
+            "功能科目代码",
+            "功能科目名称",
+            *["201", "20131", "2013101"],
+            "合计",
+            *["一般公共服务支出", "党委办公厅（室）及相关机构事务", "行政运行"],
+            "金额",
+            *["900.00", "900.00", "900.00", "600.00"],
+        ]
+    )
+    (table,) = by_kind(text)["expense_by_function"]
+    assert values(table).get("2013101") != {"total": 600.0}
+
+
+# --- layout text ------------------------------------------------------------------------------
+
+
+def test_layout_text_lone_figure_line_stands_under_its_column() -> None:
+    # pdfplumber's layout text centres the 合计 label and its figure on lines of their own.
+    text = "\n".join(
+        [
+            "                    财政拨款支出预算表",
+            "     部门：某某厅                                    单位：万元",
+            "         功能科目代码          功能科目名称            金额",
+            "                                合计",
+            "                                                  1,000.00",
+            "         201           一般公共服务支出              1,000.00",
+            "         20101         人大事务                      1,000.00",
+        ]
+    )
+    (table,) = by_kind(text)["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 1000.0},
+        "201": {"total": 1000.0},
+        "20101": {"total": 1000.0},
+    }
+
+
+def test_layout_text_figures_a_single_space_apart_are_two() -> None:
+    # "418.26 80": two cells that a single space separates; "53.7 3" stays one broken figure.
+    text = "\n".join(
+        [
+            "“三公”经费支出预算表",
+            "单位：万元",
+            "    合计    因公出国（境）费    公务用车购置费    公务用车运行维护费    公务接待费",
+            "   498.26 80    0.00    318.00    100.26",
+        ]
+    )
+    (table,) = by_kind(text)["three_public"]
+    got = {r.name: r.values()["total"] for r in table.rows}
+    assert got["合计"] == 498.26 and got["因公出国（境）费"] == 80.0
+    assert got["公务接待费"] == 100.26
+
+
+# --- real documents through the tools -------------------------------------------------------
+
+
+def _pypdfium2_text(path: Path) -> str:
+    pdfium = pytest.importorskip("pypdfium2")
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def _pdfplumber_text(path: Path) -> str:
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(str(path)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+@pytest.mark.parametrize(
+    "name,tool",
+    [
+        ("江苏省委办公厅/江苏省委办公厅2018年度部门预算公开表.pdf", _pypdfium2_text),  # title after
+        ("江苏省高级人民法院/省法院2018年度部门预算公开.pdf", _pypdfium2_text),  # title before
+        ("江苏省政协办公厅/江苏省政协办公厅2019年预算公开表.pdf", _pdfplumber_text),
+    ],
+)
+def test_jiangsu_text_tool_tables_add_up(name: str, tool, tmp_path: Path) -> None:
+    path = JIANGSU / name
+    if not path.exists():
+        pytest.skip("../shared/corpora/jiangsu is absent")
+    out = tmp_path / "made.txt"
+    out.write_text(tool(path), encoding="utf-8")
+    tables = money_tables_detailed(ingest(out))
+    coded = [t for t in tables if t.kind in ("expense_by_function", "basic_expense_by_economic")]
+    function = [t for t in coded if t.kind == "expense_by_function" and any(r.code for r in t.rows)]
+    economic = [t for t in coded if t.kind == "basic_expense_by_economic"]
+    assert len(function) >= 2 and len(economic) >= 2
+    for t in coded:
+        assert t.rows and not t.issues, (t.title, t.issues)
+    # The functional tables' 合计 equals the sum of their top-level codes.
+    for t in function:
+        assert t.checked and next(r for r in t.rows if r.total_row).values()["total"] > 0
