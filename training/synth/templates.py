@@ -564,10 +564,46 @@ def _reg(s: int, e: int, kind: str):
     return Region(s, e, kind)
 
 
+# Duties that name the party and government bodies the department serves (省委, 县委、县政府,
+# 县人大 ...): real 职责 text is full of them, and none is a DEPT entity. The department's own
+# short name, when a duty names it, is. {UP}: the bodies above, {L}: the level character,
+# {D}: the department's short name (labelled).
+_BODY_DUTIES = [
+    "负责推动{UP}决策部署的贯彻落实",
+    "负责{UP}重要工作部署落实情况的督促检查",
+    "承办{L}委、{L}政府交办的其他事项",
+    "围绕{L}委中心工作开展调查研究，提出意见建议",
+    "协助{L}委协调{L}人大、{L}政府、{L}政协有关工作",
+    "负责{L}委重要会议的组织和服务保障",
+    "负责{UP}领导批示事项的催办和反馈",
+    "负责{L}委和{D}文件的起草、审核工作",
+    "负责{D}机关的公文运转、归档和保密工作",
+]
+
+
+def _bodies_above(w: Writer) -> str:
+    """The party bodies above the department's level, as prose lists them."""
+    L = w.c.place.lchar
+    chain = {"county": ["党中央", "省委", "市委", f"{L}委"], "city": ["党中央", "省委", f"{L}委"]}
+    bodies = chain.get(w.c.place.level, ["党中央", "国务院", f"{L}委"])
+    sep = w.rng.choice(["、", "，"])
+    return sep.join(bodies[:-1]) + "和" + bodies[-1]
+
+
+def _body_duty(w: Writer) -> list[str | tuple[str, str]]:
+    c = w.c
+    text = w.rng.choice(_BODY_DUTIES).format(UP=_bodies_above(w), L=c.place.lchar, D="\0")
+    head, named, tail = text.partition("\0")
+    return [head, (c.dept_short, "DEPT"), tail] if named else [head]
+
+
 def _duties(w: Writer, topics: list[str]) -> None:
     c = w.c
     w.para((c.dept_short, "DEPT"), "的主要职责是：")
     for i, t in enumerate(w.rng.sample(topics, min(len(topics), w.rng.randint(3, 7))), 1):
+        if w.rng.random() < 0.35:
+            w.para(f"（{cn(i)}）", *_body_duty(w), "。")
+            continue
         verb = w.rng.choice(_DUTY_VERBS)
         obj = w.rng.choice(_DUTY_OBJECTS).format(T=t, L=c.place.lchar)
         w.para(f"（{cn(i)}）{verb}{obj}。")
