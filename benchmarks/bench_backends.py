@@ -3,7 +3,7 @@ labelled text, and speed as a ratio to `jieba.lcut` on the same text in the same
 
     budget-ie synth -n 1000 --seed 1 -o /tmp/synth1000 --noise medium
     python benchmarks/bench_backends.py --test /tmp/synth1000/test.jsonl [--n 100] \
-        [--crf ie/models/crf] [--transformer models/transformer-tiny] \
+        [--crf ie/models/crf] [--transformer ie/models/transformer] \
         [--backends rules,crf,transformer] [--json out.json]
 
 The test split is generated at +0.3 noise over the training level (high noise for the

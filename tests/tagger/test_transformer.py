@@ -211,3 +211,21 @@ def test_viterbi_repairs_what_argmax_breaks() -> None:
     assert argmax[1] == "I-AMOUNT" and argmax[3] == "I-CODE"
     assert path == ["O", "B-AMOUNT", "I-AMOUNT", "I-AMOUNT", "O"]
     assert decode_bio(path) == [("AMOUNT", 1, 4)]
+
+
+def test_the_shipped_transformer_labels_the_real_text():
+    from ie.pipeline import Extractor, shipped_model
+    from ie.tagger import get_tagger
+    from training.transformer import span_scores
+
+    model = shipped_model("transformer")
+    if model is None:
+        pytest.skip("no transformer ships in ie/models/transformer")
+    real = REAL_DIR / "004_3c37c7924f173325.txt"
+    text = real.read_text(encoding="utf-8")
+    gold = {(s.label, s.start, s.end) for s in read_spans(real.with_suffix(".spans.jsonl"))}
+    pred = {(s.label, s.start, s.end) for s in get_tagger("transformer", model).predict(text)}
+    # trained on synthetic documents only, like the default CRF
+    assert span_scores([gold], [pred])["micro"]["f1"] >= 0.90
+    # and `--backend transformer` works after install, with no model path
+    assert Extractor("transformer").extract(real).projects
