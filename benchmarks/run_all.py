@@ -317,11 +317,14 @@ def model_notes(backends: dict[str, str | None]) -> str:
         note = f"- {backend}: `{folder}`"
         try:
             m = json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))
-            f1 = m.get("spans_strict", {}).get("micro", {}).get("f1")
+            # crf metrics keep span scores under "spans_strict", transformer ones "validation"
+            scores = m.get("spans_strict") or m.get("validation") or {}
+            f1 = scores.get("micro", {}).get("f1")
+            config = "config.yaml" if backend == "crf" else "train_config.json"
             note += (
                 f", trained on {m.get('train_docs', '?')} documents"
                 + (f", validation strict span F1 {f1:.3f}" if f1 is not None else "")
-                + " (its metrics.json; its config.yaml is beside it)"
+                + f" (its metrics.json; its {config} is beside it)"
             )
         except (OSError, ValueError):
             note += " (no metrics.json)"

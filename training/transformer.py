@@ -21,9 +21,11 @@ from ie.errors import ConfigError
 from ie.spans import BIO_TAGS, bio_tags
 from ie.tagger.transformer import (
     RULE_TYPES_KEY,
+    WORD_TYPES_KEY,
     CharVocab,
     TransformerTagger,
     rule_type_ids,
+    type_vocab_size,
     windows,
 )
 from training.data import iter_rows, row_spans
@@ -66,8 +68,10 @@ class TransformerConfig(EncoderConfig):
     init_from: str | None = None
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
-    # The rules backend's tag of each character enters as its token type (char-level only).
+    # The rules backend's tag of each character enters as its token type (char-level only),
+    # and with word_features its jieba word-boundary tag (B/M/E/S) too.
     rule_features: bool = False
+    word_features: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,9 +146,9 @@ def _bert_config(cfg, vocab: CharVocab, **extra):
 Example = tuple[list[int], list[int], list[int] | None]
 
 
-def _examples(rows: list[dict], vocab: CharVocab, cfg, rules=None) -> list[Example]:
+def _examples(rows: list[dict], vocab: CharVocab, cfg, rules=None, words=None) -> list[Example]:
     """Windows of (input ids with [CLS]/[SEP], label ids with -100 on the specials, and with
-    `rules` the rules backend's tag ids as token types, 0 on the specials)."""
+    `rules` / `words` (a Tokenizer) the token types of `rule_type_ids`, 0 on the specials)."""
     tag_id = {t: i for i, t in enumerate(BIO_TAGS)}
     cls_id, sep_id = vocab.id("[CLS]"), vocab.id("[SEP]")
     out: list[Example] = []
@@ -152,7 +156,8 @@ def _examples(rows: list[dict], vocab: CharVocab, cfg, rules=None) -> list[Examp
         text = row["text"]
         ids = vocab.encode(text)
         labels = [tag_id[t] for t in bio_tags(len(text), row_spans(row))]
-        types = rule_type_ids(text, rules) if rules is not None else None
+        typed = rules is not None or words is not None
+        types = rule_type_ids(text, rules, words) if typed else None
         for s, e in windows(len(ids), cfg.window, cfg.stride):
             out.append(
                 (
@@ -267,13 +272,24 @@ def train_transformer(cfg: TransformerConfig, progress: Progress | None = None) 
             "train the char-level recipe (leave model_name_or_path empty)"
         )
     heads = {"num_labels": len(id2label), "id2label": id2label, "label2id": label2id}
-    rules = None
+    rules = words = None
     if cfg.rule_features:
         from ie.tagger.rules import RulesTagger
 
         rules = RulesTagger()
-        # One token type per IOB2 tag; a pretrained encoder's 2 type embeddings are replaced.
-        heads |= {"type_vocab_size": len(BIO_TAGS), RULE_TYPES_KEY: True}
+    if cfg.word_features:
+        from ie.tokenize import Tokenizer
+
+        words = Tokenizer()
+    typed = cfg.rule_features or cfg.word_features
+    if typed:
+        # One token type per (IOB2 tag, B/M/E/S) pair; a pretrained encoder's 2 type
+        # embeddings are replaced.
+        heads |= {
+            "type_vocab_size": type_vocab_size(cfg.rule_features, cfg.word_features),
+            RULE_TYPES_KEY: cfg.rule_features,
+            WORD_TYPES_KEY: cfg.word_features,
+        }
     if cfg.init_from:
         vocab = CharVocab.load(Path(cfg.init_from))
         config = BertConfig.from_pretrained(cfg.init_from, local_files_only=True)
@@ -283,14 +299,14 @@ def train_transformer(cfg: TransformerConfig, progress: Progress | None = None) 
             cfg.init_from,
             config=config,
             local_files_only=True,
-            ignore_mismatched_sizes=cfg.rule_features,
+            ignore_mismatched_sizes=typed,
         )
     else:
         vocab = CharVocab.build(r["text"] for r in train_rows)
         model = AutoModelForTokenClassification.from_config(_bert_config(cfg, vocab, **heads))
-    if rules is not None:
-        say(f"rules backend tagging {len(train_rows)} training documents (token types)")
-    examples = _examples(train_rows, vocab, cfg, rules)
+    if typed:
+        say(f"token types for {len(train_rows)} training documents (rules / jieba)")
+    examples = _examples(train_rows, vocab, cfg, rules, words)
     steps_per_epoch = math.ceil(len(examples) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
     if cfg.max_steps:

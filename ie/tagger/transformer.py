@@ -33,15 +33,33 @@ VOCAB_FILE = "char_vocab.json"
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 # Whitespace is layout (cell and line boundaries): each kind keeps a token of its own.
 WHITESPACE_TOKENS = {" ": "[SP]", "\t": "[TAB]", "\n": "[NL]", "\f": "[FF]", "\u3000": "[SP]"}
-# Model-config key of checkpoints whose token types are the rules backend's tags.
+# Model-config keys of checkpoints whose token types are the rules backend's tags, and also
+# the jieba word-boundary tag (B/M/E/S) of each character.
 RULE_TYPES_KEY = "budget_ie_rule_types"
+WORD_TYPES_KEY = "budget_ie_word_types"
 _TAG_ID = {t: i for i, t in enumerate(BIO_TAGS)}
+_BMES = "BMES"
 
 
-def rule_type_ids(text: str, rules) -> list[int]:
-    """The rules backend's IOB2 tag of each character of `text` as an index into BIO_TAGS
-    (0 is "O"): the token types of a `rule_features` encoder."""
-    return [_TAG_ID[t] for t in bio_tags(len(text), rules.predict(text))]
+def type_vocab_size(rules: bool, words: bool) -> int:
+    """How many token types an encoder with these inputs needs."""
+    return (len(BIO_TAGS) if rules else 1) * (len(_BMES) if words else 1)
+
+
+def rule_type_ids(text: str, rules, tokenizer=None) -> list[int]:
+    """The token type of each character of `text`: the rules backend's IOB2 tag as an index
+    into BIO_TAGS (0 is "O"), and with a `tokenizer` that index × 4 + its jieba B/M/E/S."""
+    tags = (
+        [_TAG_ID[t] for t in bio_tags(len(text), rules.predict(text))]
+        if rules is not None
+        else [0] * len(text)
+    )
+    if tokenizer is None:
+        return tags
+    from ie.tokenize import bmes_tags
+
+    bmes = bmes_tags(tokenizer.words(text), len(text))
+    return [t * len(_BMES) + _BMES.index(b) for t, b in zip(tags, bmes, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -163,11 +181,15 @@ class TransformerTagger:
         self.stride = stride or max(1, self.window * 3 // 4)
         self.batch_size = batch_size
         self._torch = torch
-        self.rules = None
+        self.rules = self.words = None
         if getattr(self.model.config, RULE_TYPES_KEY, False):
             from ie.tagger.rules import RulesTagger
 
             self.rules = RulesTagger()
+        if getattr(self.model.config, WORD_TYPES_KEY, False):
+            from ie.tokenize import Tokenizer
+
+            self.words = Tokenizer()
         if (self.model_dir / VOCAB_FILE).exists():
             self.vocab: CharVocab | None = CharVocab.load(self.model_dir)
             self.tokenizer = None
@@ -186,8 +208,8 @@ class TransformerTagger:
         if self.vocab is not None:
             ids = self.vocab.encode(text)
             char_of = None
-            if self.rules is not None:
-                types = rule_type_ids(text, self.rules)
+            if self.rules is not None or self.words is not None:
+                types = rule_type_ids(text, self.rules, self.words)
         else:
             enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
             ids = enc["input_ids"]

@@ -15,6 +15,7 @@ from ie.errors import ConfigError
 from ie.spans import BIO_TAGS, read_spans
 from ie.tagger.transformer import (
     RULE_TYPES_KEY,
+    WORD_TYPES_KEY,
     CharVocab,
     TransformerTagger,
     rule_type_ids,
@@ -141,6 +142,31 @@ def test_rule_features_enter_as_token_types(real_rows, tmp_path):
     assert not np.allclose(tagger._token_probs(ids, types), tagger._token_probs(ids, None))
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["validation"]["micro"]["f1"] > 0.5
+
+
+def test_word_features_add_jieba_word_boundaries_to_the_types(real_rows, tmp_path):
+    out = train_transformer(
+        TransformerConfig.from_dict(
+            {
+                "output_dir": str(tmp_path / "m"),
+                "train": str(real_rows),
+                "rule_features": True,
+                "word_features": True,
+                "max_steps": 2,
+                **TINY,
+            }
+        )
+    )
+    config = json.loads((out / "config.json").read_text())
+    assert config["type_vocab_size"] == len(BIO_TAGS) * 4 and config[WORD_TYPES_KEY] is True
+    tagger = TransformerTagger(out)
+    text = "预算收入686.71万元，主要用于机关运行。"
+    types = rule_type_ids(text, tagger.rules, tagger.words)
+    rule_only = rule_type_ids(text, tagger.rules)
+    assert [t // 4 for t in types] == rule_only  # the rule tag is kept, the word tag added
+    assert len({t % 4 for t in types}) > 1  # words of several characters and single ones
+    assert max(types) < config["type_vocab_size"]
+    assert tagger.predict(text) is not None
 
 
 def test_rule_features_on_an_mlm_encoder_replace_its_type_embeddings(real_rows, tmp_path):
