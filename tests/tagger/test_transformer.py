@@ -255,3 +255,19 @@ def test_the_shipped_transformer_labels_the_real_text():
     assert span_scores([gold], [pred])["micro"]["f1"] >= 0.90
     # and `--backend transformer` works after install, with no model path
     assert Extractor("transformer").extract(real).projects
+
+
+@pytest.mark.parametrize("recipe", ["transformer-tiny.yaml", "pretrain-mlm.yaml"])
+def test_the_transformer_recipes_parse(recipe):
+    import yaml
+
+    root = REAL_DIR.parents[1]
+    data = yaml.safe_load((root / "configs" / recipe).read_text(encoding="utf-8"))
+    kind = data.pop("backend")
+    cfg = (MLMConfig if kind == "mlm" else TransformerConfig).from_dict(data)
+    assert cfg.window >= cfg.stride > 0
+    if kind == "transformer":
+        # the recipe writes the shipped model, whose inputs it must describe
+        shipped = json.loads((root / cfg.output_dir / "config.json").read_text())
+        assert shipped[RULE_TYPES_KEY] is cfg.rule_features
+        assert shipped.get(WORD_TYPES_KEY, False) is cfg.word_features
