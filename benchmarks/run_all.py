@@ -314,7 +314,9 @@ def model_notes(backends: dict[str, str | None]) -> str:
     for backend, folder in backends.items():
         if folder is None:
             continue
-        note = f"- {backend}: `{folder}`"
+        shown = Path(folder).resolve()
+        shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown
+        note = f"- {backend}: `{shown}`"
         try:
             m = json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))
             # crf metrics keep span scores under "spans_strict", transformer ones "validation"

@@ -172,9 +172,19 @@ class TransformerTagger:
         self.model_dir = Path(model_dir)
         if not (self.model_dir / "config.json").exists():
             raise ConfigError(f"{self.model_dir}: not a Hugging Face checkpoint (no config.json)")
-        self.model = AutoModelForTokenClassification.from_pretrained(
-            self.model_dir, local_files_only=True
-        ).eval()
+        from transformers.utils import logging as hf_logging
+
+        # No "Loading weights" progress bar on stderr for every document of a batch run; the
+        # caller's setting is put back afterwards.
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
+        try:
+            self.model = AutoModelForTokenClassification.from_pretrained(
+                self.model_dir, local_files_only=True
+            ).eval()
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
         self.id2label = {int(i): t for i, t in self.model.config.id2label.items()}
         max_len = int(getattr(self.model.config, "max_position_embeddings", 512))
         self.window = min(window or 256, max_len - 2)
