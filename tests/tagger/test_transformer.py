@@ -271,3 +271,19 @@ def test_the_transformer_recipes_parse(recipe):
         shipped = json.loads((root / cfg.output_dir / "config.json").read_text())
         assert shipped[RULE_TYPES_KEY] is cfg.rule_features
         assert shipped.get(WORD_TYPES_KEY, False) is cfg.word_features
+
+
+def test_the_shipped_transformer_trains_further_on_your_documents(real_rows, tmp_path):
+    from ie.pipeline import shipped_model
+
+    model = shipped_model("transformer")
+    if model is None:
+        pytest.skip("no transformer ships in ie/models/transformer")
+    cfg = {"output_dir": str(tmp_path / "ft"), "train": str(real_rows), "init_from": str(model)}
+    out = train_transformer(
+        TransformerConfig.from_dict(
+            {**cfg, "rule_features": True, "max_steps": 1, "window": 128, "stride": 96}
+        )
+    )
+    assert CharVocab.load(out) == CharVocab.load(model)
+    assert TransformerTagger(out).rules is not None
