@@ -281,18 +281,22 @@ def train_transformer(cfg: TransformerConfig, progress: Progress | None = None) 
         from ie.tokenize import Tokenizer
 
         words = Tokenizer()
+    # Always written, so that a model started from a typed checkpoint without the features
+    # is not read with them.
+    heads |= {RULE_TYPES_KEY: cfg.rule_features, WORD_TYPES_KEY: cfg.word_features}
     typed = cfg.rule_features or cfg.word_features
     if typed:
         # One token type per (IOB2 tag, B/M/E/S) pair; a pretrained encoder's 2 type
         # embeddings are replaced.
-        heads |= {
-            "type_vocab_size": type_vocab_size(cfg.rule_features, cfg.word_features),
-            RULE_TYPES_KEY: cfg.rule_features,
-            WORD_TYPES_KEY: cfg.word_features,
-        }
+        heads["type_vocab_size"] = type_vocab_size(cfg.rule_features, cfg.word_features)
     if cfg.init_from:
         vocab = CharVocab.load(Path(cfg.init_from))
         config = BertConfig.from_pretrained(cfg.init_from, local_files_only=True)
+        if cfg.window + 2 > config.max_position_embeddings:
+            raise ConfigError(
+                f"window {cfg.window} is longer than {cfg.init_from} reads "
+                f"({config.max_position_embeddings - 2} characters); set window to at most that"
+            )
         for key, value in heads.items():
             setattr(config, key, value)
         model = BertForTokenClassification.from_pretrained(

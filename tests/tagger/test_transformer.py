@@ -287,3 +287,11 @@ def test_the_shipped_transformer_trains_further_on_your_documents(real_rows, tmp
     )
     assert CharVocab.load(out) == CharVocab.load(model)
     assert TransformerTagger(out).rules is not None
+    # without the features, the new model does not expect them
+    cfg["output_dir"] = str(tmp_path / "plain")
+    plain = train_transformer(
+        TransformerConfig.from_dict({**cfg, "max_steps": 1, "window": 128, "stride": 96})
+    )
+    assert TransformerTagger(plain).rules is None
+    with pytest.raises(ConfigError, match="window 256 is longer than"):
+        train_transformer(TransformerConfig.from_dict({**cfg, "max_steps": 1}))
