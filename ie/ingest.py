@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib import resources
 from pathlib import Path
 
 from ie.errors import IngestError
@@ -168,8 +169,43 @@ def text_document(
 # --- pdf ------------------------------------------------------------------------------------
 
 
-def _ingest_pdf(path: Path, data: bytes, sha: str) -> Document:
+@lru_cache(maxsize=1)
+def pdfium_with_box_font():
+    """pypdfium2, initialised to substitute only `ie/data/fonts/budget-ie-box.ttf` for fonts
+    a PDF does not embed, never the machine's own fonts.
+
+    pdfium drops a one-glyph text object whose substitute glyph has no outline (a lone CJK
+    character on a machine without CJK fonts), so without this the text of a PDF would depend
+    on the fonts installed (see tools/make_box_font.py). With user font paths set, pdfium
+    searches only them. The library is re-initialised once, before the first PDF is opened;
+    documents opened earlier through pypdfium2 in this process are closed by it.
+    """
+    import ctypes
+
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    from pypdfium2 import _library_scope
+    from pypdfium2.internal import bases
+
+    folder = str(resources.files("ie") / "data" / "fonts").encode()
+    char_p = ctypes.POINTER(ctypes.c_char)
+    paths = (char_p * 2)(ctypes.cast(ctypes.c_char_p(folder), char_p), None)
+    if bases.LIBRARY_AVAILABLE:
+        _library_scope.destroy_lib()
+    config = pdfium_c.FPDF_LIBRARY_CONFIG(
+        version=2, m_pUserFontPaths=paths, m_pIsolate=None, m_v8EmbedderSlot=0
+    )
+    pdfium_c.FPDF_InitLibraryWithConfig(config)
+    bases.LIBRARY_AVAILABLE = True
+    _FONT_PATHS.append((folder, paths))  # pdfium keeps the pointers: keep them alive
+    return pdfium
+
+
+_FONT_PATHS: list[object] = []
+
+
+def _ingest_pdf(path: Path, data: bytes, sha: str) -> Document:
+    pdfium = pdfium_with_box_font()
 
     if not data.lstrip().startswith(_PDF_MAGIC):
         raise IngestError(f"{path}: named .pdf but is not a PDF file")
