@@ -33,24 +33,11 @@ FACTORIES = {
 
 
 def stages_factory(backend: str) -> Callable[[Path], Disclosure]:
-    """The stages that exist today, chained by hand: ingest, money tables, the rules tagger,
-    record assembly. Real CPU work per page while `ie.pipeline.extract` is still a stub."""
-    from ie.ingest import ingest
-    from ie.records import build_record
-    from ie.tagger import get_tagger
+    """The whole pipeline (`ie.pipeline.Extractor`) with `backend`'s tagger, built once per
+    worker like a model."""
+    from ie.pipeline import Extractor
 
-    try:
-        from ie.tables.money import money_tables
-    except ImportError:  # not landed yet: time the other stages
-        money_tables = None
-    tagger = get_tagger(backend)  # built once per worker, like a model
-
-    def run(path: Path) -> Disclosure:
-        doc = ingest(path)
-        tables = money_tables(doc) if money_tables else None
-        return build_record(doc, tables=tables, entities=tagger.predict(doc.text))
-
-    return run
+    return Extractor(backend).extract
 
 
 def sleep_factory(backend: str) -> Callable[[Path], Disclosure]:

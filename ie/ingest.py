@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from ie.errors import IngestError
+from ie.schema import Source
 
 PAGE_BREAK = "\f"
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -90,6 +91,12 @@ class Document:
             if offset < page.end or page is self.pages[-1]:
                 return page.number
         return 1
+
+
+def source_of(doc: Document) -> Source:
+    """The record's `source`: path, format, page count (PDF, or text with form feeds), sha256."""
+    pages = len(doc.pages) if doc.format == "pdf" or len(doc.pages) > 1 else None
+    return Source(path=doc.path, format=doc.format, pages=pages, sha256=doc.sha256)
 
 
 def ingest(path: str | Path) -> Document:

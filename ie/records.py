@@ -1,5 +1,6 @@
-"""Records: an ingested `Document` (plus money tables and entities when given) in, the
-SCHEMA.md `Disclosure` out.
+"""Records: what the stages before made of a `Document` in (prose-normalized text, sections,
+money tables, indicator layout, the tagger's spans and what `ie.tables.assemble` built from
+them), the SCHEMA.md `Disclosure` out.
 
 What is read from where:
 
@@ -9,9 +10,10 @@ What is read from where:
   国有资产), then the money tables for keys the prose leaves out; a prose figure that a table
   contradicts becomes a failed `Check`, and so does a key the prose states twice with two
   numbers (the one a table confirms is taken, else the first);
-- projects, indicators, redactions — 绩效目标表 (`ie.tables.indicators`), 分项绩效目标 items and
-  项目支出 lists that name a fund (…经费, …费, …项目);
-- amounts — every money amount with a unit in the prose, in 万元, with the words before it.
+- projects, indicators, redactions — assembled from the tagger's spans (`ie.tables.assemble`);
+  the goal texts of projects from the 分项绩效目标 items and XX经费情况说明 sections;
+- amounts — the tagger's AMOUNT spans in the prose that carry a unit, in 万元, with the words
+  before them.
 
 Prose is matched on a whitespace-free view of the source without page numbers (PDF text wraps
 mid-phrase, spaces out characters and puts page footers mid-sentence); every match maps back to
@@ -21,29 +23,28 @@ source offsets.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from ie.checks import format_amount, run_checks
-from ie.ingest import Document
-from ie.normalize import TRANSFORMS, normalize
+from ie.ingest import Document, source_of
+from ie.normalize import TRANSFORMS, NormalizedText
 from ie.schema import (
     Amount,
     Check,
     Department,
     Disclosure,
     Entity,
-    Indicator,
     Project,
-    Redaction,
     Table,
 )
-from ie.segment import Sections, segment
+from ie.segment import Sections
 from ie.spans import Span
-from ie.tables.indicators import FIELDS, IndicatorTable, indicator_tables, redaction_marker
+from ie.tables.assemble import Assembled, name_key
+from ie.tables.indicators import FIELDS, IndicatorTable, redaction_marker
+from ie.tagger.rules import is_fund_name
 
 _HAN = r"\u3400-\u9fff"
 _NUM = r"\d[\d,，]*(?:\.\d+)?"
@@ -56,6 +57,10 @@ _FILL = (
     r"(?:(?!增加|减少|增长|下降|相比|比上|较上|持平|占|调[增减]|压减|新增|[小大多少低高]于)"
     r"[^，。；;,:：\d（）()、])"
 )
+# The prose is read from text normalized by every transform plus page-number removal (a footer
+# such as "- 17 -" or a bare "18" lands mid-sentence in PDF text: "经费预算\f- 17 -\n支出
+# 1,130.74 万元"); repeated table headers stay, they are blanked as table lines anyway.
+PROSE_TRANSFORMS: tuple[str, ...] = (*(name for name, _ in TRANSFORMS), "page_number")
 _TOTAL_OK_BEFORE = set("年度门位部厅院局委会室计：:）)，,、为中是。；;\n") | {""}
 
 
@@ -91,14 +96,11 @@ def _ocr_lead(line: str, i: int) -> bool:
     )
 
 
-def _prose_view(doc: Document, skip: Sequence[tuple[int, int]] = ()) -> _View:
-    """The prose view of `doc`; source ranges in `skip` (table regions) and tab-table lines
-    are left out, each run replaced by one "\\n" so no phrase reads across a table."""
-    # Page numbers go (a footer such as "- 17 -" or a bare "18" lands mid-sentence in PDF
-    # text: "经费预算\f- 17 -\n支出 1,130.74 万元"); repeated table headers stay, they are
-    # blanked as table lines anyway.
-    nt = normalize(doc, transforms=(*(name for name, _ in TRANSFORMS), "page_number"))
-    blank = bytearray(len(doc.text) + 1)
+def _prose_view(nt: NormalizedText, skip: Sequence[tuple[int, int]] = ()) -> _View:
+    """The prose view of a document from its text normalized for prose (`PROSE_TRANSFORMS`);
+    source ranges in `skip` (table regions) and tab-table lines are left out, each run
+    replaced by one "\\n" so no phrase reads across a table."""
+    blank = bytearray(len(nt.source) + 1)
     for start, end in skip:
         blank[max(0, start) : max(0, end)] = b"\x01" * (max(0, end) - max(0, start))
     chars: list[str] = []
@@ -596,58 +598,9 @@ def budget_year(doc: Document) -> int | None:
 
 # --- projects ----------------------------------------------------------------------------------
 
-_PROJECT_SUFFIX = re.compile(r"(?:经费|费|项目|资金|专项)$")
 _ITEM = re.compile(
     rf"^\s*(?:\d+\s*[、.．]|[（(]\d+[）)])\s*([{_HAN}A-Za-z0-9“”\"、（）()]{{2,40}}?)\s*[:：]\s*(.*)$"
 )
-_LIST = re.compile(
-    r"(?:主要为|主要包括|主要用于|主要是|包括)(?:增加|新增|安排)?([^。；;]{2,300}?)等"
-)
-# A list of funds right before 等项目支出 / 等项目经费, after the last clause break.
-_LIST_BEFORE = re.compile(r"([^，,：:（）()]{2,200}?、[^，,：:（）()]{2,200}?)等(?:项目|专项)")
-_LEAD_IN = re.compile(r"原因是|主要[是为]|用于|包括|其中|同时|以及|新增|增加了?|安排")
-# Basic-expense categories and economic classes are not budget projects; a fund that merely
-# contains such a word (聘用人员经费) is.
-_NOT_FUND = re.compile(
-    r"^(?:人员|公用|日常公用|日常|基本)(?:经费|支出)$|^专项资金$|三公|机关运行|预留|工资|福利|"
-    r"社会保障|住房|部门预算|编入|财政拨款"
-)
-
-
-@lru_cache(maxsize=1)
-def _economic_names() -> frozenset[str]:
-    text = (resources.files("ie") / "data" / "economic_subjects.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
-    )
-
-
-def _name_key(name: str) -> str:
-    """A name for matching: no punctuation or spaces, without a trailing 经费/费/项目."""
-    key = re.sub(rf"[^{_HAN}A-Za-z0-9]", "", name)
-    return re.sub(r"(?:项目经费|经费|项目|费)$", "", key)
-
-
-def is_fund_name(name: str) -> bool:
-    """Whether `name` names a budget project (a fund: …经费, …费, …项目), not an economic
-    classification item (办公费, 差旅费) or a department-level heading."""
-    key = re.sub(r"\s", "", name)
-    return (
-        len(key) >= 4
-        and bool(_PROJECT_SUFFIX.search(key))
-        and key not in _economic_names()
-        and not _NOT_FUND.search(key)
-    )
-
-
-@dataclass
-class _Proj:
-    name: str
-    goal: str | None = None
-    goal_marker: str | None = None
-    indicator_marker: str | None = None
-
-
 _HEADING = re.compile(
     r"^(?:[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)"
 )
@@ -709,104 +662,21 @@ def _section_goals(view: _View) -> list[tuple[str, str]]:
     return out
 
 
-def _listed_projects(view: _View) -> list[str]:
-    """Fund names listed after 项目支出 … 主要为/主要包括 (…等), or right before 等项目支出."""
-    out = []
-    for sentence in re.split(r"[。；;]", view.text):
-        if "项目" not in sentence:
-            continue
-        for m in _LIST.finditer(sentence):
-            if "项目" not in sentence[: m.start()] and not m.group(0).endswith("等"):
-                continue
-            if (
-                "项目" not in sentence[: m.start()]
-                and "项目" not in sentence[m.end() : m.end() + 4]
-            ):
-                continue
-            for item in re.split(r"[、，,和及与]", m.group(1)):
-                item = re.sub(r"^(?:增加|新增|安排|用于)", "", item)
-                if is_fund_name(item):
-                    out.append(item)
-        # "…检察办案费、检察网络运行维护费、检察教育培训费等项目支出有一定比例压减"
-        for m in _LIST_BEFORE.finditer(sentence):
-            for item in m.group(1).split("、"):
-                # the words after the last lead-in ("主要原因是新增XX费")
-                item = _LEAD_IN.split(item)[-1]
-                if is_fund_name(item) and item not in out:
-                    out.append(item)
-    return out
-
-
-def _projects(
-    doc: Document, view: _View, tables: list[IndicatorTable]
-) -> tuple[list[Project], list[Redaction]]:
-    found: dict[str, _Proj] = {}
-
-    def get(name: str) -> _Proj:
-        key = _name_key(name)
-        for k, p in found.items():
-            if k == key:
-                return p
-        found[key] = _Proj(name)
-        return found[key]
-
-    for t in tables:
-        p = get(t.project)
-        if t.goal is not None:
-            if (m := t.goal_marker) is not None:
-                p.goal_marker = p.goal_marker or m
-            elif p.goal is None:
-                p.goal = t.goal.text
-        p.indicator_marker = p.indicator_marker or t.indicator_marker
-    for name, goal in _subitem_goals(doc):
-        p = get(name)
-        if (m := redaction_marker(goal)) is not None:
-            p.goal_marker = p.goal_marker or m
-        elif p.goal is None and goal:
-            p.goal = goal
-    for name, goal in _section_goals(view):
-        p = get(name)
-        if (m := redaction_marker(goal)) is not None:
-            p.goal_marker = p.goal_marker or m
-        elif p.goal is None and goal:
-            p.goal = goal
-    for name in _listed_projects(view):
-        get(name)
-    projects, redactions = [], []
-    for p in found.values():
-        redacted = p.goal_marker is not None or p.indicator_marker is not None
-        goal = p.goal_marker if p.goal_marker is not None else p.goal
-        projects.append(Project(name=p.name, redacted=redacted, goal=goal))
-        if p.goal_marker is not None:
-            redactions.append(Redaction(project=p.name, scope="goal", marker=p.goal_marker))
-        if p.indicator_marker is not None:
-            redactions.append(
-                Redaction(project=p.name, scope="indicators", marker=p.indicator_marker)
-            )
-    return projects, redactions
-
-
-def _indicators(tables: Iterable[IndicatorTable]) -> list[Indicator]:
-    out = []
-    for t in tables:
-        for r in t.rows:
-            v = r.values()
-            out.append(
-                Indicator(
-                    project=t.project, redacted=r.redacted, target_parsed=r.target_parsed, **v
-                )
-            )
-    return out
+def with_prose_goals(
+    projects: Sequence[Project], goals: Iterable[tuple[str, str]]
+) -> list[Project]:
+    """`projects` with the goal texts that prose states for them (分项绩效目标 items, XX经费情况
+    说明 sections) where the tables gave none. Goal texts are not tagged; the projects are."""
+    by_key = {name_key(n): g for n, g in goals if g and redaction_marker(g) is None}
+    return [
+        p
+        if p.goal is not None or name_key(p.name) not in by_key
+        else p.model_copy(update={"goal": by_key[name_key(p.name)]})
+        for p in projects
+    ]
 
 
 # --- amounts -----------------------------------------------------------------------------------
-
-
-def prose_amounts(doc: Document, skip: Sequence[tuple[int, int]] = ()) -> list[Amount]:
-    """Every money amount with a unit in the prose (tab-table lines and the source ranges in
-    `skip` left out), in 万元, with the words before it back to the last clause break as
-    context."""
-    return _amounts(doc, _prose_view(doc, skip))
 
 
 _CLAUSE_BREAK = set("，。；;：:、,\n")
@@ -853,9 +723,28 @@ def amount_context(head: str) -> str:
     return re.sub(r"(?:为|是|共计|合计|约)$", "", context)
 
 
-def _amounts(doc: Document, view: _View) -> list[Amount]:
-    out = []
-    for m in _AMOUNT.finditer(view.text):
+def _amounts(doc: Document, view: _View, spans: Iterable[Span]) -> list[Amount]:
+    """The AMOUNT spans that lie in the prose and carry a unit, in 万元, with the words before
+    them as context (table cells have their unit in the table header, not beside them)."""
+    out: list[Amount] = []
+    seen: set[int] = set()
+    for span in spans:
+        if span.label != "AMOUNT":
+            continue
+        i = bisect_left(view.offsets, span.start)
+        j = bisect_left(view.offsets, span.end)
+        if i >= j or view.offsets[i] >= span.end:
+            continue  # a table cell, or outside the prose view
+        # The number is read from the prose view around the span: a figure broken over a line
+        # ("1,2\n00.5 万元") is one amount there, though a tagger may label only part of it.
+        lo = max(0, i - 24)
+        m = next(
+            (m for m in _AMOUNT.finditer(view.text, lo, j + 4) if m.start() < j and m.end() > i),
+            None,
+        )
+        if m is None or m.start() in seen:
+            continue
+        seen.add(m.start())
         start, end = view.span(m.start(), m.end())
         out.append(
             Amount(
@@ -923,23 +812,25 @@ def _merge_figures(
 def build_record(
     doc: Document,
     *,
-    tables: list[Table] | None = None,
-    entities: list[Span] | None = None,
-    sections: Sections | None = None,
+    normalized: NormalizedText,
+    sections: Sections,
+    tables: list[Table],
+    layout: Sequence[IndicatorTable],
+    assembled: Assembled,
+    spans: Sequence[Span],
 ) -> Disclosure:
-    """The Disclosure record of `doc`: department, year, key figures (prose, then `tables`),
-    projects, indicators, redactions, amounts, `entities` as given, checks and warnings.
-    `sections` is `ie.segment.segment(doc)` when the caller has it already."""
-    from ie.pipeline import source_of  # late: the pipeline imports this module
+    """The Disclosure record of `doc` from what the stages before made of it: its text
+    normalized for prose (`PROSE_TRANSFORMS`), its sections, the money tables, the indicator
+    tables' layout, the projects/indicators/redactions assembled from the tagger's `spans`,
+    and the spans themselves (amounts and entities).
 
-    ind_tables = indicator_tables(doc)
-    skip = _table_spans(sections if sections is not None else segment(doc), ind_tables)
-    view = _prose_view(doc, skip)
+    Key figures come from the prose, then the tables; projects, indicators and redactions are
+    the assembled ones, with goal texts the prose states.
+    """
+    view = _prose_view(normalized, _table_spans(sections, layout))
     year = budget_year(doc)
-    key_figures, checks = _merge_figures(
-        _statements(view, year), table_figures(tables) if tables else {}
-    )
-    projects, redactions = _projects(doc, view, ind_tables)
+    key_figures, checks = _merge_figures(_statements(view, year), table_figures(tables))
+    projects = with_prose_goals(assembled.projects, [*_subitem_goals(doc), *_section_goals(view)])
     record = Disclosure(
         doc_id=doc.doc_id,
         source=source_of(doc),
@@ -947,18 +838,18 @@ def build_record(
         year=year,
         key_figures=key_figures,
         projects=projects,
-        indicators=_indicators(ind_tables),
-        redactions=redactions,
-        tables=list(tables or []),
-        amounts=_amounts(doc, view),
+        indicators=assembled.indicators,
+        redactions=assembled.redactions,
+        tables=list(tables),
+        amounts=_amounts(doc, view, spans),
         entities=[
             Entity(label=s.label, start=s.start, end=s.end, text=s.text, score=s.score)
-            for s in entities or []
+            for s in spans
         ],
         checks=checks,
     )
     warnings = []
-    if tables is not None and not tables:
+    if not tables:
         warnings.append("no budget tables found")
     if not key_figures and not projects and not record.indicators and not tables:
         warnings.append("not a 部门预算 disclosure? no key figures, projects or tables found")

@@ -16,7 +16,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib import resources
 
 from ie.spans import Span
 from ie.tokenize import Term, load_terms
@@ -259,6 +260,7 @@ class RulesTagger:
         spans += self.redactions(ctx)
         spans += self.departments(ctx)
         spans += self.projects(ctx)
+        spans += self.prose_projects(ctx)
         spans += self.codes_and_cell_amounts(ctx)
         spans += self.one_cell_per_line(ctx)
         spans += self.prose_amounts(ctx)
@@ -681,6 +683,34 @@ class RulesTagger:
                     out.append(Span.on(ctx.text, "PROJECT", s, s + len(item), 0.6))
         return out
 
+    def prose_projects(self, ctx: _Context) -> list[Span]:
+        """PROJECT for fund names in prose, read without the line breaks and spaces PDF text
+        puts inside names: lists after 项目支出 … 主要为/主要包括 (…等), lists right before
+        等项目支出, and `（一）XX经费情况说明` section headings."""
+        view, where = _squashed_prose(ctx)
+        found: list[tuple[int, int]] = []
+        for sentence in re.finditer(r"[^。；;]+", view):
+            text, base = sentence.group(), sentence.start()
+            if "项目" not in text:
+                continue
+            for m in _LIST.finditer(text):
+                before, after = text[: m.start()], text[m.end() : m.end() + 4]
+                if "项目" not in before and ("项目" not in after or not m.group(0).endswith("等")):
+                    continue
+                found += _fund_items(text, m.start(1), m.end(1), r"[、，,和及与]", _LIST_LEAD, base)
+            # "…检察办案费、检察网络运行维护费、检察教育培训费等项目支出有一定比例压减"
+            for m in _LIST_BEFORE.finditer(text):
+                found += _fund_items(text, m.start(1), m.end(1), r"、", _LEAD_IN, base)
+        for m in _SECTION.finditer(view):
+            start, end = m.start(1), m.end(1)
+            name = m.group(1)
+            # "健康教育项目情况说明" names 健康教育项目; "XX经费项目情况说明" names XX经费
+            if name.endswith("项目") and is_fund_name(name[:-2]):
+                end -= 2
+            if is_fund_name(view[start:end]):
+                found.append((start, end))
+        return [Span.on(ctx.text, "PROJECT", where[a], where[b - 1] + 1, 0.7) for a, b in found]
+
     # --- tables: codes and amounts in cells ---------------------------------------------------
 
     def codes_and_cell_amounts(self, ctx: _Context) -> list[Span]:
@@ -1008,6 +1038,86 @@ def _mentions(text: str, names: set[str], label: str, score: float) -> list[Span
                 continue
             taken.append((m.start(), m.end()))
             out.append(Span.on(text, label, m.start(), m.end(), score))
+    return out
+
+
+# --- fund names in prose -----------------------------------------------------------------------
+
+_LIST = re.compile(
+    r"(?:主要为|主要包括|主要用于|主要是|包括)(?:增加|新增|安排)?([^。；;]{2,300}?)等"
+)
+_LIST_LEAD = re.compile(r"增加|新增|安排|用于")
+# A list of funds right before 等项目支出 / 等项目经费, after the last clause break.
+_LIST_BEFORE = re.compile(r"([^，,：:（）()]{2,200}?、[^，,：:（）()]{2,200}?)等(?:项目|专项)")
+_LEAD_IN = re.compile(r"原因是|主要[是为]|用于|包括|其中|同时|以及|新增|增加了?|安排")
+_SECTION = re.compile(
+    r"(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
+    r"([\u3400-\u9fffA-Za-z0-9“”\"（）()]{2,40}?(?:项目)?)(?:绩效目标)?情况说明"
+)
+_FUND_SUFFIX = re.compile(r"(?:经费|费|项目|资金|专项)$")
+# Basic-expense categories and economic classes are not budget projects; a fund that merely
+# contains such a word (聘用人员经费) is.
+_NOT_FUND = re.compile(
+    r"^(?:人员|公用|日常公用|日常|基本)(?:经费|支出)$|^专项资金$|三公|机关运行|预留|工资|福利|"
+    r"社会保障|住房|部门预算|编入|财政拨款"
+)
+
+
+@lru_cache(maxsize=1)
+def _economic_names() -> frozenset[str]:
+    text = (resources.files("ie") / "data" / "economic_subjects.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
+    )
+
+
+def is_fund_name(name: str) -> bool:
+    """Whether `name` names a budget project (a fund: …经费, …费, …项目), not an economic
+    classification item (办公费, 差旅费) or a department-level heading."""
+    key = re.sub(r"\s", "", name)
+    return (
+        len(key) >= 4
+        and bool(_FUND_SUFFIX.search(key))
+        and key not in _economic_names()
+        and not _NOT_FUND.search(key)
+    )
+
+
+def _squashed_prose(ctx: _Context) -> tuple[str, list[int]]:
+    """The text without white space and without tab-table lines (each such line a "\\n"),
+    full-width letters and digits folded to ASCII, and the source offset of each character."""
+    chars: list[str] = []
+    where: list[int] = []
+    for line in ctx.lines:
+        if line.tabbed:
+            if chars and chars[-1] != "\n":
+                chars.append("\n")
+                where.append(line.start)
+            continue
+        for i, ch in enumerate(line.text):
+            if not ch.isspace():
+                chars.append(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch)
+                where.append(line.start + i)
+    return "".join(chars), where
+
+
+def _fund_items(
+    text: str, start: int, end: int, sep: str, lead: re.Pattern[str], base: int
+) -> list[tuple[int, int]]:
+    """The (start, end) of each item of `text[start:end]` split at `sep` that names a fund,
+    after the last lead-in word (`lead`) inside it; offsets shifted by `base`."""
+    out = []
+    pos = start
+    for item in re.split(sep, text[start:end]):
+        a, b = pos, pos + len(item)
+        pos = b + 1
+        cut = None
+        for m in lead.finditer(item):
+            cut = m.end() if lead is _LEAD_IN or m.start() == 0 else cut
+        if cut is not None:
+            a += cut
+        if "\n" not in text[a:b] and is_fund_name(text[a:b]):
+            out.append((base + a, base + b))
     return out
 
 

@@ -1,0 +1,405 @@
+"""The post-processor: the tagger's spans (plus the layout's indicator tables) in, projects,
+indicator rows and redactions out.
+
+The tagger decides *what* is there (PROJECT, IND_L1 … IND_BASIS, REDACTED); this module decides
+*which pieces belong together*:
+
+- **Tables the layout parser read** (`ie.tables.indicators`: tab, space and PDF geometry, cells
+  one per line): where the tagger's spans fall in that table's cells and agree with its columns
+  (most spans carry the label of the column their cell is in), the table's geometry is trusted
+  for the cells' extent and the rows, and its rows are the indicator rows. A table whose
+  columns the spans contradict, or where the tagger found nothing, is read from the spans
+  alone, as below.
+- **Everywhere else** (a table flattened in a way the parser does not know, a layout the model
+  was retrained for) spans are read in source order: a new row starts when a field comes round
+  again (a 一级/二级 term after the row's cells, a 三级指标 after an 指标值, …), and a second
+  fragment of the same field right after the first (a wrapped cell) is joined to it. A row
+  without 一级/二级 takes them from the row above (merged cells are printed once). A REDACTED
+  span fills the row's next empty field in column order, among the columns the table has.
+- **Projects.** Every PROJECT span names a project, without its number and a trailing
+  绩效目标表; names that differ only in punctuation or a trailing 经费/费/项目 are one project,
+  named as its 绩效目标表 title names it when there is one; a name that is only the tail of
+  another (the second line of a wrapped cell) and has nothing of its own is dropped.
+  Indicator rows belong to the project named last before them.
+- **Redactions.** A REDACTED span in an indicator row withholds the project's indicators; one
+  after a project's name but before its indicator rows withholds its goal.
+
+Goal texts are not labelled by the tagger; they come from the layout (a table's 绩效目标 row).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ie.schema import Indicator, Project, Redaction
+from ie.spans import Span
+from ie.tables.indicators import (
+    FIELDS,
+    IndicatorRow,
+    IndicatorTable,
+    SourceText,
+    clean_text,
+    infer_level1,
+    parse_target,
+    redaction_marker,
+)
+
+# Tagger label → indicator field, in column order.
+FIELD_OF: dict[str, str] = {
+    "IND_L1": "level1",
+    "IND_L2": "level2",
+    "IND_L3": "level3",
+    "IND_DESC": "description",
+    "IND_TARGET": "target",
+    "IND_BASIS": "basis",
+}
+_ORDER = {f: k for k, f in enumerate(FIELDS)}
+# The cells a withheld row's markers stand in for, in column order.
+_CELL_FIELDS = ("level3", "description", "target", "basis")
+_HAN = r"\u3400-\u9fff"
+_NAME_ENUM = re.compile(
+    r"^(?:\d+\s*[、.．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)\s*"
+)
+_NAME_TAIL = re.compile(r"(?:项目)?绩效目标(?:表|申报表|填报表)?$")
+# A fragment of the same field continues the one before across at most this much white space
+# (a wrapped cell: a line break, blank lines, the indentation of the next line).
+_WRAP_GAP = re.compile(r"[ \t\u3000\r\n\f]{0,40}")
+
+
+@dataclass(frozen=True, slots=True)
+class Assembled:
+    """What the spans say about projects: the SCHEMA.md lists, in document order."""
+
+    projects: list[Project]
+    indicators: list[Indicator]
+    redactions: list[Redaction]
+
+
+def name_key(name: str) -> str:
+    """A project name for matching: no punctuation or spaces, no trailing 经费/费/项目."""
+    key = re.sub(rf"[^{_HAN}A-Za-z0-9]", "", name)
+    return re.sub(r"(?:项目经费|经费|项目|费)$", "", key)
+
+
+def project_name(text: str) -> str:
+    """A PROJECT span's text as a record name: wrap whitespace out, no leading number, no
+    trailing 绩效目标表."""
+    name = re.sub(r"\s+", "", clean_text(text))
+    name = _NAME_ENUM.sub("", name)
+    return _NAME_TAIL.sub("", name).strip("：:，,。；;、")
+
+
+@dataclass
+class _Row:
+    cells: dict[str, list[Span]] = field(default_factory=dict)
+    marker: str | None = None  # the first redaction marker among its cells
+    last: Span | None = None
+
+    def empty(self) -> bool:
+        return not self.cells
+
+    def furthest(self) -> int:
+        """The column index of the rightmost field filled so far (-1 when none)."""
+        return max((_ORDER[f] for f in self.cells), default=-1)
+
+
+@dataclass
+class _Project:
+    name: str
+    titled: bool = False
+    goal: str | None = None
+    goal_marker: str | None = None
+    indicator_marker: str | None = None
+    rows: list[dict[str, str | None]] = field(default_factory=list)
+
+
+class _Builder:
+    """Reads spans in order and keeps the current project, table and row."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.projects: dict[str, _Project] = {}
+        self.order: list[str] = []
+        self.current: str | None = None  # key of the project named last
+        self.row = _Row()
+        self.carry: dict[str, str | None] = {}
+        self.columns: set[str] = set()  # fields seen in the current project's table
+        self.in_table = False  # indicator spans have started since the project was named
+
+    # --- projects ---------------------------------------------------------------------------
+
+    def project(self, span: Span) -> None:
+        titled = bool(re.match(r"\s*(?:项目)?绩效目标", self.text[span.end : span.end + 12]))
+        self._name(project_name(span.text), titled)
+
+    def _name(self, name: str, titled: bool) -> _Project | None:
+        key = name_key(name)
+        if len(key) < 2:
+            return None
+        p = self.projects.get(key)
+        if p is None:
+            p = self.projects[key] = _Project(name, titled)
+            self.order.append(key)
+        elif titled and not p.titled:
+            p.name, p.titled = name, True
+        self.flush()
+        self.current, self.carry, self.columns, self.in_table = key, {}, set(), False
+        return p
+
+    def layout_table(self, trusted: _Trusted) -> None:
+        """A table whose geometry the spans agree with: its rows as the layout read them, under
+        the project its title names."""
+        table = trusted.table
+        p = self._name(table.project, titled=True) or self._anonymous()
+        if trusted.goal_withheld and (m := table.goal_marker) is not None:
+            p.goal_marker = p.goal_marker or m
+        for row in trusted.rows:
+            if row.marker is not None and p.indicator_marker is None:
+                p.indicator_marker = row.marker
+            p.rows.append(row.values() | {"_marker": row.marker})
+        # Labels after the table start afresh: a row read from spans needs 一级/二级 of its own.
+        self.carry = {}
+        self.in_table = True
+
+    # --- rows -------------------------------------------------------------------------------
+
+    def cell(self, span: Span) -> None:
+        """An indicator cell (IND_*) or a withheld cell (REDACTED) of a row."""
+        if span.label == "REDACTED":
+            if not self.in_table:
+                self.goal_withheld(span)
+                return
+            f = self._marker_field()
+        else:
+            f = FIELD_OF[span.label]
+        row = self.row
+        if row.empty():
+            pass
+        elif f in row.cells:
+            if not (row.last is not None and row.last.label == span.label and self._wraps(span)):
+                self.flush()
+        elif _ORDER[f] < row.furthest() or (
+            f in ("level1", "level2") and row.furthest() >= _ORDER["level3"]
+        ):
+            self.flush()
+        row = self.row
+        row.cells.setdefault(f, []).append(span)
+        if span.label == "REDACTED" and row.marker is None:
+            row.marker = redaction_marker(span.text) or _marker_text(span.text)
+        row.last = span
+        self.in_table = True
+
+    def _marker_field(self) -> str:
+        """The field a withheld cell stands in: the next column after the row's last filled
+        one, among the columns the table has (all four until a row has shown them)."""
+        row = self.row
+        known = [f for f in _CELL_FIELDS if f in self.columns] or list(_CELL_FIELDS)
+        after = max(row.furthest(), _ORDER["level2"])
+        free = [f for f in known if _ORDER[f] > after]
+        return free[0] if free else known[0]
+
+    def goal_withheld(self, span: Span) -> None:
+        p = self._current()
+        if p is not None and p.goal_marker is None:
+            p.goal_marker = redaction_marker(span.text) or _marker_text(span.text)
+
+    def flush(self) -> None:
+        row, self.row = self.row, _Row()
+        if row.empty():
+            return
+        values: dict[str, str | None] = {
+            f: clean_text("".join(_joined(self.text, spans))) for f, spans in row.cells.items()
+        }
+        self.columns.update(
+            f
+            for f, spans in row.cells.items()
+            if f in _CELL_FIELDS and any(s.label != "REDACTED" for s in spans)
+        )
+        if "level1" not in values:
+            if "level2" in values:
+                values["level1"] = infer_level1(values["level2"] or "") or self.carry.get("level1")
+            else:
+                values["level1"] = self.carry.get("level1")
+        if "level2" not in values and "level1" not in row.cells:
+            values["level2"] = self.carry.get("level2")
+        self.carry = {"level1": values.get("level1"), "level2": values.get("level2")}
+        if not values.get("level3") or not (values.get("level1") or values.get("level2")):
+            # a header, a merged cell printed apart, or stray labels outside any table
+            return
+        p = self._current()
+        if p is None:
+            p = self._anonymous()
+        if row.marker is not None and p.indicator_marker is None:
+            p.indicator_marker = row.marker
+        p.rows.append({f: values.get(f) for f in FIELDS} | {"_marker": row.marker})
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _wraps(self, span: Span) -> bool:
+        prev = self.row.last
+        assert prev is not None
+        return prev.end <= span.start and bool(
+            _WRAP_GAP.fullmatch(self.text[prev.end : span.start])
+        )
+
+    def _current(self) -> _Project | None:
+        return self.projects.get(self.current) if self.current else None
+
+    def _anonymous(self) -> _Project:
+        # Indicator rows before any project name: kept under an empty name rather than lost.
+        key = ""
+        if key not in self.projects:
+            self.projects[key] = _Project("")
+            self.order.append(key)
+        self.current = key
+        return self.projects[key]
+
+
+def _fragment(key: str, p: _Project, builder: _Builder) -> bool:
+    """Whether a project is only the tail of another's name (a name wrapped in a table cell
+    and read apart from its first line) with nothing of its own: no rows, goal or marker."""
+    if p.rows or p.goal or p.goal_marker or p.indicator_marker or p.titled:
+        return False
+    return any(other != key and other.endswith(key) for other in builder.projects)
+
+
+def _marker_text(text: str) -> str:
+    return re.sub(r"\s+", "", text).strip("。.；;，,、:：0123456789")
+
+
+def _joined(text: str, spans: Sequence[Span]) -> list[str]:
+    """The texts of a field's fragments, with the source's line breaks between fragments that
+    sit on different lines (clean_text then drops them, or keeps a space between ASCII words)."""
+    out: list[str] = []
+    for k, span in enumerate(spans):
+        if k and "\n" in text[spans[k - 1].end : span.start]:
+            out.append("\n")
+        out.append(span.text)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Trusted:
+    """A layout table the spans agree with, and the spans it uses."""
+
+    table: IndicatorTable
+    rows: tuple[IndicatorRow, ...]
+    used: frozenset[int]  # indices into the sorted spans
+    goal_withheld: bool
+
+
+# A table's geometry is trusted when at least this share of the spans in its cells carry the
+# label of their cell's column (a withheld cell's marker counts for any column).
+_AGREEMENT = 0.7
+
+
+def _trusted_tables(spans: Sequence[Span], layout: Sequence[IndicatorTable]) -> list[_Trusted]:
+    out = []
+    for table in layout:
+        cell_at: dict[int, tuple[int, str, SourceText]] = {}
+        for k, row in enumerate(table.rows):
+            for f in FIELDS:
+                cell = getattr(row, f)
+                if cell is not None and cell.end - cell.start <= 2000:
+                    for i in range(cell.start, cell.end):
+                        cell_at.setdefault(i, (k, f, cell))
+        if not cell_at:
+            continue
+        # The table's region runs from its title to its last cell: labels there (a title or a
+        # goal misread as a cell, a repeated header) are the table's, read through its layout.
+        lo, hi = min(table.title.start, min(cell_at)), max(cell_at) + 1
+        inside = [(n, s) for n, s in enumerate(spans) if lo <= s.start < hi]
+        located = [
+            (n, s, cell_at[s.start])
+            for n, s in inside
+            if s.start in cell_at and (s.label in FIELD_OF or s.label == "REDACTED")
+        ]
+        agree = sum(
+            1
+            for _, s, (_, f, cell) in located
+            if (redaction_marker(cell.text) if s.label == "REDACTED" else FIELD_OF[s.label] == f)
+        )
+        if len(located) < 2 or agree < _AGREEMENT * len(located):
+            continue
+        used = {n for n, s in inside if s.label in FIELD_OF or s.label in ("REDACTED", "PROJECT")}
+        goal = table.goal
+        goal_withheld = goal is not None and any(
+            s.label == "REDACTED" and goal.start <= s.start < goal.end for _, s in inside
+        )
+        used |= {
+            n
+            for n, s in enumerate(spans)
+            if s.label == "PROJECT" and s.start < table.title.end and s.end > table.title.start
+        }
+        out.append(_Trusted(table, table.rows, frozenset(used), goal_withheld))
+    return out
+
+
+def assemble(
+    text: str,
+    spans: Sequence[Span],
+    layout: Sequence[IndicatorTable] = (),
+    goals: Iterable[tuple[str, str]] = (),
+) -> Assembled:
+    """Projects, indicator rows and redactions from the tagger's `spans` over `text`.
+
+    `layout` is what the layout parser read of the 绩效目标表 (rows group spans; its goal rows
+    give goal texts); `goals` are (project name, goal text) pairs read from prose.
+    """
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    trusted = _trusted_tables(ordered, layout)
+    used = frozenset().union(*(t.used for t in trusted))
+    events: list[tuple[int, Span | _Trusted]] = [(t.table.title.start, t) for t in trusted]
+    events += [(s.start, s) for n, s in enumerate(ordered) if n not in used]
+    builder = _Builder(text)
+    for _, event in sorted(events, key=lambda e: e[0]):
+        if isinstance(event, _Trusted):
+            builder.layout_table(event)
+        elif event.label == "PROJECT":
+            builder.project(event)
+        elif event.label in FIELD_OF or event.label == "REDACTED":
+            builder.cell(event)
+    builder.flush()
+    goal_texts = [(t.project, t.goal.text) for t in layout if t.goal is not None]
+    for name, goal in [*goal_texts, *goals]:
+        p = builder.projects.get(name_key(name))
+        if p is None or not goal:
+            continue
+        if (m := redaction_marker(goal)) is not None:
+            p.goal_marker = p.goal_marker or m
+        elif p.goal is None:
+            p.goal = goal
+    return _record_lists(builder)
+
+
+def _record_lists(builder: _Builder) -> Assembled:
+    projects: list[Project] = []
+    indicators: list[Indicator] = []
+    redactions: list[Redaction] = []
+    for key in builder.order:
+        p = builder.projects[key]
+        if key and _fragment(key, p, builder):
+            continue
+        if key:
+            redacted = p.goal_marker is not None or p.indicator_marker is not None
+            goal = p.goal_marker if p.goal_marker is not None else p.goal
+            projects.append(Project(name=p.name, redacted=redacted, goal=goal))
+            if p.goal_marker is not None:
+                redactions.append(Redaction(project=p.name, scope="goal", marker=p.goal_marker))
+            if p.indicator_marker is not None:
+                redactions.append(
+                    Redaction(project=p.name, scope="indicators", marker=p.indicator_marker)
+                )
+        for row in p.rows:
+            marker = row.pop("_marker")
+            indicators.append(
+                Indicator(
+                    project=p.name or None,
+                    redacted=marker is not None,
+                    target_parsed=parse_target(row.get("target")),
+                    **row,
+                )
+            )
+    return Assembled(projects, indicators, redactions)

@@ -1,0 +1,231 @@
+"""The post-processor: projects, indicator rows and redactions assembled from tagger spans."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from ie.errors import ConfigError
+from ie.ingest import text_document
+from ie.pipeline import Extractor
+from ie.spans import Span
+from ie.tables.assemble import assemble, project_name
+
+REAL = Path(__file__).resolve().parents[1] / "corpora" / "real" / "004_3c37c7924f173325"
+
+
+def _spans(text: str, *pieces: tuple[str, str]) -> list[Span]:
+    """Label each (label, piece) at its next occurrence after the previous piece."""
+    out, pos = [], 0
+    for label, piece in pieces:
+        start = text.index(piece, pos)
+        out.append(Span.on(text, label, start, start + len(piece)))
+        pos = start + len(piece)
+    return out
+
+
+def _rows(assembled) -> list[tuple]:
+    return [
+        (i.project, i.level1, i.level2, i.level3, i.description, i.target, i.basis, i.redacted)
+        for i in assembled.indicators
+    ]
+
+
+FLAT = """\
+1、档案整理经费绩效目标表
+绩效目标
+完成档案整理任务。
+产出指标
+数量指标
+整理卷数
+整理档案
+卷数
+≥100卷
+年度计划
+质量指标
+合格率
+≥95%
+行业标准
+效益指标
+社会效益指标
+利用便捷
+有效
+历史经验
+"""
+
+
+def test_rows_from_a_table_flattened_one_cell_per_line() -> None:
+    """A new row starts where a field comes round again; a second fragment of the same field
+    right after the first is a wrapped cell; merged 一级 cells carry down; a table without a
+    描述 cell in a row leaves it empty."""
+    spans = _spans(
+        FLAT,
+        ("PROJECT", "档案整理经费"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("IND_L3", "整理卷数"),
+        ("IND_DESC", "整理档案"), ("IND_DESC", "卷数"), ("IND_TARGET", "≥100卷"),
+        ("IND_BASIS", "年度计划"),
+        ("IND_L2", "质量指标"), ("IND_L3", "合格率"), ("IND_TARGET", "≥95%"),
+        ("IND_BASIS", "行业标准"),
+        ("IND_L1", "效益指标"), ("IND_L2", "社会效益指标"), ("IND_L3", "利用便捷"),
+        ("IND_TARGET", "有效"), ("IND_BASIS", "历史经验"),
+    )  # fmt: skip
+    a = assemble(FLAT, spans)
+    assert [p.name for p in a.projects] == ["档案整理经费"]
+    p = "档案整理经费"
+    assert _rows(a) == [
+        (p, "产出指标", "数量指标", "整理卷数", "整理档案卷数", "≥100卷", "年度计划", False),
+        (p, "产出指标", "质量指标", "合格率", None, "≥95%", "行业标准", False),
+        (p, "效益指标", "社会效益指标", "利用便捷", None, "有效", "历史经验", False),
+    ]
+    assert a.indicators[0].target_parsed.op == "≥" and a.indicators[0].target_parsed.value == 100
+    assert a.redactions == []
+
+
+WITHHELD = """\
+2、机要局业务费绩效目标表
+绩效目标 1.不公开
+一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据
+产出指标 数量指标 不公开 不公开 不公开 不公开
+ 质量指标 不公开 不公开 不公开 不公开
+"""
+
+
+def test_withheld_cells_fill_the_row_in_column_order() -> None:
+    spans = _spans(
+        WITHHELD,
+        ("PROJECT", "机要局业务费"),
+        ("REDACTED", "不公开"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"),
+        *[("REDACTED", "不公开")] * 4,
+        ("IND_L2", "质量指标"),
+        *[("REDACTED", "不公开")] * 4,
+    )  # fmt: skip
+    a = assemble(WITHHELD, spans)
+    m = "不公开"
+    assert _rows(a) == [
+        ("机要局业务费", "产出指标", "数量指标", m, m, m, m, True),
+        ("机要局业务费", "产出指标", "质量指标", m, m, m, m, True),
+    ]
+    assert {(r.project, r.scope, r.marker) for r in a.redactions} == {
+        ("机要局业务费", "goal", m),
+        ("机要局业务费", "indicators", m),
+    }
+    (project,) = a.projects
+    assert project.redacted and project.goal == m
+
+
+def test_a_withheld_target_between_other_cells() -> None:
+    text = "3、云平台经费绩效目标表\n产出指标\t数量指标\t接入单位数\t接入数量\t涉密\t年度计划\n"
+    spans = _spans(
+        text,
+        ("PROJECT", "云平台经费"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("IND_L3", "接入单位数"),
+        ("IND_DESC", "接入数量"), ("REDACTED", "涉密"), ("IND_BASIS", "年度计划"),
+    )  # fmt: skip
+    (row,) = assemble(text, spans).indicators
+    assert (row.level3, row.description, row.target, row.basis) == (
+        "接入单位数",
+        "接入数量",
+        "涉密",
+        "年度计划",
+    )
+    assert row.redacted and row.target_parsed.op is None
+
+
+def test_one_project_per_name_named_as_titled() -> None:
+    text = (
+        "项目支出主要为档案整理 经费、信息化建设项目等。\n"
+        "（二）分项绩效目标\n1、档案整理经费：完成整理。\n"
+        "2、信息化建设项目：不公开。\n"
+        "1、档案整理经费绩效目标表\n"
+    )
+    spans = _spans(
+        text,
+        ("PROJECT", "档案整理 经费"),
+        ("PROJECT", "信息化建设项目"),
+        ("PROJECT", "档案整理经费"),
+        ("PROJECT", "信息化建设项目"),
+        ("REDACTED", "不公开"),
+        ("PROJECT", "1、档案整理经费绩效目标表"),
+    )
+    a = assemble(text, spans)
+    assert [(p.name, p.redacted) for p in a.projects] == [
+        ("档案整理经费", False),
+        ("信息化建设项目", True),
+    ]
+    assert [(r.project, r.scope) for r in a.redactions] == [("信息化建设项目", "goal")]
+
+
+def test_project_names_lose_numbers_and_table_words() -> None:
+    assert project_name("12、电子政务内网\n运维费项目绩效目标表") == "电子政务内网运维费"
+    assert project_name("（三）党史办业务费") == "党史办业务费"
+
+
+def test_no_spans_no_projects() -> None:
+    assert assemble(FLAT, []).projects == [] and assemble(FLAT, []).indicators == []
+
+
+# --- the pipeline: the record comes from the tagger -------------------------------------------
+
+
+class _Silent:
+    """A tagger that finds nothing."""
+
+    def predict(self, text: str) -> list[Span]:
+        return []
+
+
+def _norm(s) -> str | None:
+    return None if s is None else re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(s)))
+
+
+def _f1(pred: set, gold: set) -> float:
+    return 2 * len(pred & gold) / (len(pred) + len(gold)) if pred or gold else 1.0
+
+
+def _scores(record) -> dict[str, float]:
+    gold = json.loads(REAL.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    keys = ("project", "level1", "level2", "level3", "target", "basis")
+    return {
+        "projects": _f1(
+            {_norm(p.name) for p in record.projects}, {_norm(p["name"]) for p in gold["projects"]}
+        ),
+        "indicators": _f1(
+            {tuple(_norm(getattr(i, k)) for k in keys) for i in record.indicators},
+            {tuple(_norm(i[k]) for k in keys) for i in gold["indicators"]},
+        ),
+    }
+
+
+def test_without_spans_the_record_has_no_projects_or_indicators() -> None:
+    record = Extractor(tagger=_Silent()).extract(REAL.with_suffix(".txt"))
+    assert record.projects == [] and record.indicators == [] and record.redactions == []
+    assert record.key_figures  # key figures and money tables still come from prose and tables
+
+
+def test_with_the_shipped_tagger_the_record_has_them_all() -> None:
+    record = Extractor().extract(REAL.with_suffix(".txt"))
+    scores = _scores(record)
+    assert scores["projects"] >= 0.95 and scores["indicators"] >= 0.95, scores
+
+
+def test_a_pipeline_out_of_order_fails_when_built() -> None:
+    stages = Extractor(tagger=_Silent()).stages
+    without_tagger = [s for s in stages if s.name != "tagger"]
+    with pytest.raises(ConfigError, match="'assemble' needs spans"):
+        Extractor(tagger=_Silent(), stages=without_tagger)
+    swapped = [stages[-1], *stages[:-1]]
+    with pytest.raises(ConfigError, match="'record' needs"):
+        Extractor(tagger=_Silent(), stages=swapped)
+
+
+def test_each_stage_value_is_kept_for_inspection() -> None:
+    values = Extractor(tagger=_Silent()).run(text_document("2023年预算收入686.71万元。\n"))
+    assert list(values) == [
+        "document", "normalized", "sections", "tables", "layout", "spans", "assembled", "record",
+    ]  # fmt: skip
+    assert values["record"].key_figures == {"income_total": 686.71}
