@@ -64,6 +64,31 @@ def real_pairs(extractor: Extractor) -> list[EvalPair]:
     return pairs
 
 
+JIANGSU = ROOT.parent / "shared" / "corpora" / "jiangsu"
+
+
+def jiangsu_pairs(extractor: Extractor) -> list[EvalPair]:
+    """Three Jiangsu PDFs (../shared) against the key figures read from them by hand
+    (corpora/jiangsu_hand_read.json); [] when ../shared is absent. Only key figures are
+    scored: the gold states nothing else."""
+    data = json.loads((ROOT / "corpora" / "jiangsu_hand_read.json").read_text(encoding="utf-8"))
+    pairs = []
+    for doc in data["documents"]:
+        path = JIANGSU / doc["path"]
+        if not path.exists():
+            return []
+        pred = json.loads(extractor.extract(path).to_json())
+        gold = {
+            "doc_id": pred["doc_id"],
+            "source": pred["source"],
+            "department": {"name": doc["department"]},
+            "year": doc["year"],
+            "key_figures": doc["key_figures"],
+        }
+        pairs.append(EvalPair.from_dicts(gold, pred))
+    return pairs
+
+
 def summary(report) -> dict:
     data = report.to_json()
     out = {f: round(data["fields"][f]["f1"], 3) for f in FIELDS if f in data["fields"]}
@@ -95,6 +120,9 @@ def main() -> None:
         print(name, results[name], flush=True)
     results["real"] = summary(evaluate_pairs(real_pairs(extractor)))
     print("real", results["real"])
+    if pairs := jiangsu_pairs(extractor):
+        results["jiangsu hand-read"] = summary(evaluate_pairs(pairs))
+        print("jiangsu hand-read", results["jiangsu hand-read"])
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

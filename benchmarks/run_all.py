@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import noise_sweep  # noqa: E402
-from accuracy import FIELDS, real_pairs, synthetic_pairs  # noqa: E402
+from accuracy import FIELDS, jiangsu_pairs, real_pairs, synthetic_pairs  # noqa: E402
 
 from ie.evaluate import evaluate_pairs  # noqa: E402
 from ie.pipeline import Extractor  # noqa: E402
@@ -236,11 +236,14 @@ def measure_accuracy(extractors: dict[str, Extractor], n: int, seed: int) -> lis
             row["seconds"] = round(time.perf_counter() - start, 1)
             rows.append(row)
             print(f"accuracy {row}", flush=True)
-        pairs = real_pairs(extractor)
-        if pairs:
-            row = {"backend": backend, "set": "real labelled", "docs": len(pairs)}
-            rows.append(row | noise_sweep.scores(evaluate_pairs(pairs)))
-            print(f"accuracy {rows[-1]}", flush=True)
+        for name, pairs in (
+            ("real labelled", real_pairs(extractor)),
+            ("Jiangsu PDFs, hand-read key figures", jiangsu_pairs(extractor)),
+        ):
+            if pairs:
+                row = {"backend": backend, "set": name, "docs": len(pairs)}
+                rows.append(row | noise_sweep.scores(evaluate_pairs(pairs)))
+                print(f"accuracy {rows[-1]}", flush=True)
     return rows
 
 
@@ -405,8 +408,10 @@ F1 per record field (SCHEMA.md scoring) and strict span F1 (micro over labels). 
 held-out test set, as the training corpora use other seeds; the PDF row renders such documents
 (mixed layouts) as PDF; its spans are the gold spans mapped onto the text pypdfium2 extracts.
 The real row
-is corpora/real (hand-checked gold). Produced by benchmarks/accuracy.py's functions
-(`python benchmarks/accuracy.py --by-layout` gives the same for one backend).
+is corpora/real (hand-checked gold); the Jiangsu row scores key figures only, against the figures
+read by hand from three of the PDFs in ../shared (corpora/jiangsu_hand_read.json). Produced by
+benchmarks/accuracy.py's functions (`python benchmarks/accuracy.py --by-layout` gives the same
+for one backend).
 
 {accuracy_table(accuracy)}
 ## Noise sweep
