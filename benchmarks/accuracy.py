@@ -17,10 +17,20 @@ from pathlib import Path
 
 from ie.evaluate import EvalPair, evaluate_pairs
 from ie.ingest import ingest
-from ie.pipeline import Extractor
+from ie.pipeline import Extractor, Stage
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = ("key_figures", "projects", "redactions", "indicators", "tables")
+
+
+def spans_only(extractor: Extractor) -> Extractor:
+    """`extractor` with the layout parser switched off: indicator rows come from the tagger's
+    spans alone, as on a table layout the parser cannot read."""
+    stages = [
+        Stage(s.name, s.requires, s.assigns, lambda _doc: []) if s.name == "layout" else s
+        for s in extractor.stages
+    ]
+    return Extractor(extractor.backend, tagger=extractor.tagger, stages=stages)
 
 
 def synthetic_pairs(
@@ -106,9 +116,14 @@ def main() -> None:
     parser.add_argument("--model", default=None)
     parser.add_argument("--by-layout", action="store_true")
     parser.add_argument("--pdf", action="store_true")
+    parser.add_argument(
+        "--spans-only", action="store_true", help="layout parser off: rows from spans alone"
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     extractor = Extractor(args.backend, args.model)
+    if args.spans_only:
+        extractor = spans_only(extractor)
     results: dict[str, dict] = {}
     layouts = ["tab", "cell", "space"] if args.by_layout else [None]
     for layout in layouts:

@@ -85,6 +85,33 @@ def test_rows_from_a_table_flattened_one_cell_per_line() -> None:
     assert a.redactions == []
 
 
+SIDE_BY_SIDE = """\
+4、档案整理经费绩效目标表
+产出指标 数量指标 档案整理合 档案整理合 ≥95% 行业
+格率 格率达标 标准
+ 时效指标 完成时间 按时完成 6月前 年度计划
+"""
+
+
+def test_cells_wrapped_side_by_side_continue_their_row() -> None:
+    """PDF-to-text output of a ruled table: the second line holds the wrapped ends of several
+    cells of the row above, printed side by side; the next row has its own 指标值."""
+    spans = _spans(
+        SIDE_BY_SIDE,
+        ("PROJECT", "档案整理经费"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("IND_L3", "档案整理合"),
+        ("IND_DESC", "档案整理合"), ("IND_TARGET", "≥95%"), ("IND_BASIS", "行业"),
+        ("IND_L3", "格率"), ("IND_DESC", "格率达标"), ("IND_BASIS", "标准"),
+        ("IND_L2", "时效指标"), ("IND_L3", "完成时间"), ("IND_DESC", "按时完成"),
+        ("IND_TARGET", "6月前"), ("IND_BASIS", "年度计划"),
+    )  # fmt: skip
+    p, rate = "档案整理经费", "档案整理合格率"
+    assert _rows(assemble(SIDE_BY_SIDE, spans)) == [
+        (p, "产出指标", "数量指标", rate, f"{rate}达标", "≥95%", "行业标准", False),
+        (p, "产出指标", "时效指标", "完成时间", "按时完成", "6月前", "年度计划", False),
+    ]
+
+
 WITHHELD = """\
 2、机要局业务费绩效目标表
 绩效目标 1.不公开

@@ -13,7 +13,9 @@ The tagger decides *what* is there (PROJECT, IND_L1 … IND_BASIS, REDACTED); th
 - **Everywhere else** (a table flattened in a way the parser does not know, a layout the model
   was retrained for) spans are read in source order: a new row starts when a field comes round
   again (a 一级/二级 term after the row's cells, a 三级指标 after an 指标值, …), and a second
-  fragment of the same field right after the first (a wrapped cell) is joined to it. A row
+  fragment of the same field right after the first (a wrapped cell) is joined to it, as are
+  the fragments on a line that only continues the row's cells (several cells wrapped side by
+  side). A row
   without 一级/二级 takes them from the row above (merged cells are printed once). A REDACTED
   span fills the row's next empty field in column order, among the columns the table has.
 - **Projects.** Every PROJECT span names a project, without its number and a trailing
@@ -118,8 +120,10 @@ class _Project:
 class _Builder:
     """Reads spans in order and keeps the current project, table and row."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, line_fields: dict[int, set[str]] | None = None) -> None:
         self.text = text
+        # the fields labelled on each source line (by the offset of the line's start)
+        self.line_fields = line_fields or {}
         self.projects: dict[str, _Project] = {}
         self.order: list[str] = []
         self.current: str | None = None  # key of the project named last
@@ -178,7 +182,8 @@ class _Builder:
         if row.empty():
             pass
         elif f in row.cells:
-            if not (row.last is not None and row.last.label == span.label and self._wraps(span)):
+            wrapped = row.last is not None and row.last.label == span.label and self._wraps(span)
+            if not wrapped and not self._continues(span):
                 self.flush()
         elif _ORDER[f] < row.furthest() or (
             f in ("level1", "level2") and row.furthest() >= _ORDER["level3"]
@@ -242,6 +247,22 @@ class _Builder:
         assert prev is not None
         return prev.end <= span.start and bool(
             _WRAP_GAP.fullmatch(self.text[prev.end : span.start])
+        )
+
+    def _continues(self, span: Span) -> bool:
+        """Whether `span` sits on a line that only continues the row's cells: wrapped lines
+        of several cells printed side by side ("档案整理合 档案整理合 ≥95% 行业" then
+        "格率 格率 标准"). Such a line repeats fields the row has, with no 一级/二级 term and
+        no 指标值 (a new row has its own)."""
+        line = self.text.rfind("\n", 0, span.start) + 1
+        fields = self.line_fields.get(line, set())
+        row = self.row
+        first = min(s.start for spans in row.cells.values() for s in spans)
+        return (
+            line > first
+            and bool(fields)
+            and fields <= set(row.cells) - {"level1", "level2", "target"}
+            and "target" in row.cells
         )
 
     def _current(self) -> _Project | None:
@@ -353,7 +374,11 @@ def assemble(
     used = frozenset().union(*(t.used for t in trusted))
     events: list[tuple[int, Span | _Trusted]] = [(t.table.title.start, t) for t in trusted]
     events += [(s.start, s) for n, s in enumerate(ordered) if n not in used]
-    builder = _Builder(text)
+    line_fields: dict[int, set[str]] = {}
+    for n, s in enumerate(ordered):
+        if n not in used and s.label in FIELD_OF:
+            line_fields.setdefault(text.rfind("\n", 0, s.start) + 1, set()).add(FIELD_OF[s.label])
+    builder = _Builder(text, line_fields)
     for _, event in sorted(events, key=lambda e: e[0]):
         if isinstance(event, _Trusted):
             builder.layout_table(event)
