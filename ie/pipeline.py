@@ -1,10 +1,10 @@
 """The whole pipeline, path in, Disclosure out, as a list of typed stages.
 
-    Document ─ normalize ─▶ NormalizedText        (prose view: every transform + page numbers)
+    Document ─ normalize ─▶ NormalizedText        (every transform, page numbers dropped)
     Document ─ segment ───▶ Sections              (说明 parts and money-table regions)
     Sections ─ money ─────▶ list[Table]           (arithmetic-guided money tables)
     Document ─ layout ────▶ list[IndicatorTable]  (绩效目标表 rows and cells by layout)
-    Document ─ tagger ────▶ list[Span]            (the token classifier: rules | crf | transformer)
+    NormalizedText ─ tagger ─▶ list[Span]         (rules | crf | transformer; source offsets)
     Spans + layout ─ assemble ─▶ Assembled        (projects, indicator rows, redactions)
     all of it ─ record ───▶ Disclosure
 
@@ -78,6 +78,7 @@ def default_stages(tagger: Any) -> list[Stage]:
     from ie.tables.assemble import assemble
     from ie.tables.indicators import indicator_tables
     from ie.tables.money import money_tables
+    from ie.tagger import tag_normalized
 
     return [
         Stage(
@@ -89,7 +90,12 @@ def default_stages(tagger: Any) -> list[Stage]:
         Stage("segment", ("document",), "sections", segment),
         Stage("money_tables", ("document", "sections"), "tables", money_tables),
         Stage("layout", ("document",), "layout", indicator_tables),
-        Stage("tagger", ("document",), "spans", lambda document: tagger.predict(document.text)),
+        Stage(
+            "tagger",
+            ("normalized",),
+            "spans",
+            lambda normalized: tag_normalized(tagger, normalized),
+        ),
         Stage(
             "assemble",
             ("document", "spans", "layout"),

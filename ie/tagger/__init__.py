@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ie.errors import ConfigError
+from ie.normalize import NormalizedText
 from ie.spans import Span, decode_bio
 
 BACKENDS: tuple[str, ...] = ("rules", "crf", "transformer")
@@ -49,6 +50,19 @@ def get_tagger(backend: str, model_path: Path | None = None) -> Tagger:
     from ie.tagger.transformer import TransformerTagger
 
     return TransformerTagger(model_path)
+
+
+def tag_normalized(tagger: Tagger, normalized: NormalizedText) -> list[Span]:
+    """`tagger`'s spans over the normalized text, mapped back to the source text (SCHEMA.md
+    offsets): the model reads digits folded to half width and broken numbers rejoined, the
+    record points at the characters as printed."""
+    spans = tagger.predict(normalized.text)
+    if normalized.text == normalized.source:
+        return spans
+    return [
+        Span.on(normalized.source, s.label, *normalized.to_source(s.start, s.end), score=s.score)
+        for s in spans
+    ]
 
 
 def spans_from_bio(
