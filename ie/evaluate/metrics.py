@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from ie.evaluate.entities import Context
+    from ie.evaluate.mentions import Context
 
 #: Two numbers are the same figure when they differ by at most this much (SCHEMA.md "Scoring").
 NUMBER_TOLERANCE = 0.005
