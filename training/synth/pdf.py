@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ie.spans import Span
-from training.synth.corpus import SynthDoc
+from training.synth.doc import SynthDoc
 
 _FONT = "STSong-Light"
 _SIZE = 9.0
