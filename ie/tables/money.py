@@ -53,8 +53,8 @@ from ie.segment import (
     has_money,
     is_prose,
     segment,
-    squash,
 )
+from ie.text import OCR_LETTERS, OCR_TABLE, squash_ascii
 
 TOLERANCE = 0.011  # figures are printed to 0.01; sums of rounded figures may be off by a cent
 SCALE = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4}
@@ -266,7 +266,7 @@ def parse_figure(text: str) -> float | None:
 
 def clean_name(text: str, kind: str = "") -> str:
     """A row name as printed, without wrap spaces or a leading enumerator (一、 1、 （一）)."""
-    name = squash(text)
+    name = squash_ascii(text)
     name = _ENUMERATOR.sub("", name)
     if kind == "three_public":
         name = re.sub(r"^其中[:：]", "", name)
@@ -301,7 +301,7 @@ def column_key(label: Sequence[str], kind: str) -> str | None:
     kind: 合计/金额/小计 → total (or the group above it: 基本支出 小计 → basic), 基本支出 → basic,
     项目支出 → project, 人员经费/工资福利 → personnel, 公用经费 → public."""
     allowed = KIND_KEYS.get(kind, ("total",))
-    parts = [squash(p) for p in label if squash(p)]
+    parts = [squash_ascii(p) for p in label if squash_ascii(p)]
     if not parts:
         return None
 
@@ -350,7 +350,9 @@ def _assign_keys(labels: Sequence[tuple[float, Sequence[str]]], kind: str) -> li
             key = None
         if key is not None:
             used.add(key)
-        cols.append(Column(key, "/".join(squash(p) for p in label if squash(p)), anchor))
+        cols.append(
+            Column(key, "/".join(squash_ascii(p) for p in label if squash_ascii(p)), anchor)
+        )
     if "total" not in used:  # a single figure column with an unusual header is the total
         for i, c in enumerate(cols):
             if c.key is None and not _STRUCT.search(c.label) and kind != "three_public":
@@ -386,21 +388,22 @@ def _tab_header(header: Sequence[Row]) -> dict[int, list[str]]:
 
 def _tab_rows(region: TableRegion, body: list[Row], scale: float):
     paths = _tab_header([r for r in region.header if not _is_stub(r)])
-    seq_col = next((j for j, p in paths.items() if any("序号" in squash(x) for x in p)), None)
+    seq_col = next((j for j, p in paths.items() if any("序号" in squash_ascii(x) for x in p)), None)
     code_col = next(
-        (j for j, p in paths.items() if any(re.search(r"编码|代码", squash(x)) for x in p)), None
+        (j for j, p in paths.items() if any(re.search(r"编码|代码", squash_ascii(x)) for x in p)),
+        None,
     )
     name_col = next(
         (
             j
             for j, p in sorted(paths.items())
-            if any(re.search(r"名称|^项目$", squash(x)) for x in p)
+            if any(re.search(r"名称|^项目$", squash_ascii(x)) for x in p)
         ),
         None,
     )
     # 科目编码 printed as 类 | 款 | 项 columns: the code is their concatenation.
     part_cols = [
-        j for j, p in sorted(paths.items()) if p and re.fullmatch(r"类|款|项", squash(p[-1]))
+        j for j, p in sorted(paths.items()) if p and re.fullmatch(r"类|款|项", squash_ascii(p[-1]))
     ]
     if len(part_cols) >= 2:
         code_col = part_cols[0]
@@ -408,7 +411,7 @@ def _tab_rows(region: TableRegion, body: list[Row], scale: float):
     labels = [
         (float(j), p)
         for j, p in sorted(paths.items())
-        if j not in structural and p and not any(_STRUCT.search(squash(x)) for x in p[-1:])
+        if j not in structural and p and not any(_STRUCT.search(squash_ascii(x)) for x in p[-1:])
     ]
     columns = _assign_keys(labels, region.kind)
     by_index = {int(c.anchor): k for k, c in enumerate(columns)}
@@ -419,7 +422,9 @@ def _tab_rows(region: TableRegion, body: list[Row], scale: float):
         for c in row.cells:
             grid.setdefault(int(c.x0), []).append(c)
         has_seq = (
-            seq_col is not None and seq_col in grid and squash(grid[seq_col][0].text).isdigit()
+            seq_col is not None
+            and seq_col in grid
+            and squash_ascii(grid[seq_col][0].text).isdigit()
         )
         if merged and seq_col is not None and not has_seq:
             for j, cs in grid.items():
@@ -471,17 +476,17 @@ def _continues(
     (a figure ending in "." or a code of impossible length), or when it is the first line after
     a page break and holds only unnumbered text."""
     prev_text = {j: "".join(c.text for c in cs) for j, cs in prev.items()}
-    if any(squash(prev_text[j]).endswith((".", ",")) for j in prev_text if j in by_index):
+    if any(squash_ascii(prev_text[j]).endswith((".", ",")) for j in prev_text if j in by_index):
         return True
     if code_col is not None and code_col in prev_text:
-        code = squash(prev_text[code_col])
+        code = squash_ascii(prev_text[code_col])
         if code.isdigit() and not _CODE.match(code):
             return True
     if not after_break:
         return False
     texts = ["".join(c.text for c in cs) for cs in cur.values()]
     has_figures = any(parse_figure(t) is not None for t in texts)
-    numbered = any(_ENUMERATOR.match(squash(t)) for t in texts)
+    numbered = any(_ENUMERATOR.match(squash_ascii(t)) for t in texts)
     return not has_figures and not numbered and (code_col is None or code_col not in cur)
 
 
@@ -549,7 +554,7 @@ def _seq_limit(header: Sequence[Row]) -> float | None:
     """Where a 序号 column ends: the left edge of the first header cell right of 序号, or None
     when the header has no 序号."""
     cells = [c for r in header for c in r.cells]
-    seq = next((c for c in cells if squash(c.text) in ("序号", "序", "行次")), None)
+    seq = next((c for c in cells if squash_ascii(c.text) in ("序号", "序", "行次")), None)
     if seq is None:
         return None
     right = [c.x0 for c in cells if c.x0 >= seq.x1 - 0.1]
@@ -580,12 +585,12 @@ def _lead(
 def _glued_code(code: str, cell: Cell) -> tuple[str, Cell]:
     """A 类 (or 类款) code whose 款/项 digits were drawn against the name that follows
     ("207" | "0101行政运行"): the code with those digits, and the name without them."""
-    m = re.match(r"(\d{2}|\d{4})(?=[^\d.,\s年%％])", squash(cell.text))
+    m = re.match(r"(\d{2}|\d{4})(?=[^\d.,\s年%％])", squash_ascii(cell.text))
     if len(code) not in (3, 5) or m is None or len(code) + len(m.group(1)) > 7:
         return code, cell
     seen, cut = 0, 0
     while seen < len(m.group(1)):  # past as many digits of the printed text
-        seen += squash(cell.text[cut]).isdigit()
+        seen += squash_ascii(cell.text[cut]).isdigit()
         cut += 1
     return code + m.group(1), replace(cell, text=cell.text[cut:].lstrip())
 
@@ -616,7 +621,7 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
         [c.bottom - c.top for r in body for c in r.cells if c.bottom > c.top] or [1]
     )
     seq_limit = _seq_limit(region.header)
-    coded = any(_CODE_LABEL.search(squash(c.text)) for r in region.header for c in r.cells)
+    coded = any(_CODE_LABEL.search(squash_ascii(c.text)) for r in region.header for c in r.cells)
     spans = _column_spans(body, seq_limit, coded)
     # Logical rows: a row with a code or figures; text-only lines are wrapped name pieces that
     # belong to the nearest such row on the same page.
@@ -706,7 +711,7 @@ def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
                 if (
                     overlap > 0.5 * min(c.x1 - c.x0, hi - lo)
                     and parse_figure(c.text) is None
-                    and not _STUB_LABEL.match(squash(c.text))
+                    and not _STUB_LABEL.match(squash_ascii(c.text))
                 ):
                     parts.append((hr.top, c.x0, c.text))
         labels.append(_join_wrapped(parts))
@@ -818,7 +823,7 @@ def _ordered_labels(header: Sequence[Row], kind: str, labels: list[list[str]]) -
     keys = [column_key(label, kind) for label in labels]
     odd = any(
         not label  # a figure column under no label
-        or _STRUCT.search(squash(label[-1]))  # under 科目编码
+        or _STRUCT.search(squash_ascii(label[-1]))  # under 科目编码
         or len({column_key([p], kind) for p in label} - {None}) > 1  # under two columns' labels
         for label in labels
     )
@@ -842,7 +847,7 @@ def _named_columns(header: Sequence[Row], kind: str) -> list[str]:
         c.text
         for c in cells
         if parse_figure(c.text) is None
-        and not _STRUCT.search(squash(c.text))
+        and not _STRUCT.search(squash_ascii(c.text))
         and (column_key([c.text], kind) is not None or _EXTRA_PART.search(c.text))
     ]
 
@@ -1386,7 +1391,7 @@ def _leaf_paths(header: Sequence[Row]) -> list[list[str]]:
         (r.top, c)
         for r in header
         for c in r.cells
-        if parse_figure(c.text) is None and not _STUB_LABEL.match(squash(c.text))
+        if parse_figure(c.text) is None and not _STUB_LABEL.match(squash_ascii(c.text))
     ]
 
     def spans(c: Cell, x: float) -> bool:
@@ -1410,7 +1415,7 @@ def _header_label_row(
     name that is a column label of this kind other than 合计, and more figures than the
     header names columns."""
     code, names, figs, _ = parsed
-    name = squash("".join(c.text for c in names))
+    name = squash_ascii("".join(c.text for c in names))
     if code or not names or not figs:
         return False
     if kind == "three_public":
@@ -1429,7 +1434,7 @@ def _header_lines(header: Sequence[Row]) -> list[str]:
     out: list[tuple[float, str]] = []  # (x0, text) of the labels so far
     for r in header:
         for c in r.cells:
-            if parse_figure(c.text) is not None or _STUB_LABEL.match(squash(c.text)):
+            if parse_figure(c.text) is not None or _STUB_LABEL.match(squash_ascii(c.text)):
                 continue
             above = next((k for k, (x0, _) in enumerate(out) if abs(x0 - c.x0) < 2), None)
             if (
@@ -1485,7 +1490,7 @@ def _join_wrapped_cells(header: Sequence[Row]) -> list[Row]:
                 above is not None
                 and above[0] == len(rows) - 1
                 and parse_figure(c.text) is None
-                and not _LABEL_END.search(squash(rows[above[0]][above[1]].text))
+                and not _LABEL_END.search(squash_ascii(rows[above[0]][above[1]].text))
             ):
                 d = rows[above[0]][above[1]]
                 rows[above[0]][above[1]] = replace(
@@ -1503,7 +1508,7 @@ def _join_wrapped(parts: list[tuple[float, float, str]]) -> list[str]:
     parts.sort()
     out: list[str] = []
     for _top, _x0, text in parts:
-        if out and not _LABEL_END.search(squash(out[-1])):
+        if out and not _LABEL_END.search(squash_ascii(out[-1])):
             out[-1] += text
         else:
             out.append(text)
@@ -1518,10 +1523,10 @@ def _line_rows(region: TableRegion, body: list[Row], scale: float):
     texts = [
         t
         for t in header
-        if not _STRUCT.search(squash(t))
+        if not _STRUCT.search(squash_ascii(t))
         and not _is_group(t)
         and parse_figure(t) is None
-        and not _UNIT_LINE.match(squash(t))
+        and not _UNIT_LINE.match(squash_ascii(t))
     ]
     if region.kind in KIND_KEYS and region.kind != "other":
         # Header cells print top row first, so a group header (一般公共预算基本支出 over
@@ -1532,9 +1537,9 @@ def _line_rows(region: TableRegion, body: list[Row], scale: float):
         # 合计 before another total label (合计 | 金额) is the total row's label, which a text
         # tool printed before the header's last cell.
         totals = [k for k, t in enumerate(texts) if column_key([t], region.kind) == "total"]
-        if len(totals) > 1 and _GRAND_TOTAL.match(squash(texts[totals[0]])):
+        if len(totals) > 1 and _GRAND_TOTAL.match(squash_ascii(texts[totals[0]])):
             del texts[totals[0]]
-    has_seq = any(re.search(r"序号|行次", squash(t)) for t in header)
+    has_seq = any(re.search(r"序号|行次", squash_ascii(t)) for t in header)
     region_breaks = region.breaks
     moved = _labels_among_figures(region.kind, body)
     if moved:
@@ -1693,7 +1698,7 @@ def _labels_among_figures(kind: str, body: Sequence[Row]) -> list[Cell]:
         and (
             column_key([c.text], kind) not in (None, "total")
             or _EXTRA_PART.search(c.text)
-            or "结转下年" in squash(c.text)
+            or "结转下年" in squash_ascii(c.text)
         )
     ]
 
@@ -1755,7 +1760,7 @@ def _three_public_by_sums(
     header's lines in any order and shift figures off their labels, so the header's labels
     (`reading`: row name -> figure, None when they do not give one label per figure) are
     kept unless this reading adds up better. None then, or when no placement adds up."""
-    said = squash(region.title + "".join(c.text for r in region.header for c in r.cells))
+    said = squash_ascii(region.title + "".join(c.text for r in region.header for c in r.cells))
     extra = [name for name, word in (("会议费", "会议"), ("培训费", "培训")) if word in said]
     subtotal = "“三公”经费小计" if extra else "合计"
     columns = [
@@ -1840,7 +1845,7 @@ def _group_leaves(labels: list[str], figures: int) -> list[str]:
         (
             k
             for k in range(group + 1, len(labels))
-            if squash(labels[k]) == "小计"
+            if squash_ascii(labels[k]) == "小计"
             or three_public_name(labels[k]) in _THREE_PUBLIC_ORDER[2:7]
         ),
         None,
@@ -1863,15 +1868,12 @@ def _decimals(tokens: Sequence[Cell]) -> int:
 
 def _line_text(text: str) -> str:
     """A one-cell-per-line token as `digits` reads it; a lone letter that OCR reads for a digit
-    (l, I, |, O) is that digit (a piece of a broken figure: "l" + "0.64"), since a name is
-    never one Latin letter."""
-    t = squash(text)
-    if len(t) == 1 and t in "lI|Oo":
-        return t.translate(_LONE_OCR)
+    (l, I, |, O …: ie.text.OCR_DIGITS) is that digit (a piece of a broken figure: "l" + "0.64"),
+    since a name is never one Latin letter."""
+    t = squash_ascii(text)
+    if len(t) == 1 and t in OCR_LETTERS:
+        return t.translate(OCR_TABLE)
     return digits(text, 0)
-
-
-_LONE_OCR = str.maketrans("lI|Oo", "11100")
 
 
 def _kind_of(text: str) -> str:
@@ -2156,7 +2158,7 @@ def _page_number(piece: str, decimals: int) -> bool:
 def _is_group(text: str) -> bool:
     return bool(
         re.fullmatch(
-            r"本年收入|本年支出|.*(?:功能|经济)分类科目|.*资金性质|收入|支出", squash(text)
+            r"本年收入|本年支出|.*(?:功能|经济)分类科目|.*资金性质|收入|支出", squash_ascii(text)
         )
     )
 
@@ -2166,7 +2168,9 @@ _UNIT_LINE = re.compile(r"\d{3,}(?![\d年])\D")
 
 
 def _has_figures(cells: list[Cell]) -> bool:
-    return any(parse_figure(c.text) is not None and not _CODE.match(squash(c.text)) for c in cells)
+    return any(
+        parse_figure(c.text) is not None and not _CODE.match(squash_ascii(c.text)) for c in cells
+    )
 
 
 def _slot_options(
@@ -2229,7 +2233,7 @@ def _summary_lines(body: list[Row], layout: str) -> list[list[Cell]]:
         for c in row.cells:
             grid.setdefault(int(c.x0), []).append(c)
         seq = grid.get(0)
-        if seq and squash(seq[0].text).isdigit():
+        if seq and squash_ascii(seq[0].text).isdigit():
             del grid[0]
         elif grids:
             for j, cs in grid.items():
@@ -2250,7 +2254,7 @@ def three_public_name(label: str) -> str:
     """The row name for a “三公”经费 column from its header path (group/…/leaf, pieces of a
     wrapped header cell included): “三公”经费小计, 因公出国（境）费, 公务用车购置及运行维护费,
     公务用车购置费, 公务用车运行维护费, 公务接待费, 会议费, 培训费, 合计."""
-    path = squash(label.replace("/", ""))
+    path = squash_ascii(label.replace("/", ""))
     if "会议费" in path:
         return "会议费"
     if "培训费" in path:
