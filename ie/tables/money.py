@@ -18,9 +18,8 @@ whatever the layout:
   taken only when every sum passes), and a wide “三公” table whose header lines came in any
   order, placed by its sums (`_three_public_by_sums`).
 
-Every search over placements is capped (`_MAX_PLACEMENTS`, `_TABLE_PLACEMENTS`, `_MAX_OPTIONS`,
-`_MAX_VISITS` in ie.tables.money_solver): a garbled header never makes a table take more than
-a second or two.
+Every search over placements is capped (`SolverSettings` in ie.tables.money_solver): a garbled
+header never makes a table take more than a second or two.
 
 Figures are converted to 万元. Arithmetic (a parent equals the sum of its children by code
 prefix, total = basic + project, total = personnel + public) chooses between candidate
@@ -47,10 +46,11 @@ from ie.tables.money_cells import clean_name, column_key, parse_figure, three_pu
 from ie.tables.money_grid import _geometric_rows
 from ie.tables.money_lines import _line_rows
 
-# What tests/test_tables_money_limits.py reads as ie.tables.money.<name>.
+# The private names are what tests/test_tables_money_limits.py reads as ie.tables.money.<name>.
 from ie.tables.money_solver import (  # noqa: F401
     _MAX_PLACEMENTS,
     _TABLE_PLACEMENTS,
+    SolverSettings,
     _order_keeping,
 )
 from ie.tables.money_special import (
@@ -83,6 +83,7 @@ __all__ = [
     "Column",
     "DetailedRow",
     "DetailedTable",
+    "SolverSettings",
     "SourceCell",
     "clean_name",
     "column_key",

@@ -34,7 +34,7 @@ from ie.tables.money_cells import (
     parse_figure,
 )
 from ie.tables.money_solver import _order_keeping, _place, _settle
-from ie.tables.money_types import _CODE, _GRAND_TOTAL, DetailedRow
+from ie.tables.money_types import _CODE, _GRAND_TOTAL, Column, DetailedRow
 from ie.text import squash_ascii
 
 
@@ -104,7 +104,9 @@ def _column_spans(
     return [(a, b) for a, b in out]
 
 
-def _geometric_rows(region: TableRegion, body: list[Row], scale: float):
+def _geometric_rows(
+    region: TableRegion, body: list[Row], scale: float
+) -> tuple[Sequence[Column], Sequence[DetailedRow]]:
     size = statistics.median(
         [c.bottom - c.top for r in body for c in r.cells if c.bottom > c.top] or [1]
     )

@@ -39,7 +39,9 @@ from ie.tables.money_types import (
 from ie.text import OCR_LETTERS, OCR_TABLE, squash_ascii
 
 
-def _line_rows(region: TableRegion, body: list[Row], scale: float):
+def _line_rows(
+    region: TableRegion, body: list[Row], scale: float
+) -> tuple[Sequence[Column], Sequence[DetailedRow]]:
     header = [c.text for r in region.header for c in r.cells]
     texts = [
         t

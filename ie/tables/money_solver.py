@@ -9,13 +9,79 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
+from ie.errors import ConfigError
 from ie.segment import Cell
 from ie.tables.money_arith import _between, _misfit, table_issues
 from ie.tables.money_cells import _span_of, parse_figure
 from ie.tables.money_types import _EXTRA_PART, TOLERANCE, Column, DetailedRow
+
+
+@dataclass(frozen=True, slots=True)
+class SolverSettings:
+    """The solver's search limits and scoring weights. Every search over placements is capped
+    so that a garbled header never makes a table take more than a second or two.
+
+    Placements: a misread header can name dozens of columns, and k figures in n columns have
+    C(n, k) order-keeping placements (C(40, 20) ~ 1.4e11). Past `max_placements` per row only
+    the first ones in lexicographic order are tried — those that skip the fewest columns on
+    the left, which is where a row's figures start. A table shares `table_placements` among
+    its rows, so a long table tries fewer per row, never fewer than `min_placements`.
+
+    Settling: each placement tried is a row built and scored; a row keeps its `max_options`
+    best-ranked placements, fewer in a long table (`max_builds` rows built per table).
+    Sibling placements are tried together up to `max_combos` joint placements (each trial
+    scores only its parent's relations, so this many stay fast); larger groups are settled
+    row by row. Past `max_visits` child rows visited, the code-tree search takes each child's
+    own best instead of trying more.
+
+    Weights: a row sum (total = basic + project, total = personnel + public) that holds
+    scores `sum_weight`, one that fails `-sum_weight`; a placement that leaves the table's
+    total column empty scores `-empty_total_penalty`. Placements that the arithmetic ties and
+    that lie within `near_width` column widths of the nearest one are all supported by
+    position.
+    """
+
+    max_placements: int = 2000
+    table_placements: int = 60_000
+    min_placements: int = 16
+    max_options: int = 24
+    max_builds: int = 4000
+    max_combos: int = 1024
+    max_visits: int = 300_000
+    sum_weight: int = 10
+    empty_total_penalty: int = 5
+    near_width: float = 0.5
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ConfigError(
+                    f"solver setting {f.name} must be a positive number, not {value!r}"
+                )
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> SolverSettings:
+        """Settings from a mapping (a config section); keys left out keep their defaults.
+        Raises ConfigError naming the valid keys when a key is unknown."""
+        valid = [f.name for f in fields(cls)]
+        unknown = sorted(set(values) - set(valid))
+        if unknown:
+            raise ConfigError(
+                f"unknown solver setting(s) {', '.join(unknown)}; valid: {', '.join(valid)}"
+            )
+        return cls(**values)
+
+
+#: The settings the rebuild uses.
+SETTINGS = SolverSettings()
+# Two caps under their names from before SolverSettings (tests read them).
+_MAX_PLACEMENTS = SETTINGS.max_placements
+_TABLE_PLACEMENTS = SETTINGS.table_placements
 
 
 def _place(
@@ -23,6 +89,7 @@ def _place(
     spans: Sequence[tuple[float, float]],
     columns: Sequence[Column],
     rows: int = 1,
+    settings: SolverSettings = SETTINGS,
 ) -> tuple[list[tuple[int, ...]], int]:
     """Column placements for a row's figures, best first (-1: not a figure column), and how
     many of them position supports. Figures keep their order. Where every figure lies in its
@@ -39,8 +106,8 @@ def _place(
         return [tuple(inside)], 1
     values = [parse_figure(c.text) or 0.0 for c in figs]
     scored = []
-    for slots in _order_keeping(n, len(figs), rows):
-        score = _row_score(values, slots, columns)
+    for slots in _order_keeping(n, len(figs), rows, settings):
+        score = _row_score(values, slots, columns, settings)
         dist = sum(
             abs((c.x0 + c.x1) / 2 - (spans[s][0] + spans[s][1]) / 2)
             for c, s in zip(figs, slots, strict=True)
@@ -55,29 +122,32 @@ def _place(
     gap = min((b[0] - a[1] for a, b in itertools.pairwise(spans)), default=1.0)
     width = max(statistics.median(hi - lo for lo, hi in spans), gap, 1e-6)
     near = [
-        s for score, dist, s in scored if score == best_score and dist - best_dist < 0.5 * width
+        s
+        for score, dist, s in scored
+        if score == best_score and dist - best_dist < settings.near_width * width
     ]
     far = [s for score, _, s in scored if score == best_score and s not in near]
     return near + far, len(near)
 
 
-# Order-keeping placements tried per row. A misread header can name dozens of columns, and
-# k figures in n columns have C(n, k) placements (C(40, 20) ~ 1.4e11): past this many only
-# the first ones in lexicographic order are tried — those that skip the fewest columns on the
-# left, which is where a row's figures start. A table shares `_TABLE_PLACEMENTS` among its
-# rows, so a long table tries fewer per row.
-_MAX_PLACEMENTS = 2000
-_TABLE_PLACEMENTS = 60_000
-
-
-def _order_keeping(n: int, k: int, rows: int = 1) -> Iterable[tuple[int, ...]]:
+def _order_keeping(
+    n: int, k: int, rows: int = 1, settings: SolverSettings = SETTINGS
+) -> Iterable[tuple[int, ...]]:
     """Placements of k figures, in order, into n columns (`itertools.combinations`): at most
-    `_MAX_PLACEMENTS`, and at most the share of one of `rows` rows in `_TABLE_PLACEMENTS`."""
-    limit = max(16, min(_MAX_PLACEMENTS, _TABLE_PLACEMENTS // max(1, rows)))
+    `max_placements`, and at most the share of one of `rows` rows in `table_placements`."""
+    limit = max(
+        settings.min_placements,
+        min(settings.max_placements, settings.table_placements // max(1, rows)),
+    )
     return itertools.islice(itertools.combinations(range(n), k), limit)
 
 
-def _row_score(values: Sequence[float], slots: Sequence[int], columns: Sequence[Column]) -> int:
+def _row_score(
+    values: Sequence[float],
+    slots: Sequence[int],
+    columns: Sequence[Column],
+    settings: SolverSettings = SETTINGS,
+) -> int:
     """How well a placement fits the row's arithmetic (total = basic + project [+ the other
     parts of a total: 单位预留机动经费, …], total = personnel + public); a table with a total
     column fills it first."""
@@ -93,9 +163,9 @@ def _row_score(values: Sequence[float], slots: Sequence[int], columns: Sequence[
         if total is not None and (a in by_key or b in by_key) and _has_keys(columns, a, b):
             parts = by_key.get(a, 0.0) + by_key.get(b, 0.0) + (more if a == "basic" else 0.0)
             ok = abs(total - parts) <= TOLERANCE
-            score += 10 if ok else -10
+            score += settings.sum_weight if ok else -settings.sum_weight
     if "total" not in by_key and any(c.key == "total" for c in columns):
-        score -= 5
+        score -= settings.empty_total_penalty
     return score
 
 
@@ -107,6 +177,7 @@ def _settle(
     codes: Sequence[str | None] = (),
     guess: bool = True,
     near: Sequence[int] | None = None,
+    settings: SolverSettings = SETTINGS,
 ) -> list[DetailedRow]:
     """Pick one placement per row and return the rows built with it. `build_row(k, pick)`
     builds row k with its `pick`-th placement, the placements ranked best first by position.
@@ -120,9 +191,9 @@ def _settle(
     of row k's placements position supports (all when None): the others are taken only where
     they make fewer checks fail. Each row is built once per placement."""
     # Each placement tried is a row built and scored: a row with more placements than
-    # `_MAX_OPTIONS` (fewer in a long table) keeps its best-ranked ones (a garbled header can
+    # `max_options` (fewer in a long table) keeps its best-ranked ones (a garbled header can
     # leave thousands tied).
-    cap = max(2, min(_MAX_OPTIONS, _MAX_BUILDS // max(1, len(options))))
+    cap = max(2, min(settings.max_options, settings.max_builds // max(1, len(options))))
     options = [opts[:cap] for opts in options]
     near = list(near) if near is not None else [len(opts) for opts in options]
     cache: dict[tuple[int, int], DetailedRow] = {}
@@ -139,7 +210,7 @@ def _settle(
     base = [row(k, 0) for k in range(len(options))]
     scorer = _Scorer(kind, base, columns)
     if scorer.tree is not None:
-        picks, possible = _settle_tree(options, row, scorer, near)
+        picks, possible = _settle_tree(options, row, scorer, near, settings)
         out = [row(k, pick) for k, pick in enumerate(picks)]
         if not guess:
             for k, alive in enumerate(possible):
@@ -165,7 +236,7 @@ def _settle(
         combos = 1
         for k in members:
             combos *= len(options[k])
-        if len(members) < 2 or combos > _MAX_COMBOS:
+        if len(members) < 2 or combos > settings.max_combos:
             continue
         settled.update(members)
         best = min(
@@ -206,22 +277,18 @@ def _undecided(chosen: DetailedRow, readings: Sequence[DetailedRow]) -> Detailed
     return replace(chosen, cells=kept, undecided=tuple(notes))
 
 
-# Sibling placements tried together (each trial scores only its parent's relations, so this
-# many stay fast); larger groups are settled row by row.
-_MAX_COMBOS = 1024
-_MAX_OPTIONS = 24
-_MAX_BUILDS = 4000
-_MAX_VISITS = 300_000
-
-
 def _settle_tree(
-    options: Sequence[Sequence[tuple[int, ...]]], row, scorer: _Scorer, near: Sequence[int]
+    options: Sequence[Sequence[tuple[int, ...]]],
+    row,
+    scorer: _Scorer,
+    near: Sequence[int],
+    settings: SolverSettings = SETTINGS,
 ) -> tuple[list[int], list[set[int]]]:
     """The placement per row that fails the fewest checks of the whole table (then leaves the
     smallest gaps), found exactly where the code hierarchy is a tree: each relation ties a
     row to its children only, so the best placements under a row depend only on that row's
     own placement and are found bottom-up, once per placement (dynamic programming).
-    Children with more joint placements than `_MAX_COMBOS` are improved one at a time.
+    Children with more joint placements than `max_combos` are improved one at a time.
     Among readings that fail as many checks, fewer placements that position does not
     support (beyond `near`) come first, then smaller gaps.
 
@@ -245,7 +312,7 @@ def _settle_tree(
     best: dict[int, list[Cost]] = {}
     # (row, pick) -> the children's picks of every best reading under it, the first chosen
     below: dict[tuple[int, int], list[tuple[int, ...]]] = {}
-    # Child rows visited by trials so far: past `_MAX_VISITS` the search takes each child's
+    # Child rows visited by trials so far: past `max_visits` the search takes each child's
     # own best instead of trying more (a wide garbled table stays within a second or two).
     spent = 0
 
@@ -274,7 +341,7 @@ def _settle_tree(
             combos = 1
             for c in ch:
                 combos *= len(options[c])
-            if combos <= _MAX_COMBOS and spent + combos * len(ch) <= _MAX_VISITS:
+            if combos <= settings.max_combos and spent + combos * len(ch) <= settings.max_visits:
                 scored = [
                     (total(t), t) for t in itertools.product(*(range(len(options[c])) for c in ch))
                 ]
@@ -296,7 +363,7 @@ def _settle_tree(
                 moved = False
                 for m, c in enumerate(ch):
                     for q in range(len(options[c])):
-                        if spent > _MAX_VISITS:
+                        if spent > settings.max_visits:
                             break
                         trial = [*cur[:m], q, *cur[m + 1 :]]
                         if (cost := steer(total(trial))) < now:
@@ -423,7 +490,10 @@ class _Scorer:
 
 
 def _slot_options(
-    values: list[float], columns: Sequence[Column], rows: int = 1
+    values: list[float],
+    columns: Sequence[Column],
+    rows: int = 1,
+    settings: SolverSettings = SETTINGS,
 ) -> list[tuple[int, ...]]:
     """Column placements for `values` read left to right when some cells were empty: of every
     order-keeping placement, those whose row arithmetic scores best (total = basic + project,
@@ -433,8 +503,8 @@ def _slot_options(
     if len(values) >= n or not values:
         return [tuple(range(len(values)))]
     scored: list[tuple[int, tuple[int, ...]]] = []
-    for slots in _order_keeping(n, len(values), rows):
-        scored.append((_row_score(values, slots, columns), slots))
+    for slots in _order_keeping(n, len(values), rows, settings):
+        scored.append((_row_score(values, slots, columns, settings), slots))
     best = max(score for score, _ in scored)
     return [slots for score, slots in scored if score == best]
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ie.segment import Cell, Row, TableRegion, digits
 from ie.tables.money_cells import _assign_keys, _row, _source_cell, parse_figure
-from ie.tables.money_types import _CODE, _ENUMERATOR, _STRUCT
+from ie.tables.money_types import _CODE, _ENUMERATOR, _STRUCT, Column, DetailedRow
 from ie.text import squash_ascii
 
 
@@ -34,7 +34,9 @@ def _tab_header(header: Sequence[Row]) -> dict[int, list[str]]:
     return paths
 
 
-def _tab_rows(region: TableRegion, body: list[Row], scale: float):
+def _tab_rows(
+    region: TableRegion, body: list[Row], scale: float
+) -> tuple[Sequence[Column], Sequence[DetailedRow]]:
     paths = _tab_header([r for r in region.header if not _is_stub(r)])
     seq_col = next((j for j, p in paths.items() if any("序号" in squash_ascii(x) for x in p)), None)
     code_col = next(
