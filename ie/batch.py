@@ -35,14 +35,12 @@ import argparse
 import contextlib
 import fnmatch
 import hashlib
-import importlib
 import json
 import os
-import resource
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -51,18 +49,29 @@ from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The worker's types live in ie.batch_worker (shared with ie.batch_ray); re-exported here.
+from ie.batch_worker import (  # noqa: F401
+    Extractor,
+    InOrder,
+    Result,
+    Task,
+    WorkerCrash,
+    WorkerState,
+    _init_worker,
+    _one_line,
+    _work,
+    crash_result,
+    error_record,
+    load_factory,
+    peak_rss_mb,
+)
 from ie.errors import BudgetIEError, ConfigError
 from ie.pipeline import DEFAULT_BACKEND
-from ie.schema import Disclosure, ErrorInfo, Source
 
 DEFAULT_PATTERNS: tuple[str, ...] = ("*.txt", "*.pdf")
 ENGINES: tuple[str, ...] = ("local", "ray")
 # A factory is "module:function"; function(backend) returns a callable path -> Disclosure.
 DEFAULT_FACTORY = "ie.batch:default_extractor"
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
-_MAX_MESSAGE = 500
-
-Extractor = Callable[[Path], Disclosure]
 
 
 # --- inputs and doc_ids ----------------------------------------------------------------------
@@ -172,44 +181,7 @@ class DocIds:
         return f"{stem}-{digest[:16]}" if doc_id in self._counts else doc_id
 
 
-# --- records ---------------------------------------------------------------------------------
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    return digest.hexdigest()
-
-
-def _format_of(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in _IMAGE_SUFFIXES:
-        return "image"
-    if suffix == ".pdf":
-        return "pdf"
-    try:
-        with path.open("rb") as fh:
-            return "pdf" if fh.read(1024).lstrip().startswith(b"%PDF-") else "txt"
-    except OSError:
-        return "txt"
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
-
-
-def error_record(path: Path, doc_id: str, exc: BaseException) -> Disclosure:
-    """The record of a document that could not be processed: doc_id, source and error
-    (type = the exception's class name, message = its text on one line), other fields empty."""
-    source = Source(path=str(path), format=_format_of(path), sha256=_sha256_of(path))
-    error = ErrorInfo(type=type(exc).__name__, message=_one_line(exc))
-    return Disclosure(doc_id=doc_id, source=source, error=error)
+# --- the extractor a worker builds by default ------------------------------------------------
 
 
 def default_extractor(backend: str) -> Extractor:
@@ -217,143 +189,6 @@ def default_extractor(backend: str) -> Extractor:
     from ie.pipeline import get_extractor
 
     return get_extractor(backend).extract
-
-
-def load_factory(spec: str) -> Callable[[str], Extractor]:
-    """Import a "module:function" extractor factory. Raises ConfigError when it is missing."""
-    module_name, _, attr = spec.partition(":")
-    try:
-        factory = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError, ValueError) as exc:
-        raise ConfigError(
-            f"cannot load extractor factory {spec!r} ({exc}); give it as module:function"
-        ) from exc
-    return factory
-
-
-# --- the work done in a worker ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    """A document to extract, numbered in input order (`index` orders `--ordered` output)."""
-
-    index: int
-    path: Path
-    doc_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """What a worker sends back: the record as one JSON line, and what the summary needs."""
-
-    index: int
-    doc_id: str
-    line: str
-    pages: int
-    error_type: str | None
-    worker: str
-    peak_rss_mb: float
-    cpu_s: float = 0.0
-
-
-class WorkerState:
-    """The extractor a worker built once (or why it could not), and the work on one task."""
-
-    def __init__(self, factory: str, backend: str) -> None:
-        self.extract: Extractor | None = None
-        self.init_error: str | None = None
-        try:
-            self.extract = load_factory(factory)(backend)
-        except Exception as exc:  # reported on the first task, in the parent, as ConfigError
-            self.init_error = f"{type(exc).__name__}: {_one_line(exc)}"
-
-    def run(self, task: Task) -> Result:
-        """Extract one document; any exception but ConfigError becomes an error record."""
-        if self.extract is None:
-            raise ConfigError(f"the extractor could not be built: {self.init_error}")
-        cpu = time.process_time()
-        try:
-            record = self.extract(task.path)
-            if not isinstance(record, Disclosure):
-                raise TypeError(f"extractor returned {type(record).__name__}, not a Disclosure")
-            record = record.model_copy(update={"doc_id": task.doc_id})
-            line = record.to_json(indent=None)
-        except ConfigError:
-            raise  # a bad option or model, not a bad file: stop the run instead of failing all
-        except Exception as exc:
-            record = error_record(task.path, task.doc_id, exc)
-            line = record.to_json(indent=None)
-        error_type = record.error.type if record.error else None
-        pages = 0 if error_type else (record.source.pages if record.source else None) or 1
-        return Result(
-            task.index,
-            task.doc_id,
-            line,
-            pages,
-            error_type,
-            worker=str(os.getpid()),
-            peak_rss_mb=peak_rss_mb(),
-            cpu_s=time.process_time() - cpu,
-        )
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MiB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
-
-
-_STATE: WorkerState | None = None
-
-
-def _init_worker(factory: str, backend: str, parent: int) -> None:
-    global _STATE
-    _start_orphan_watch(parent)
-    _STATE = WorkerState(factory, backend)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a killed parent not yet reaped by its own parent is a zombie: dead for us
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _start_orphan_watch(parent: int, every_s: float = 1.0) -> None:
-    """Exit this worker when the batch process is gone. Workers are children of the
-    forkserver, not of the batch, and would otherwise wait forever after a SIGKILL."""
-    import threading
-
-    def watch() -> None:
-        while _alive(parent):
-            time.sleep(every_s)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="ie-batch-orphan-watch", daemon=True).start()
-
-
-def _work(task: Task) -> Result:
-    assert _STATE is not None, "worker initializer did not run"
-    return _STATE.run(task)
-
-
-class WorkerCrash(Exception):
-    """A worker process died (segfault, out of memory) while extracting one document."""
-
-
-def crash_result(task: Task, detail: str) -> Result:
-    """The error record of a document whose worker process died while extracting it."""
-    exc = WorkerCrash(f"{task.path}: the worker process died while extracting it ({detail})")
-    record = error_record(task.path, task.doc_id, exc)
-    return Result(task.index, task.doc_id, record.to_json(indent=None), 0, "WorkerCrash", "", 0.0)
 
 
 # --- the local engine ------------------------------------------------------------------------
@@ -375,27 +210,6 @@ def _pool(workers: int, factory: str, backend: str) -> ProcessPoolExecutor:
         initializer=_init_worker,
         initargs=(factory, backend, os.getpid()),
     )
-
-
-class InOrder:
-    """Releases results in task order when `ordered` (holding the early ones), else at once."""
-
-    def __init__(self, ordered: bool) -> None:
-        self.ordered = ordered
-        self.held: dict[int, Result] = {}
-        self.next_index = 0
-
-    def __len__(self) -> int:
-        return len(self.held)
-
-    def release(self, result: Result) -> Iterator[Result]:
-        if not self.ordered:
-            yield result
-            return
-        self.held[result.index] = result
-        while self.next_index in self.held:
-            yield self.held.pop(self.next_index)
-            self.next_index += 1
 
 
 def run_local(

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from ie.batch import InOrder, Result, Task, WorkerState, crash_result
+from ie.batch_worker import InOrder, Result, Task, WorkerState, crash_result
 from ie.errors import ConfigError
 
 

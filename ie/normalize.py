@@ -23,6 +23,8 @@ from itertools import pairwise
 
 from ie.errors import AlignmentError
 from ie.ingest import Box, Document
+from ie.lexicon import REDACTION_MARKERS
+from ie.text import OCR_LETTERS, OCR_TABLE, squash
 
 __all__ = [
     "TRANSFORMS",
@@ -177,7 +179,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "\u3001\u3002\u300a-\u300f\u3010\u3011\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f"
 _UNIT_CHAR = f"[{_HAN}{_CJK_PUNCT}]"
 _DATE_CHARS = "年月日号时"
-_REDACTION = re.compile(r"不公开|不予公开|涉密|保密")
+_REDACTION = re.compile("|".join(REDACTION_MARKERS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,10 +237,12 @@ def fold_width(nt: NormalizedText, ctx: _Context) -> list[Edit]:
 
 # --- 3. OCR confusions inside numbers --------------------------------------------------------
 
-_OCR_DIGIT = {"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}
-# A token that starts and ends with a real digit, with confusable letters only inside it, not
-# glued to other letters (`IOS10`, `B2B` stay).
-_OCR_TOKEN = re.compile(r"(?<![A-Za-z\d.,])\d[\d.,]*+[OolI|][\dOolI|.,]*\d(?![A-Za-z\d])", re.ASCII)
+# A token that starts and ends with a real digit, with confusable letters (ie.text.OCR_DIGITS)
+# only inside it, not glued to other letters (`IOS10`, `B2B` stay).
+_OCR = re.escape(OCR_LETTERS)
+_OCR_TOKEN = re.compile(
+    rf"(?<![A-Za-z\d.,])\d[\d.,]*+[{_OCR}][\d{_OCR}.,]*\d(?![A-Za-z\d])", re.ASCII
+)
 _NUMBER_SHAPE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{2,}", re.ASCII)
 # A CJK full stop or comma that an OCR engine read for the decimal point or thousands comma.
 _CJK_DECIMAL = re.compile(r"(?<![\d.,])(\d+)。(\d{1,2})(?=[万元亿%\t\n\f ]|$)", re.ASCII)
@@ -247,15 +251,15 @@ _CJK_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?:[.,]\d|[\t\n\f 万元]|$))", 
 
 def fix_ocr_digits(nt: NormalizedText, ctx: _Context) -> list[Edit]:
     """Inside a token that is provably a number (it starts and ends with a digit, confusables
-    only inside, the result a well-formed amount): O/o->0, l/I/|->1; `686。71万元` ->
-    `686.71万元`; `2，169.78` -> `2,169.78`."""
+    only inside, the result a well-formed amount): the letters of ie.text.OCR_DIGITS as digits
+    (O/o->0, l/I/|->1 …); `686。71万元` -> `686.71万元`; `2，169.78` -> `2,169.78`."""
     text = nt.text
     edits: list[Edit] = []
     for m in _OCR_TOKEN.finditer(text):
         token = m.group()
         if sum(c in "0123456789" for c in token) < 2:
             continue
-        fixed = "".join(_OCR_DIGIT.get(c, c) for c in token)
+        fixed = token.translate(OCR_TABLE)
         if not _NUMBER_SHAPE.fullmatch(fixed):
             continue
         edits.extend(
@@ -507,7 +511,7 @@ def drop_repeated_headers(nt: NormalizedText, ctx: _Context) -> list[Edit]:
     """
     text = nt.text
     lines = _lines(text)
-    keys = ["".join(text[s:e].split()) for s, e in lines]
+    keys = [squash(text[s:e]) for s, e in lines]
     content = [i for i, key in enumerate(keys) if key]
     successor = dict(pairwise(content))
     last_seen: dict[str, int] = {}

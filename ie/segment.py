@@ -35,45 +35,27 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ie.ingest import Box, Document
+from ie.text import OCR_LETTERS, OCR_TABLE, display_width, squash_ascii
 
 Layout = Literal["tab", "space", "line", "pdf"]
 
 # --- small text helpers -----------------------------------------------------------------------
 
-_SPACE = re.compile(r"\s+")
-
-
-def squash(text: str) -> str:
-    """`text` without any whitespace (wraps, cell gaps, full-width spaces), NFKC-folded for
-    the ASCII range only so that full-width digits and colons compare equal."""
-    return _SPACE.sub("", text.translate(_FULLWIDTH))
-
-
-# Full-width ASCII → ASCII (digits, letters, punctuation); CJK punctuation such as （）is kept.
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in "（），：；！？"}
-_FULLWIDTH[0x3000] = 0x20
-
-
-# Letters OCR reads for digits (O/0, l/1, S/5). Only applied to a token that is otherwise all
-# digits and separators, so names and labels are never touched.
-_OCR_DIGITS = str.maketrans("OoDlI|S", "0001115")
-_OCR_TOKEN = re.compile(r"[-−\d.,，OoDlI|S]*[\d.][-−\d.,，OoDlI|S]*")
+# A token that is otherwise all digits and separators, some of them letters OCR reads for digits.
+_OCR_CLASS = rf"[-−\d.,，{re.escape(OCR_LETTERS)}]"
+_OCR_TOKEN = re.compile(rf"{_OCR_CLASS}*[\d.]{_OCR_CLASS}*")
 
 
 def digits(text: str, least: int = 2) -> str:
-    """`text` squashed, with OCR letter-for-digit confusions fixed when it is otherwise a
-    number or code ("2O80５05" → "2080505", "280.S8" → "280.58"); other text only squashed."""
-    t = squash(text)
+    """`text` squashed (`squash_ascii`), with OCR letter-for-digit confusions fixed when it is
+    otherwise a number or code ("2O80５05" → "2080505", "280.S8" → "280.58"); other text only
+    squashed."""
+    t = squash_ascii(text)
     if _OCR_TOKEN.fullmatch(t) and sum(ch.isdigit() for ch in t) >= least:
-        fixed = t.translate(_OCR_DIGITS).replace("，", ",")
+        fixed = t.translate(OCR_TABLE).replace("，", ",")
         if sum(not ch.isdigit() for ch in fixed if ch not in ".,-−，") == 0:
             return fixed
     return t
-
-
-def display_width(text: str) -> int:
-    """Columns `text` takes in a monospaced rendering (East Asian wide characters count 2)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # --- rows and cells ---------------------------------------------------------------------------
@@ -123,7 +105,7 @@ class Row:
     @property
     def key(self) -> str:
         """The row's text, NFKC-folded and without whitespace, for matching."""
-        return squash(unicodedata.normalize("NFKC", "".join(c.text for c in self.cells)))
+        return squash_ascii(unicodedata.normalize("NFKC", "".join(c.text for c in self.cells)))
 
 
 def document_rows(doc: Document) -> list[Row]:
@@ -247,7 +229,7 @@ def _word_cells(
     coded = coded_ok and bool(_WORD_CODE.fullmatch(words[0])) and not words[1][0].isdigit()
     # A header: every word header vocabulary, or most of three or more (合计 基本支出 项目支出
     # 单位预留机动经费); two words of which one is not ("项目 支出") are one wrapped label.
-    heads = sum(bool(_HEADER_WORDS.search(squash(w))) for w in words)
+    heads = sum(bool(_HEADER_WORDS.search(squash_ascii(w))) for w in words)
     header = not any(ch.isdigit() for ch in text) and (
         heads == len(words) or (len(words) >= 3 and 2 * heads >= len(words))
     )
@@ -514,7 +496,7 @@ def title_kind(text: str) -> tuple[str, str] | None:
     The title loses its enumerator (一、, 公开表三, 公开 05 表：) and whitespace. Prose that merely
     names a table (《…表》, …表情况说明), 目录 entries with dot leaders, and indicator tables
     (绩效目标表) are not titles."""
-    key = squash(text)
+    key = squash_ascii(text)
     if not 3 < len(key) <= 56 or _NOT_TITLE.search(key):
         return None
     # 目录 entries end in a page number after the title.
@@ -603,7 +585,7 @@ def is_header_row(row: Row) -> bool:
     """A header line: header vocabulary and no figures."""
     if has_money(row) or is_stub_row(row):
         return is_stub_row(row)
-    words = sum(1 for c in row.cells if _HEADER_WORDS.search(squash(c.text)))
+    words = sum(1 for c in row.cells if _HEADER_WORDS.search(squash_ascii(c.text)))
     return words >= max(1, len(row.cells) // 2)
 
 
@@ -759,9 +741,9 @@ def _pairing_score(tables: list[TableRegion]) -> int:
         functional = economic = 0
         for r in t.body:
             # A row's leading code (201 | 一般公共服务支出 …), or a 款/项 code on a line of its own.
-            first = squash(r.cells[0].text)
+            first = squash_ascii(r.cells[0].text)
             lead = len(r.cells) > 1 and re.fullmatch(r"\d{3}(?:\d{2}){0,2}", first)
-            codes = [first] if lead else [squash(c.text) for c in r.cells[:3]]
+            codes = [first] if lead else [squash_ascii(c.text) for c in r.cells[:3]]
             for code in codes:
                 if lead or re.fullmatch(r"\d{5}(?:\d{2})?", code):
                     functional += code[0] == "2"
@@ -936,7 +918,7 @@ def _region(
             and key.isdigit()
             and not re.search(r"[:：]$", rows[j - 1].key)
         )
-        if (is_furniture(row) and not code_piece) or key == squash(title) or _row_title(row):
+        if (is_furniture(row) and not code_piece) or key == squash_ascii(title) or _row_title(row):
             if not body:
                 preamble.append(key)
             continue
@@ -944,7 +926,7 @@ def _region(
             not body
             and not header
             and len(key) <= 6
-            and (key in squash(title) or re.fullmatch(r"[、，,.。·]+", key))
+            and (key in squash_ascii(title) or re.fullmatch(r"[、，,.。·]+", key))
         ):
             continue  # the wrapped end of the title
         kept.append(row)
@@ -1072,7 +1054,7 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
 
 def _looks_like_data(row: Row) -> bool:
     """A data row without figures: a 科目 code followed by a name, or a 序号 and a row label."""
-    texts = [squash(c.text) for c in row.cells]
+    texts = [squash_ascii(c.text) for c in row.cells]
     if len(texts) >= 2 and _CODE.match(row.cells[0].text) and not texts[1].isdigit():
         return True
     if len(texts) >= 2 and _CODE.match(row.cells[1].text) and texts[0].isdigit():

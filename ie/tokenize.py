@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from typing import Literal
 
 import jieba
 
 from ie.errors import AlignmentError
+from ie.lexicon import data_lines
 
 TokenKind = Literal["word", "char"]
 CharClass = Literal["digit", "cjk", "latin", "punct", "space", "tab", "newline", "other"]
@@ -65,13 +65,9 @@ class Term:
 def load_terms() -> tuple[Term, ...]:
     """Read every dictionary file in `ie/data/` into Terms (comments and blanks skipped)."""
     terms: list[Term] = []
-    data = resources.files("ie") / "data"
     for name, category in DICTIONARY_FILES.items():
         section = ""
-        for raw in (data / name).read_text(encoding="utf-8").splitlines():
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
+        for line in data_lines(name):
             if line.startswith("[") and line.endswith("]"):
                 section = line[1:-1]
                 continue

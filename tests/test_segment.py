@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ie.ingest import Document, Page, ingest
-from ie.segment import digits, document_rows, segment, squash, text_row, title_kind
+from ie.segment import digits, document_rows, segment, text_row, title_kind
+from ie.text import squash_ascii as squash
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_TXT = ROOT / "corpora" / "real" / "004_3c37c7924f173325.txt"

@@ -10,6 +10,7 @@ import time
 import pytest
 
 import ie.tables.money as money
+import ie.tables.money_solver as solver
 from ie.ingest import text_document as text_doc
 from ie.tables.money import money_tables_detailed
 
@@ -52,13 +53,13 @@ def wide_space_table(columns: int, rows: int, figures: int) -> str:
 )
 def test_garbled_wide_tables_are_rebuilt_within_seconds(text: str, rows: int, monkeypatch) -> None:
     calls = {"n": 0}
-    score = money._row_score
+    score = solver._row_score
 
     def counted(*args, **kwargs):
         calls["n"] += 1
         return score(*args, **kwargs)
 
-    monkeypatch.setattr(money, "_row_score", counted)
+    monkeypatch.setattr(solver, "_row_score", counted)  # looked up in the solver's module
     start = time.perf_counter()
     (table,) = money_tables_detailed(text_doc(text))
     seconds = time.perf_counter() - start
@@ -77,3 +78,24 @@ def test_placements_are_capped_but_start_with_the_leftmost() -> None:
     assert len(list(money._order_keeping(40, 20, rows=10_000))) == 16
     # Small cases are enumerated whole.
     assert len(list(money._order_keeping(5, 2))) == 10
+
+
+def test_solver_settings_reject_unknown_keys_naming_the_valid_ones() -> None:
+    from ie.errors import ConfigError
+    from ie.tables.money import SolverSettings
+
+    assert SolverSettings.from_mapping({}) == SolverSettings()
+    assert SolverSettings.from_mapping({"max_visits": 10}).max_visits == 10
+    with pytest.raises(ConfigError, match=r"max_placment.*valid: max_placements, "):
+        SolverSettings.from_mapping({"max_placment": 10})
+    with pytest.raises(ConfigError, match="max_combos must be a positive number"):
+        SolverSettings(max_combos=0)
+
+
+def test_placements_follow_the_settings() -> None:
+    from ie.tables.money_solver import SolverSettings
+
+    few = SolverSettings(max_placements=30, table_placements=20_000, min_placements=4)
+    assert len(list(money._order_keeping(40, 20, settings=few))) == 30
+    assert len(list(money._order_keeping(40, 20, rows=1_000, settings=few))) == 20
+    assert len(list(money._order_keeping(40, 20, rows=10_000, settings=few))) == 4

@@ -11,7 +11,8 @@ import pytest
 
 from ie.ingest import text_document as text_doc
 from ie.segment import Cell, Row, TableRegion
-from ie.tables.money import _glued_code, money_tables_detailed, rebuild, report
+from ie.tables.money import money_tables_detailed, rebuild, report
+from ie.tables.money_grid import _glued_code
 
 JIANGSU = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "jiangsu"
 

@@ -7,21 +7,21 @@ computed once from the sums (the nervaluate lesson: never average per-document s
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from ie.text import squash
+
 if TYPE_CHECKING:
-    from ie.evaluate.entities import Context
+    from ie.evaluate.mentions import Context
 
 #: Two numbers are the same figure when they differ by at most this much (SCHEMA.md "Scoring").
 NUMBER_TOLERANCE = 0.005
 # Float noise: 686.715 - 686.71 is 0.00500000000005 in binary; it must still match.
 _EPS = 1e-9
 
-_WHITESPACE = re.compile(r"\s+")
 # Applied after NFKC (which already turns ［］ into [ ], ＞＝ into >=, ﹝﹞ into 〔〕, and leaves
 # 【】 〔〕 ≥ ≤ alone) and after whitespace removal (so "> =" is also ≥).
 _SYMBOLS = ((">=", "≥"), ("<=", "≤"), ("[", "〔"), ("]", "〕"), ("【", "〔"), ("】", "〕"))
@@ -39,7 +39,7 @@ def norm_text(value: object) -> str | None:
     """
     if value is None:
         return None
-    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(value)))
+    text = squash(unicodedata.normalize("NFKC", str(value)))
     for old, new in _SYMBOLS:
         text = text.replace(old, new)
     return text

@@ -18,8 +18,8 @@ from typing import Literal, cast
 from rich.console import Group
 from rich.table import Table
 
-from ie.evaluate.entities import Context
 from ie.evaluate.fields import FIELDS
+from ie.evaluate.mentions import Context
 from ie.evaluate.metrics import Counts, Outcome
 from ie.evaluate.report import EvalReport
 

@@ -22,28 +22,19 @@ column is appended to the 指标值, and a 指标性质 column's comparison (≥
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
-from importlib import resources
 from itertools import pairwise
 
 from ie.ingest import Document
+from ie.lexicon import REDACTION_MARKERS, data_lines
 from ie.schema import TargetParsed
+from ie.text import display_width, squash
 
 FIELDS: tuple[str, ...] = ("level1", "level2", "level3", "description", "target", "basis")
-REDACTION_MARKERS: tuple[str, ...] = (
-    "涉密不公开",
-    "不予公开",
-    "不宜公开",
-    "不公开",
-    "涉密",
-    "保密",
-)
 
-_WS = re.compile(r"\s+")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,40}>")
 _CJK = r"\u3400-\u9fff"
 _ENUM = re.compile(
@@ -165,11 +156,6 @@ class IndicatorTable:
 # --- small text helpers ---------------------------------------------------------------------
 
 
-def squash(text: str) -> str:
-    """`text` without whitespace."""
-    return _WS.sub("", text)
-
-
 def clean_text(text: str, *, all_gaps: bool = False) -> str:
     """Cell text as printed minus HTML tags (`<p>`) and wrap whitespace (a line break and the
     spaces around it) unless it separates two ASCII words; with `all_gaps`, every gap that is
@@ -232,12 +218,10 @@ def vocabulary() -> dict[str, frozenset[str]]:
     """The [L1], [L2] and [HEADER] terms of `ie/data/indicator_terms.txt`."""
     sections: dict[str, set[str]] = {}
     section = ""
-    text = (resources.files("ie") / "data" / "indicator_terms.txt").read_text(encoding="utf-8")
-    for raw in text.splitlines():
-        line = raw.split("#", 1)[0].strip()
+    for line in data_lines("indicator_terms.txt"):
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1]
-        elif line:
+        else:
             sections.setdefault(section, set()).add(line)
     return {k: frozenset(v) for k, v in sections.items()}
 
@@ -325,11 +309,6 @@ def _rows(doc: Document) -> list[_Row]:
     return [r for line in doc.lines if (r := _text_row(line.text, line.start, line.page_number))]
 
 
-def _width(text: str) -> int:
-    """Display columns of `text` (East Asian wide characters count 2), for space alignment."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _text_row(line: str, start: int, page: int) -> _Row | None:
     if not line.strip():
         return None
@@ -346,8 +325,8 @@ def _text_row(line: str, start: int, page: int) -> _Row | None:
         if part.strip():
             lead = len(part) - len(part.lstrip())
             text = part.strip()
-            x0 = col if layout == "tab" else _width(line[: pos + lead])
-            x1 = col + 1 if layout == "tab" else x0 + _width(text)
+            x0 = col if layout == "tab" else display_width(line[: pos + lead])
+            x1 = col + 1 if layout == "tab" else x0 + display_width(text)
             cells.append(
                 _Cell(text, start + pos + lead, start + pos + lead + len(text), x0, x1, page)
             )
@@ -1175,7 +1154,7 @@ def _balanced(text: str) -> bool:
 def _widths_consistent(texts: Sequence[str]) -> bool:
     """Whether lines read as one cell wrapped at a column width: every line but the last about
     as long as the others (within one character), the last no longer."""
-    for lens in ([len(t) for t in texts], [_width(t) for t in texts]):
+    for lens in ([len(t) for t in texts], [display_width(t) for t in texts]):
         body = lens[:-1]
         # the first line is a full line: a shorter first line is the tail of another cell
         if max(body) - min(body) <= 1 and lens[-1] <= max(body) + 1 and lens[0] >= max(lens) - 0:

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 
+from ie.lexicon import FUND_SUFFIXES, PROJECT_SUFFIXES, REDACTION_MARKERS
 from ie.spans import Span
+from ie.text import OCR_TABLE, display_width, squash
 from ie.tokenize import Term, load_terms
 
 # Rule priority when spans overlap: a lower number wins, then the longer span.
@@ -28,7 +30,6 @@ PRIORITY = {
     "REDACTED": 1, "PROJECT": 2, "DEPT": 3, "CODE": 5, "AMOUNT": 6,
 }  # fmt: skip
 
-REDACTION_MARKERS = ("涉密不公开", "不予公开", "不公开", "涉密", "保密")
 _HAN = r"\u3400-\u9fff"
 # A redaction marker standing alone: not part of a longer word (保密机要局, 涉密采购事项).
 RE_REDACTED = re.compile(rf"(?<![{_HAN}])(?:{'|'.join(REDACTION_MARKERS)})(?![{_HAN}])")
@@ -82,9 +83,7 @@ RE_PROJECT_TITLE = re.compile(
     r"^\s*(?:(?:\d+\s?[、.．]|[（(][\d一二三四五六七八九十]+[）)])\s*)?(\S.*?)\s*绩效目标表\s*$"
 )
 _NOT_PROJECT = ("部门整体", "整体支出", "预算项目", "专项资金", "部门", "项目", "单位")
-PROJECT_SUFFIXES = ("经费", "费", "项目", "资金", "工程", "专项", "补助", "基地")
 _TOTALS = {"合计", "总计", "小计", "本年合计"}
-_FUND_SUFFIXES = ("经费", "费", "资金", "专项", "补助")
 RE_LIST_INTRO = re.compile(
     r"(?:主要为|主要包括|主要是|主要用于|包括)(?:增加|新增|安排)?((?:[^。；;\n]|\n(?!\n)){2,300}?)等"
 )
@@ -187,7 +186,7 @@ def _space_cells(raw: str, offset: int) -> tuple[Cell, ...]:
     cells: list[Cell] = []
     col = indent // 2 if indent >= 2 else 0
     pos = indent
-    x = itertools.accumulate((_width(ch) for ch in raw), initial=0)
+    x = itertools.accumulate((display_width(ch) for ch in raw), initial=0)
     xs = list(x)
     for m in RE_COLUMN_GAP.finditer(body.rstrip()):
         end = indent + m.start()
@@ -197,17 +196,6 @@ def _space_cells(raw: str, offset: int) -> tuple[Cell, ...]:
     if end > pos:
         cells.append(Cell(col, offset + pos, offset + end, raw[pos:end], xs[pos], xs[end]))
     return tuple(cells)
-
-
-def _width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-_RE_SPACE = re.compile(r"\s+")
-
-
-def _squash(s: str) -> str:
-    return _RE_SPACE.sub("", s)
 
 
 @dataclass
@@ -275,7 +263,7 @@ class RulesTagger:
         cols: dict[int, str] | None = None
         flat = False
         for k, line in enumerate(ctx.lines):
-            squashed = _squash(line.text)
+            squashed = squash(line.text)
             if k in consumed:
                 continue
             if line.tabbed:
@@ -286,7 +274,7 @@ class RulesTagger:
                 if cols is None:
                     continue
                 first = next((c.text for c in line.cells if c.text), "")
-                if _squash(first) in {"绩效目标", "年度绩效目标", "项目名称", "总体目标"}:
+                if squash(first) in {"绩效目标", "年度绩效目标", "项目名称", "总体目标"}:
                     cols = None
                     continue
                 if line.layout == "space":
@@ -295,7 +283,7 @@ class RulesTagger:
                     placed = [(cols.get(c.col), c.start, c.end) for c in line.cells if c.text]
                 for label, start, end in placed:
                     if label:
-                        if _squash(ctx.text[start:end]) in REDACTION_MARKERS:
+                        if squash(ctx.text[start:end]) in REDACTION_MARKERS:
                             label = "REDACTED"
                         out.append(Span.on(ctx.text, label, start, end, 0.9))
                 continue
@@ -326,7 +314,7 @@ class RulesTagger:
         while k < len(lines):
             labels: list[str] = []
             j = k
-            while j < len(lines) and (label := _header_label(_squash(lines[j].text))):
+            while j < len(lines) and (label := _header_label(squash(lines[j].text))):
                 labels.append(label)
                 j += 1
             if len(labels) < 4 or labels[:2] != ["IND_L1", "IND_L2"] or lines[k].tabbed:
@@ -341,7 +329,7 @@ class RulesTagger:
                 continue
             for label, a, b in self._flat_rows(body, labels):
                 first, last = _stripped(body[a])[0], _stripped(body[b - 1])[1]
-                if _squash(ctx.text[first:last]) in REDACTION_MARKERS:
+                if squash(ctx.text[first:last]) in REDACTION_MARKERS:
                     label = "REDACTED"
                 out.append(Span.on(ctx.text, label, first, last, 0.8))
             consumed.update(range(k, body_end))
@@ -353,7 +341,7 @@ class RulesTagger:
         `_cell_per_line_indicators`."""
         n, m = len(body), len(labels)
         texts = [x.text.strip() for x in body]
-        squashed = [_squash(t) for t in texts]  # once per line: the DP reads each line often
+        squashed = [squash(t) for t in texts]  # once per line: the DP reads each line often
         cache: dict[tuple[str, int, int], float] = {}
 
         def cell(label: str, i: int, j: int) -> float:
@@ -476,7 +464,7 @@ class RulesTagger:
 
     def _cell_fit(self, label: str, texts: list[str]) -> float:
         """How well the pieces `texts`, joined, fit an indicator column `label`."""
-        joined = _squash("".join(texts))
+        joined = squash("".join(texts))
         score = 0.0
         for a, b in itertools.pairwise(texts):
             # A piece that cannot stand alone: a number cut from its unit, a 文号 cut open.
@@ -550,7 +538,7 @@ class RulesTagger:
             if (
                 title
                 and _YEAR_TITLE.match(line.text[title.end(1) :])
-                and self._is_dept(_squash(title.group(1)))
+                and self._is_dept(squash(title.group(1)))
             ):
                 s = line.start + title.start(1)
                 out.append(Span.on(ctx.text, "DEPT", s, s + len(title.group(1)), 0.85))
@@ -558,7 +546,7 @@ class RulesTagger:
                 # A name alone above `2017 年度部门预算`, maybe after a 第二部分 heading.
                 # (A space inside the name is extraction noise, one after 第二部分 is not.)
                 last = re.search(rf"(?:第[一二三四五六七八九十]+部分\s*)?({_NAME}+)\s*$", line.text)
-                if last and self._is_dept(_squash(last.group(1))):
+                if last and self._is_dept(squash(last.group(1))):
                     out.append(
                         Span.on(
                             ctx.text,
@@ -569,8 +557,8 @@ class RulesTagger:
                         )
                     )
         for span in out:
-            ctx.dept_names.add(_squash(span.text))
-        names = {n for s in out if "\n" not in s.text for n in self._variants(_squash(s.text))}
+            ctx.dept_names.add(squash(span.text))
+        names = {n for s in out if "\n" not in s.text for n in self._variants(squash(s.text))}
         ctx.dept_names |= names
         out += _mentions(ctx.text, names, "DEPT", 0.75)
         return out
@@ -593,7 +581,7 @@ class RulesTagger:
     def _is_page_header(self, text: str) -> bool:
         """Whether `text` is a `201 部门名称` page header (a department code, not a 科目)."""
         m = RE_HEADER_CODE_LINE.match(text)
-        return bool(m) and self._is_dept(_squash(m.group(1)))
+        return bool(m) and self._is_dept(squash(m.group(1)))
 
     def _is_dept(self, name: str) -> bool:
         return (
@@ -628,13 +616,13 @@ class RulesTagger:
         out: list[Span] = []
         in_list = False
         for line in ctx.lines:
-            squashed = _squash(line.text)
+            squashed = squash(line.text)
             m = RE_PROJECT_TITLE.match(line.text)
             if m and not line.tabbed and _is_project_name(m.group(1)):
                 name_end = line.start + m.end(1)
                 # `XX经费项目绩效目标表` titles the fund XX经费: 项目绩效目标表 is the table's kind
                 bare = re.sub(r"\s*项\s?目$", "", m.group(1))
-                if bare != m.group(1) and _squash(bare).endswith(_FUND_SUFFIXES):
+                if bare != m.group(1) and squash(bare).endswith(FUND_SUFFIXES):
                     name_end = line.start + m.start(1) + len(bare)
                 out.append(Span.on(ctx.text, "PROJECT", line.start + m.start(1), name_end, 0.9))
                 in_list = False
@@ -661,7 +649,7 @@ class RulesTagger:
                     )
             cells = [c for c in line.cells if c.text]
             for a, b in itertools.pairwise(cells):
-                if _squash(a.text) == "项目名称" and _is_project_cell(b.text):
+                if squash(a.text) == "项目名称" and _is_project_cell(b.text):
                     out.append(Span.on(ctx.text, "PROJECT", b.start, b.end, 0.85))
         ctx.project_names |= {s.text for s in out}
         for m in RE_LIST_INTRO.finditer(ctx.text):
@@ -675,8 +663,8 @@ class RulesTagger:
                 s = base + pos
                 pos += len(item) + 1
                 if (
-                    _squash(item).endswith(_FUND_SUFFIXES[:1] + _FUND_SUFFIXES[2:])
-                    and len(_squash(item)) >= 5
+                    squash(item).endswith(FUND_SUFFIXES[:1] + FUND_SUFFIXES[2:])
+                    and len(squash(item)) >= 5
                     and "\n\n" not in item
                     and not any(f.start <= s - base < f.end for f in found)
                 ):
@@ -742,7 +730,7 @@ class RulesTagger:
                 continue
             cells = [c for c in line.cells if c.text]
             if not cells or (
-                _squash(cells[0].text) in _ROW_SKIP_FIRST
+                squash(cells[0].text) in _ROW_SKIP_FIRST
                 and cells[0].col == 0
                 and _all_small_ints(cells[1:])
             ):
@@ -775,7 +763,7 @@ class RulesTagger:
                 out.append(Span.on(text, "CODE", c.start, c.end, 0.9))
         for k, c in enumerate(cells):
             # Name columns of project tables: 项目名称 holds funds, 单位名称 departments.
-            if k < name_at or not re.match(f"[{_HAN}]", c.text) or _squash(c.text) in _TOTALS:
+            if k < name_at or not re.match(f"[{_HAN}]", c.text) or squash(c.text) in _TOTALS:
                 continue
             if "项目名称" in heads[k]:
                 out.append(Span.on(text, "PROJECT", c.start, c.end, 0.85))
@@ -807,7 +795,7 @@ class RulesTagger:
         out: list[Span] = []
         block: list[TextLine] = []
         for line in [*ctx.lines, TextLine(len(ctx.text), len(ctx.text), "")]:
-            short = 0 < len(_squash(line.text)) <= _FLAT_CELL_CHARS and not line.tabbed
+            short = 0 < len(squash(line.text)) <= _FLAT_CELL_CHARS and not line.tabbed
             if short:
                 block.append(line)
             elif block:
@@ -867,7 +855,7 @@ def _indicator_header(line: TextLine) -> dict[int, str] | None:
     """Column -> IND_* label when `line` is an indicator table's header row, else None."""
     cols: dict[int, str] = {}
     for cell in line.cells:
-        squashed = _squash(cell.text)
+        squashed = squash(cell.text)
         if (
             not squashed.endswith(("指标", "描述", "依据", "指标值", "目标值", "指标内容"))
             and "指标值" not in squashed
@@ -881,19 +869,16 @@ def _indicator_header(line: TextLine) -> dict[int, str] | None:
     return cols if {"IND_L1", "IND_L2"} <= labels and len(labels) >= 3 else None
 
 
-# OCR confusions inside numbers (O for 0, l for 1, S for 5, B for 8), read as digits only in a
-# cell that is otherwise numeric.
-_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "S": "5", "B": "8"})
 _NUMBER_TEXT = re.compile(r"[-−]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)")
 
 
 def _num_text(s: str) -> str:
     """`s` as a plain number string: NFKC (full-width digits), no spaces, OCR letters read as
     digits, Chinese comma and point as ASCII; "" when `s` is not a number."""
-    t = unicodedata.normalize("NFKC", re.sub(r"\s+", "", s)).replace("，", ",")
+    t = unicodedata.normalize("NFKC", squash(s)).replace("，", ",")
     if sum(ch.isdigit() for ch in t) < max(1, len(t) // 2):
         return ""
-    t = t.translate(_OCR_DIGITS)
+    t = t.translate(OCR_TABLE)  # OCR letters read as digits: only in an otherwise numeric cell
     return t if _NUMBER_TEXT.fullmatch(t) else ""
 
 
@@ -996,9 +981,9 @@ class _Headers:
     def add(self, cells: list[Cell]) -> None:
         for c in cells:
             if c.x0 >= 0:
-                self.by_x.append((c.x0, c.x1, _squash(c.text)))
+                self.by_x.append((c.x0, c.x1, squash(c.text)))
             else:
-                self.by_col[c.col] = self.by_col.get(c.col, "") + _squash(c.text)
+                self.by_col[c.col] = self.by_col.get(c.col, "") + squash(c.text)
 
     def of(self, cell: Cell) -> str:
         if cell.x0 < 0:
@@ -1032,7 +1017,7 @@ def _mentions(text: str, names: set[str], label: str, score: float) -> list[Span
     single space may fall between two characters of a name (extraction noise)."""
     taken: list[tuple[int, int]] = []
     out: list[Span] = []
-    for name in sorted({_squash(n) for n in names}, key=len, reverse=True):
+    for name in sorted({squash(n) for n in names}, key=len, reverse=True):
         for m in re.finditer(" ?".join(map(re.escape, name)), text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue

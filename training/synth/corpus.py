@@ -7,43 +7,17 @@ import hashlib
 import json
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from ie.errors import ConfigError
 from ie.schema import Disclosure, Source
-from ie.spans import Span
 from training.synth.content import generate_content
+from training.synth.doc import SynthDoc
 from training.synth.noise import NoiseConfig, add_noise, noise_level
 from training.synth.render import LAYOUTS, Writer
 from training.synth.templates import render_county, render_province
 
 SPLITS = ("train", "validation", "test")
-
-
-@dataclass(frozen=True)
-class SynthDoc:
-    """One generated document: text, exact gold spans, gold record, and how it was made."""
-
-    doc_id: str
-    text: str
-    spans: tuple[Span, ...]
-    record: Disclosure
-    layout: str
-    noise: float
-    family: str
-
-    def row(self) -> dict:
-        """The corpus row: doc_id, text, spans, record (JSON string), layout, noise, family."""
-        return {
-            "doc_id": self.doc_id,
-            "text": self.text,
-            "spans": [s.to_dict() for s in self.spans],
-            "record": self.record.to_json(indent=None),
-            "layout": self.layout,
-            "noise": float(self.noise),
-            "family": self.family,
-        }
 
 
 def generate_document(

@@ -19,13 +19,13 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ie.spans import Span
-from training.synth.corpus import SynthDoc
+from ie.text import display_width
+from training.synth.doc import SynthDoc
 
 _FONT = "STSong-Light"
 _SIZE = 9.0
@@ -244,10 +244,6 @@ def _strip(units: list[Unit]) -> list[Unit]:
     return units[a:b]
 
 
-def _dwidth(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
 def _space_tokens(units: list[Unit]) -> list[tuple[int, list[Unit]]]:
     """(display column, units) of each cell of a space-padded row (cells end at 2+ spaces)."""
     out: list[tuple[int, list[Unit]]] = []
@@ -263,7 +259,7 @@ def _space_tokens(units: list[Unit]) -> list[tuple[int, list[Unit]]]:
         tok = _strip(units[i:j])
         if tok:
             out.append((start, tok))
-        col += _dwidth(_text(units[i:j]))
+        col += display_width(_text(units[i:j]))
         i = j
     return out
 

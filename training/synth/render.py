@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import random
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from ie.schema import Disclosure
+from ie.text import display_width
 from training.synth.content import Content, Leaf
 from training.synth.textbuf import Labelled, TextBuilder
 
@@ -36,10 +36,6 @@ def cn(n: int) -> str:
 def wan(yuan: int) -> float:
     """元 -> 万元, as the record holds it."""
     return round(yuan / 10000, 6)
-
-
-def _dwidth(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
 @dataclass
@@ -182,12 +178,12 @@ class Writer:
                     self.put(t, lab, kind)
                     self.nl()
         else:
-            widths = widths or [_dwidth(t) for t, _, _ in cells]
+            widths = widths or [display_width(t) for t, _, _ in cells]
             for i, (t, lab, kind) in enumerate(cells):
                 if i:
                     self.put("  ")
                 self.put(t, lab, kind)
-                pad = widths[i] - _dwidth(t) if i < len(widths) else 0
+                pad = widths[i] - display_width(t) if i < len(widths) else 0
                 if pad > 0 and i < len(cells) - 1:
                     self.put(" " * pad)
             self.nl()
@@ -212,10 +208,10 @@ class Writer:
             widths = [0] * cols
             for r in header:
                 for i, t in enumerate(r):
-                    widths[i] = max(widths[i], _dwidth(t))
+                    widths[i] = max(widths[i], display_width(t))
             for r in body:
                 for i, (t, _, _) in enumerate(r):
-                    widths[i] = max(widths[i], _dwidth(t))
+                    widths[i] = max(widths[i], display_width(t))
 
         def head() -> None:
             self.table_head(title)

@@ -3,11 +3,11 @@ records the gold tables and key figures it states."""
 
 from __future__ import annotations
 
+from ie.text import display_width
 from training.synth.content import Content, Leaf, ProjectSpec
 from training.synth.render import (
     Cell,
     Writer,
-    _dwidth,
     cn,
     code_cells,
     code_header,
@@ -538,7 +538,9 @@ def _emit_rows(w: Writer, rows: list[list[Cell]]) -> None:
     widths = None
     if w.style.layout == "space":
         n = max(len(r) for r in rows)
-        widths = [max((_dwidth(r[i][0]) for r in rows if i < len(r)), default=0) for i in range(n)]
+        widths = [
+            max((display_width(r[i][0]) for r in rows if i < len(r)), default=0) for i in range(n)
+        ]
     for r in rows:
         w.row(r, widths)
 

@@ -1,0 +1,590 @@
+"""The ``line`` layout reader (one cell per line, or lines of single-space cells from
+PDF-to-text tools): a code or row label starts a row, figures follow; a row cut by a page break
+is rejoined around the page number; when a row has fewer figures than the table has columns,
+arithmetic picks their columns. Text-tool shapes: a name wrapped around its row's line, figures
+printed after the page's last row (`_displaced_figures`), column labels among a one-row table's
+figures, and a column's cells printed one after another (`_column_order`, taken only when every
+sum passes)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from ie.segment import Cell, Row, TableRegion, digits, has_money
+from ie.tables.money_arith import table_issues
+from ie.tables.money_cells import (
+    _assign_keys,
+    _group_leaves,
+    _row,
+    _source_cell,
+    clean_name,
+    column_key,
+    parse_figure,
+    three_public_name,
+)
+from ie.tables.money_solver import _settle, _slot_options
+from ie.tables.money_special import _three_public_by_sums, _three_public_wide
+from ie.tables.money_types import (
+    _CODE,
+    _EXTRA_PART,
+    _GRAND_TOTAL,
+    _STRUCT,
+    KIND_KEYS,
+    Column,
+    DetailedRow,
+)
+from ie.text import OCR_LETTERS, OCR_TABLE, squash_ascii
+
+
+def _line_rows(
+    region: TableRegion, body: list[Row], scale: float
+) -> tuple[Sequence[Column], Sequence[DetailedRow]]:
+    header = [c.text for r in region.header for c in r.cells]
+    texts = [
+        t
+        for t in header
+        if not _STRUCT.search(squash_ascii(t))
+        and not _is_group(t)
+        and parse_figure(t) is None
+        and not _UNIT_LINE.match(squash_ascii(t))
+    ]
+    if region.kind in KIND_KEYS and region.kind != "other":
+        # Header cells print top row first, so a group header (一般公共预算基本支出 over
+        # 合计 | 人员经费 | 公用经费) comes before the leaves: labels without a key before the
+        # total column are not figure columns.
+        first = next((k for k, t in enumerate(texts) if column_key([t], region.kind) == "total"), 0)
+        texts = [t for k, t in enumerate(texts) if k >= first or column_key([t], region.kind)]
+        # 合计 before another total label (合计 | 金额) is the total row's label, which a text
+        # tool printed before the header's last cell.
+        totals = [k for k, t in enumerate(texts) if column_key([t], region.kind) == "total"]
+        if len(totals) > 1 and _GRAND_TOTAL.match(squash_ascii(texts[totals[0]])):
+            del texts[totals[0]]
+    has_seq = any(re.search(r"序号|行次", squash_ascii(t)) for t in header)
+    region_breaks = region.breaks
+    moved = _labels_among_figures(region.kind, body)
+    if moved:
+        first_cell = body[0].cells[0]
+        if _GRAND_TOTAL.match(clean_name(first_cell.text)) and not any(
+            column_key([t], region.kind) == "total" for t in texts
+        ):
+            # 合计 then a figure, then the other columns' labels and figures: the 合计 is
+            # the first column's label (the table's one row has no name).
+            moved = [first_cell, *moved]
+        texts += [c.text for c in moved]
+        body = [
+            replace(r, cells=kept)
+            for r in body
+            if (kept := tuple(c for c in r.cells if id(c) not in {id(m) for m in moved}))
+        ]
+        region_breaks = ()
+    tokens = [c for r in body for c in r.cells]
+    # Page breaks as token indices (a body row may hold more than one cell).
+    firsts = list(itertools.accumulate((len(r.cells) for r in body), initial=0))
+    breaks = [firsts[b] for b in region_breaks if b < len(body)]
+    # Rows of single-space cells (a PDF-to-text tool's table rows): token index -> row.
+    words = {
+        firsts[k] + m: k
+        for k, r in enumerate(body)
+        if len(r.cells) > 1
+        for m in range(len(r.cells))
+    }
+    # In a table that prints its figures in such rows, a line of only text is a row of its
+    # own (an empty row, or a piece of a wrapped name that `_wrapped_names` puts back), not
+    # the rest of a name.
+    lines = None
+    if sum(len(r.cells) > 1 and has_money(r) for r in body) >= 2:
+        lines = [k for k, r in enumerate(body) for _ in r.cells]
+    parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks, words, lines)
+    if region.kind == "three_public":
+        texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
+        wide = [p for p in parsed if len(p[2]) >= 3]
+        if len(wide) == 1:
+            _code, names, figs, cells = wide[0]
+            labels = [three_public_name(t) for t in texts]
+            reading = None
+            if len(labels) == len(figs) and len(set(labels)) == len(labels):
+                reading = dict(zip(labels, [v for v, _ in figs], strict=True))
+            found = _three_public_by_sums(region, reading, [v for v, _ in figs])
+            if found is not None:
+                figures = [_source_cell(k, None, v * scale, fc) for k, (v, fc) in enumerate(figs)]
+                row = _row(None, "".join(c.text for c in names), [], cells, region.kind)
+                return _three_public_wide(found, figures, row)
+    labels = [(float(k), [t]) for k, t in enumerate(texts)]
+    columns = _assign_keys(labels, region.kind)
+    if len(columns) <= 1:
+        # One figure column (or none named: its label printed among the rows, "金额").
+        one = columns or [Column("total", "金额", 0.0)]
+        if (by_column := _column_order(tokens, region.kind, one, scale)) is not None:
+            return one, by_column
+    if len(columns) == 1:
+        parsed = _displaced_figures(parsed, region.kind, columns)
+    options = []
+    for _code, _names, figs, _cells in parsed:
+        values = [v for v, _ in figs][: len(columns)]
+        options.append(_slot_options(values, columns, len(parsed)) if columns else [()])
+
+    def build_row(k: int, pick: int) -> DetailedRow:
+        code, names, figs, cells = parsed[k]
+        figures = [
+            _source_cell(s, columns[s].key, v * scale, fc)
+            for (v, fc), s in zip(figs, options[k][pick], strict=False)
+        ]
+        return _row(code, "".join(c.text for c in names), figures, cells, region.kind)
+
+    codes = [code for code, *_ in parsed]
+    return columns, _settle(options, build_row, region.kind, columns, codes, guess=False)
+
+
+def _column_order(
+    tokens: Sequence[Cell], kind: str, columns: Sequence[Column], scale: float
+) -> list[DetailedRow] | None:
+    """The rows of a one-figure-column table that a text tool printed column by column
+    (pdfminer groups a column's cells into one text box): runs of codes, then runs of as
+    many names, then the figures in row order ("201" "20131" … "合计" "一般公共服务支出"
+    "党委办公厅…" … "24,458.43" "20,153.75" …). Each name goes to the oldest code still
+    waiting for one; the 合计 label makes a total row, first or last; a column label among
+    them ("金额") is skipped. None unless the codes come in runs (two or more in a row) and
+    the reading accounts for every token and passes every sum of the code tree, with at
+    least one checked."""
+    kinds = [_kind_of(c.text) for c in tokens]
+    texts = [_line_text(c.text) for c in tokens]
+    is_code = [k == "int" and bool(_CODE.match(t)) for k, t in zip(kinds, texts, strict=True)]
+    if not any(a and b for a, b in itertools.pairwise(is_code)):
+        return None
+    rows: list[tuple[str | None, list[Cell], list[Cell]]] = []  # code, name cells, all cells
+    waiting: list[int] = []  # rows without their name yet
+    total: tuple[list[Cell], list[Cell]] | None = None
+    figures: list[tuple[float, Cell]] = []
+    for k, cell in enumerate(tokens):
+        if is_code[k]:
+            rows.append((texts[k], [], [cell]))
+            waiting.append(len(rows) - 1)
+        elif kinds[k] == "text":
+            name = clean_name(cell.text, kind)
+            if _GRAND_TOTAL.match(name) and total is None:
+                total = ([cell], [cell])
+            elif waiting:
+                _code, names, cells = rows[waiting.pop(0)]
+                names.append(cell)
+                cells.append(cell)
+            elif column_key([cell.text], kind) is None:
+                return None  # a name with no code to go with: not this shape
+        elif (value := parse_figure(cell.text)) is not None and "." in texts[k]:
+            figures.append((value, cell))
+        else:
+            return None
+    if waiting or not rows:
+        return None
+    orders = [rows]
+    if total is None and len(figures) == len(rows) + 1:
+        total = ([], [])  # its 合计 label printed before the codes, with the header
+    if total is not None:
+        head = (None, total[0], total[1])
+        orders = [[head, *rows], [*rows, head]]
+    for order in orders:
+        if len(figures) != len(order):
+            continue
+        built = [
+            _row(
+                code,
+                "".join(c.text for c in names) or ("" if code else "合计"),
+                [_source_cell(0, columns[0].key, v * scale, [fc])],
+                [*cells, fc],
+                kind,
+            )
+            for (code, names, cells), (v, fc) in zip(order, figures, strict=True)
+        ]
+        issues, checked = table_issues(kind, built, columns)
+        if checked and not issues:
+            return built
+    return None
+
+
+def _labels_among_figures(kind: str, body: Sequence[Row]) -> list[Cell]:
+    """Column labels printed among the figures of a table without 科目 codes (the one 合计
+    row of a 支出总表): a text tool that reads a header cell and the figure under it one
+    after the other leaves 基本支出, 项目支出, 单位预留机动经费, … between the figures. The
+    cells of the body that name a column of this kind of table other than its total (or
+    another part of a total, or 结转下年), in order; none when the body has codes."""
+    if kind not in KIND_KEYS or kind == "other":
+        return []
+    cells = [c for r in body for c in r.cells]
+    if any(_CODE.match(digits(c.text)) for c in cells):
+        return []
+    return [
+        c
+        for c in cells
+        if parse_figure(c.text) is None
+        and (
+            column_key([c.text], kind) not in (None, "total")
+            or _EXTRA_PART.search(c.text)
+            or "结转下年" in squash_ascii(c.text)
+        )
+    ]
+
+
+def _displaced_figures(parsed: list, kind: str, columns: Sequence[Column]) -> list:
+    """Rows of a one-figure-column table with figures a text tool printed away from their
+    rows put back. pdftotext without -layout prints the figures of rows set in another font
+    (bold parent rows) after the page's last row, or a row's figure after the next row's
+    name: where a row carries k figures more than its one and the k coded rows before it
+    have none, those rows take k of the figures in order — the waiting rows first (the
+    order of the text), or the row's own figure first and the others after it — whichever
+    reading fails fewer of the table's sums (the first on a tie)."""
+
+    def fails(rows: list) -> int:
+        built = [
+            _row(
+                code,
+                "".join(c.text for c in names),
+                [_source_cell(0, columns[0].key, v, fc) for v, fc in figs[:1]],
+                cells,
+                kind,
+            )
+            for code, names, figs, cells in rows
+            if cells
+        ]
+        return len(table_issues(kind, built, columns)[0])
+
+    def moved(rows: list, k: int, waiting: list[int], own_first: bool) -> list:
+        out = list(rows)
+        code, names, figs, cells = out[k]
+        own, rest = (figs[:1], figs[1:]) if own_first else (figs[-1:], figs[:-1])
+        gone = {id(c) for _, fc in rest for c in fc}
+        for w, fig in zip(waiting, rest, strict=True):
+            wc, wn, _, wcells = out[w]
+            out[w] = (wc, wn, [fig], wcells + fig[1])
+        out[k] = (code, names, own, [c for c in cells if id(c) not in gone])
+        return out
+
+    out = list(parsed)
+    waiting: list[int] = []
+    for k, (code, _names, figs, _cells) in enumerate(parsed):
+        if code is not None and not figs:
+            waiting.append(k)
+        elif len(figs) > 1 and len(figs) - 1 == len(waiting):
+            # Each such place is read the way that fails fewer sums, the text's order first.
+            out = min((moved(out, k, waiting, own) for own in (False, True)), key=fails)
+            waiting = []
+    return out
+
+
+def _decimals(tokens: Sequence[Cell]) -> int:
+    """The number of decimals the table prints its figures with (the most common), 0 if none."""
+    counts: dict[int, int] = {}
+    for c in tokens:
+        t = digits(c.text)
+        if re.fullmatch(r"[\d,]*\d\.\d+", t):
+            n = len(t.split(".")[1])
+            counts[n] = counts.get(n, 0) + 1
+    return max(counts, key=lambda n: counts[n]) if counts else 0
+
+
+def _line_text(text: str) -> str:
+    """A one-cell-per-line token as `digits` reads it; a lone letter that OCR reads for a digit
+    (l, I, |, O …: ie.text.OCR_DIGITS) is that digit (a piece of a broken figure: "l" + "0.64"),
+    since a name is never one Latin letter."""
+    t = squash_ascii(text)
+    if len(t) == 1 and t in OCR_LETTERS:
+        return t.translate(OCR_TABLE)
+    return digits(text, 0)
+
+
+def _kind_of(text: str) -> str:
+    """int | dec (a figure or a piece of one) | text."""
+    t = _line_text(text)
+    if re.fullmatch(r"\d+", t):
+        return "int"
+    if re.fullmatch(r"[-−]?[\d,]*\.?[\d,]*", t) and re.search(r"\d", t):
+        return "dec"
+    return "text"
+
+
+def _line_groups(
+    tokens: Sequence[Cell],
+    has_seq: bool,
+    decimals: int,
+    breaks: Iterable[int] = (),
+    words: dict[int, int] | None = None,
+    lines: Sequence[int] | None = None,
+) -> list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]]:
+    """Rows of a one-cell-per-line table from its cells in reading order: [序号] code name
+    figures. A code broken over lines ("2070" + "111", 类 | 款 | 项 as "201" + "13" + "01") is
+    rejoined, and so is a figure ("630." + "76", "76" + "7.42", "847.4" + "9") where its pieces
+    cannot stand alone as figures printed with `decimals` decimals.
+
+    `breaks` are token indices that start a new page. A row cut by a page break prints its
+    pieces on both sides, with the page number between them: a name piece before the break
+    and a code after it are one row ("对" | 4 | "303" "个人和家庭的补助"); a name piece after a
+    break that is followed by the next row's 序号 or code ends the row above ("行政" … | "运行"
+    | "2240150" "事业运行").
+
+    `words` maps the tokens that are cells of one line printed with single spaces (a
+    PDF-to-text tool's table row) to that line: their figures and codes are whole cells (no
+    piece joins unless it ends or starts with a separator), a code first on its line starts a
+    row, and a name wrapped around a row whose line has a code and figures only ("机关…缴费支"
+    | "2080505 580.01" | "出") is that row's name. With `lines` (the source line of each
+    token) a text token that starts a line starts a row."""
+    words = words or {}
+    kinds = [_kind_of(c.text) for c in tokens]
+    texts = [_line_text(c.text) for c in tokens]
+    # A table that prints thousands separators: pieces never join into a figure of four or
+    # more digits before the point without one (a page number before a figure: "11" +
+    # "232.01" is not 11232.01).
+    big = [
+        t for t in texts if re.fullmatch(r"[\d,]+\.\d+", t) and float(t.replace(",", "")) >= 1000
+    ]
+    commas = len(big) >= 2 and all("," in t for t in big)
+    starts_page = set(breaks)
+    rows: list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]] = []
+    tails: set[int] = set()  # rows that are only the end of the name of the row above
+    seq = 0
+    i, n = 0, len(tokens)
+
+    def complete(t: str) -> bool:
+        if t.endswith((".", ",")) or t.startswith((".", ",")):
+            return False
+        return decimals == 0 or ("." in t and len(t.split(".")[1]) >= decimals)
+
+    def lead(k: int) -> tuple[list[int], int | None, list[int]] | None:
+        """The integers from token k read as the start of a row — (page numbers, 序号,
+        code pieces) — when a name follows them, else None. The code is the longest run of
+        trailing pieces that joins to 3, 5 or 7 digits from a first piece of at least 3 (a
+        类 code); what comes before it is the 序号 (the expected next number, else the last)
+        and page numbers. Page numbers are only told from figures where figures print
+        decimals."""
+        j = k
+        while j < n and kinds[j] == "int":
+            j += 1
+        if j == k or j >= n or kinds[j] != "text":
+            return None
+        run = list(range(k, j))
+        cut = len(run)
+        for s in range(len(run)):
+            joined = "".join(texts[m] for m in run[s:])
+            if len(texts[run[s]]) >= 3 and len(joined) in (3, 5, 7):
+                cut = s
+                break
+        prefix, code = run[:cut], run[cut:]
+        if len(prefix) > 2 or any(len(texts[m]) > 3 for m in prefix):
+            return None
+        number = None
+        if has_seq and prefix:
+            number = next((m for m in prefix if texts[m] == str(seq + 1)), prefix[-1])
+        junk = [m for m in prefix if m != number]
+        if junk and decimals == 0:
+            return None
+        if not code and number is None:
+            return None
+        return junk, number, code
+
+    def code_first(k: int) -> bool:
+        """A code first on a line of single-space cells, before a figure or name there."""
+        return (
+            k in words
+            and (k == 0 or words.get(k - 1) != words[k])
+            and k + 1 < n
+            and words.get(k + 1) == words[k]
+            and kinds[k] == "int"
+            and bool(_CODE.match(texts[k]))
+        )
+
+    def new_line(k: int) -> bool:
+        return lines is not None and 0 < k and lines[k] != lines[k - 1]
+
+    def starts_row(k: int, cur_figs: int, coded: bool = False) -> bool:
+        """Whether token k starts a new row (the current row has `cur_figs` figures and,
+        when `coded`, a code: its name may wrap over lines)."""
+        if kinds[k] == "text":
+            return cur_figs > 0 or (new_line(k) and not coded)
+        if code_first(k):
+            return True
+        if kinds[k] != "int" or not cur_figs:
+            return False
+        # An integer after a finished figure: the next 序号 or code when a name follows it,
+        # or the 序号 when no figure piece does, else the first piece of a figure.
+        if lead(k) is not None:
+            return True
+        return has_seq and texts[k] == str(seq + 1) and (k + 1 >= n or kinds[k + 1] != "dec")
+
+    def take_lead(found: tuple[list[int], int | None, list[int]], cells: list[Cell]) -> str | None:
+        nonlocal seq, i
+        junk, number, code = found
+        if number is not None:
+            seq = int(texts[number])
+        cells.extend(tokens[m] for m in [*junk, *([number] if number is not None else []), *code])
+        i = (code or [number or 0])[-1] + 1
+        return "".join(texts[m] for m in code) or None
+
+    while i < n:
+        cells: list[Cell] = []
+        code: str | None = None
+        names: list[Cell] = []
+        figs: list[tuple[float, list[Cell]]] = []
+        first = i
+        if kinds[i] == "int" and (found := lead(i)) is not None:
+            code = take_lead(found, cells)
+        else:
+            if has_seq and kinds[i] == "int" and texts[i] == str(seq + 1) and len(texts[i]) <= 3:
+                if i + 1 < n and kinds[i + 1] != "dec":
+                    seq += 1
+                    cells.append(tokens[i])
+                    i += 1
+            if i < n and kinds[i] == "int" and len(texts[i]) >= 3:
+                code = texts[i]
+                cells.append(tokens[i])
+                i += 1
+                while (
+                    i < n
+                    and kinds[i] == "int"
+                    and len(code) + len(texts[i]) <= 7
+                    and i - 1 not in words  # a code printed in a cell is whole
+                ):
+                    code += texts[i]
+                    cells.append(tokens[i])
+                    i += 1
+        while (
+            i < n
+            and kinds[i] == "text"
+            and not (names and _GRAND_TOTAL.match(clean_name(texts[i])))
+        ):
+            if (names or code) and _GRAND_TOTAL.match(clean_name(texts[i])):
+                break
+            if names and new_line(i) and code is None:
+                break
+            names.append(tokens[i])
+            cells.append(tokens[i])
+            i += 1
+        while i < n and not starts_row(i, len(figs), code is not None):
+            if kinds[i] == "int" and not figs and (found := lead(i)) is not None:
+                if code is not None:
+                    break  # the next row after a row without figures
+                if rows and names and (found[1] is not None or first in starts_page):
+                    # A name piece before the next row's 序号, or on top of a page: the end
+                    # of the name of the row above.
+                    tails.add(len(rows))
+                    break
+                if found[1] is not None:
+                    break
+                # The code printed after the start of the name (a row cut by a page break).
+                code = take_lead(found, cells)
+                continue
+            if kinds[i] == "text":  # a name piece between figures: keep it with the name
+                names.append(tokens[i])
+                cells.append(tokens[i])
+                i += 1
+                continue
+            piece, used = texts[i], [tokens[i]]
+            i += 1
+            last = False
+            while (
+                i < n
+                and kinds[i] != "text"
+                and not complete(piece)
+                and not (
+                    i - 1 in words  # a figure printed in a cell is whole unless cut at a point
+                    and not piece.endswith((".", ","))
+                    and not texts[i].startswith((".", ","))
+                )
+            ):
+                joined = piece + texts[i]
+                if kinds[i] == "int" and has_seq and texts[i] == str(seq + 1) and complete(piece):
+                    break
+                if parse_figure(joined) is None:
+                    break
+                if commas and _bare_thousands(joined):
+                    # a short number before a figure it cannot be part of: a page number
+                    last = _page_number(piece, decimals)
+                    break
+                piece = joined
+                used.append(tokens[i])
+                i += 1
+            value = parse_figure(piece)
+            cells.extend(used)
+            last = last or i >= n or i in starts_page  # a page number ends a page
+            if value is not None and not (last and _page_number(piece, decimals)):
+                figs.append((value, used))
+        if not cells:  # nothing consumed: take the token as a name so the loop moves on
+            names.append(tokens[i])
+            cells.append(tokens[i])
+            i += 1
+        rows.append((code, names, figs, cells))
+    # A name piece that ends the row above joins it.
+    out: list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]] = []
+    for k, (code, names, figs, cells) in enumerate(rows):
+        if k in tails and out:
+            above = out[-1]
+            out[-1] = (above[0], above[1] + names, above[2], above[3] + cells)
+        else:
+            out.append((code, names, figs, cells))
+    return _wrapped_names(out, {id(tokens[k]) for k in words}) if words else out
+
+
+def _wrapped_names(rows: list, worded: set[int]) -> list:
+    """Rows of `_line_groups` with the pieces of a name wrapped around a line of single-space
+    cells that prints a code and figures but no name (pdfplumber centres that line between
+    the name's lines: "机关…缴费支" | "2080505 580.01" | "出") joined to that row: a row of
+    only a name just before it, and one just after it when the next row has a code too (or
+    there is none)."""
+
+    def bare(r) -> bool:  # a name piece: no code, no figures
+        return r[0] is None and not r[2] and bool(r[1])
+
+    out = []
+    k = 0
+    while k < len(rows):
+        code, names, figs, cells = rows[k]
+        if (
+            code is not None
+            and not names
+            and figs
+            and id(cells[0]) in worded
+            and out
+            and bare(out[-1])
+        ):
+            before = out.pop()
+            names, cells = before[1], before[3] + cells
+            if (
+                k + 1 < len(rows)
+                and bare(rows[k + 1])
+                and (k + 2 >= len(rows) or rows[k + 2][0] is not None)
+            ):
+                names, cells = names + rows[k + 1][1], cells + rows[k + 1][3]
+                k += 1
+            out.append((code, names, figs, cells))
+        else:
+            out.append(rows[k])
+        k += 1
+    return out
+
+
+def _bare_thousands(figure: str) -> bool:
+    """A figure with four or more digits before its point and no thousands separator."""
+    whole = figure.lstrip("-−").split(".")[0]
+    return "," not in whole and len(whole) >= 4
+
+
+def _page_number(piece: str, decimals: int) -> bool:
+    """A short bare integer where figures print decimals: a page number, not a figure."""
+    return decimals > 0 and piece.isdigit() and len(piece) <= 3
+
+
+def _is_group(text: str) -> bool:
+    return bool(
+        re.fullmatch(
+            r"本年收入|本年支出|.*(?:功能|经济)分类科目|.*资金性质|收入|支出", squash_ascii(text)
+        )
+    )
+
+
+# A 单位 line above a one-cell-per-line table: its code and name ("507016 襄阳市住房和城乡建设局").
+_UNIT_LINE = re.compile(r"\d{3,}(?![\d年])\D")
+
+
+def _has_figures(cells: list[Cell]) -> bool:
+    return any(
+        parse_figure(c.text) is not None and not _CODE.match(squash_ascii(c.text)) for c in cells
+    )

@@ -1,0 +1,60 @@
+"""Text helpers every stage shares: whitespace squashing, full-width folding, display width, and
+the one map of letters that OCR reads for digits.
+
+>>> squash(" 686. 71\\n万元")
+'686.71万元'
+>>> squash_ascii("２０２３ 年：")
+'2023年:'
+>>> display_width("ab合计")
+6
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WHITESPACE = re.compile(r"\s+")
+
+# Full-width ASCII → ASCII (digits, letters, punctuation); CJK punctuation such as （）is kept.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in "（），：；！？"}
+_FULLWIDTH[0x3000] = 0x20
+
+#: Letters an OCR engine or a PDF font reads for digits. Each caller applies it only where a
+#: token is otherwise a number, so names and labels are never touched.
+OCR_DIGITS: dict[str, str] = {
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "l": "1",
+    "I": "1",
+    "|": "1",
+    "S": "5",
+    "B": "8",
+}
+#: The confusable letters, in one string (for character classes: `re.escape(OCR_LETTERS)`).
+OCR_LETTERS = "".join(OCR_DIGITS)
+#: `OCR_DIGITS` as a `str.translate` table.
+OCR_TABLE = str.maketrans(OCR_DIGITS)
+
+
+def squash(text: str) -> str:
+    """`text` without any whitespace (wraps, cell gaps, full-width spaces)."""
+    return _WHITESPACE.sub("", text)
+
+
+def fold_ascii(text: str) -> str:
+    """`text` with full-width ASCII (digits, letters, punctuation but CJK （），：；！？ and the
+    ideographic space) as ASCII; nothing else changes and the length stays the same."""
+    return text.translate(_FULLWIDTH)
+
+
+def squash_ascii(text: str) -> str:
+    """`squash(fold_ascii(text))`: a key under which full-width digits and colons compare equal
+    to ASCII ones."""
+    return squash(fold_ascii(text))
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a monospaced rendering (East Asian wide characters count 2)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
