@@ -3,6 +3,8 @@ the one reader of the word lists under `ie/data/`."""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from importlib import resources
 
 #: Markers standing for a withheld value (a goal, a cell), longest first so that an alternation
@@ -29,3 +31,34 @@ def data_lines(name: str) -> list[str]:
     text = (resources.files("ie") / "data" / name).read_text(encoding="utf-8")
     lines = (raw.split("#", 1)[0].strip() for raw in text.splitlines())
     return [line for line in lines if line]
+
+
+_FUND_NAME_END = re.compile(r"(?:经费|费|项目|资金|专项)$")
+# Basic-expense categories and economic classes are not budget projects; a fund that merely
+# contains such a word (聘用人员经费) is.
+_NOT_FUND = re.compile(
+    r"^(?:人员|公用|日常公用|日常|基本)(?:经费|支出)$|^专项资金$|三公|机关运行|预留|工资|福利|"
+    r"社会保障|住房|部门预算|编入|财政拨款"
+)
+
+
+@lru_cache(maxsize=1)
+def economic_subjects() -> frozenset[str]:
+    """The 经济分类科目 names of `ie/data/economic_subjects.txt` (办公费, 差旅费 …)."""
+    return frozenset(data_lines("economic_subjects.txt"))
+
+
+def is_fund_name(name: str) -> bool:
+    """Whether `name` names a budget project (a fund: …经费, …费, …项目), not an economic
+    classification item (办公费, 差旅费) or a department-level heading.
+
+    >>> is_fund_name("党史办业务费"), is_fund_name("办公费"), is_fund_name("“三公”经费")
+    (True, False, False)
+    """
+    key = re.sub(r"\s", "", name)
+    return (
+        len(key) >= 4
+        and bool(_FUND_NAME_END.search(key))
+        and key not in economic_subjects()
+        and not _NOT_FUND.search(key)
+    )

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from ie.checks import format_amount, run_checks
 from ie.ingest import Document, source_of
+from ie.lexicon import is_fund_name
 from ie.normalize import TRANSFORMS, NormalizedText
 from ie.schema import (
     Amount,
@@ -44,7 +45,7 @@ from ie.segment import Sections
 from ie.spans import Span
 from ie.tables.assemble import Assembled, name_key
 from ie.tables.indicators import FIELDS, IndicatorTable, redaction_marker
-from ie.tagger.rules import is_fund_name
+from ie.text import OCR_DIGITS
 
 _HAN = r"\u3400-\u9fff"
 _NUM = r"\d[\d,，]*(?:\.\d+)?"
@@ -79,14 +80,11 @@ class _View:
         return self.offsets[start], self.ends[end - 1]
 
 
-_OCR_LEAD = {"l": "1", "I": "1", "|": "1", "O": "0", "o": "0"}
-
-
 def _ocr_lead(line: str, i: int) -> bool:
-    """Whether `line[i]` (l, I, |, O, o) is an OCR misreading of a digit: a number's first
-    digit, with a digit or a decimal point and digit after it (`预算l70.99万元`) or alone
-    before a money unit (`基金预算收入O 万元`), and no ASCII letter or digit glued before it;
-    or a digit inside a number, before a digit or a money unit (`0.0O 万元`)."""
+    """Whether `line[i]` (a letter of `ie.text.OCR_DIGITS`) is an OCR misreading of a digit:
+    a number's first digit, with a digit or a decimal point and digit after it (`预算l70.99万元`)
+    or alone before a money unit (`基金预算收入O 万元`), and no ASCII letter or digit glued
+    before it; or a digit inside a number, before a digit or a money unit (`0.0O 万元`)."""
     before = line[i - 1] if i else ""
     after = line[i + 1 : i + 6]
     if re.fullmatch(r"[\d.]", before):  # inside a number: `0.0O 万元`, `1O5.3万元`
@@ -123,8 +121,8 @@ def _prose_view(nt: NormalizedText, skip: Sequence[tuple[int, int]] = ()) -> _Vi
                 if blank[src]:
                     cut(src)
                 elif not ch.isspace():
-                    if ch in _OCR_LEAD and _ocr_lead(line, i):
-                        ch = _OCR_LEAD[ch]
+                    if ch in OCR_DIGITS and _ocr_lead(line, i):
+                        ch = OCR_DIGITS[ch]
                     chars.append(ch)
                     offsets.append(src)
                     ends.append(nt.ends[pos + i])

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from ie.ingest import Document, ingest
+from ie.lexicon import is_fund_name
 from ie.pipeline import Extractor, Stage
-from ie.records import department, is_fund_name, to_wan
+from ie.records import department, to_wan
 from ie.schema import Disclosure, Table, TableRow
 from ie.tagger.rules import RulesTagger
 

@@ -16,10 +16,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from importlib import resources
+from functools import cached_property
 
-from ie.lexicon import FUND_SUFFIXES, PROJECT_SUFFIXES, REDACTION_MARKERS
+from ie.lexicon import FUND_SUFFIXES, PROJECT_SUFFIXES, REDACTION_MARKERS, is_fund_name
 from ie.spans import Span
 from ie.text import OCR_TABLE, display_width, squash
 from ie.tokenize import Term, load_terms
@@ -1039,33 +1038,6 @@ _SECTION = re.compile(
     r"(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])"
     r"([\u3400-\u9fffA-Za-z0-9“”\"（）()]{2,40}?(?:项目)?)(?:绩效目标)?情况说明"
 )
-_FUND_SUFFIX = re.compile(r"(?:经费|费|项目|资金|专项)$")
-# Basic-expense categories and economic classes are not budget projects; a fund that merely
-# contains such a word (聘用人员经费) is.
-_NOT_FUND = re.compile(
-    r"^(?:人员|公用|日常公用|日常|基本)(?:经费|支出)$|^专项资金$|三公|机关运行|预留|工资|福利|"
-    r"社会保障|住房|部门预算|编入|财政拨款"
-)
-
-
-@lru_cache(maxsize=1)
-def _economic_names() -> frozenset[str]:
-    text = (resources.files("ie") / "data" / "economic_subjects.txt").read_text(encoding="utf-8")
-    return frozenset(
-        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
-    )
-
-
-def is_fund_name(name: str) -> bool:
-    """Whether `name` names a budget project (a fund: …经费, …费, …项目), not an economic
-    classification item (办公费, 差旅费) or a department-level heading."""
-    key = re.sub(r"\s", "", name)
-    return (
-        len(key) >= 4
-        and bool(_FUND_SUFFIX.search(key))
-        and key not in _economic_names()
-        and not _NOT_FUND.search(key)
-    )
 
 
 def _squashed_prose(ctx: _Context) -> tuple[str, list[int]]:
