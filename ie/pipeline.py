@@ -1,9 +1,10 @@
 """The whole pipeline, path in, Disclosure out, as a list of typed stages.
 
     Document ─ normalize ─▶ NormalizedText        (every transform, page numbers dropped)
-    Document ─ segment ───▶ Sections              (说明 parts and money-table regions)
+    Document ─ rows ──────▶ list[Row]             (cells with geometry: PDF boxes, tabs, spaces)
+    Rows ─ segment ───────▶ Sections              (说明 parts and money-table regions)
     Sections ─ money ─────▶ list[Table]           (arithmetic-guided money tables)
-    Document ─ layout ────▶ list[IndicatorTable]  (绩效目标表 rows and cells by layout)
+    Rows ─ layout ────────▶ list[IndicatorTable]  (绩效目标表 rows and cells by layout)
     NormalizedText ─ tagger ─▶ list[Span]         (rules | crf | transformer; source offsets)
     Spans + layout ─ assemble ─▶ Assembled        (projects, indicator rows, redactions)
     all of it ─ record ───▶ Disclosure
@@ -74,7 +75,7 @@ def default_stages(tagger: Any) -> list[Stage]:
     """The standard pipeline around `tagger` (anything with `predict(text) -> list[Span]`)."""
     from ie.normalize import normalize
     from ie.records import PROSE_TRANSFORMS, build_record
-    from ie.segment import segment
+    from ie.segment import document_rows, segment
     from ie.tables.assemble import assemble
     from ie.tables.indicators import indicator_tables
     from ie.tables.money import money_tables
@@ -87,9 +88,10 @@ def default_stages(tagger: Any) -> list[Stage]:
             "normalized",
             lambda document: normalize(document, transforms=PROSE_TRANSFORMS),
         ),
-        Stage("segment", ("document",), "sections", segment),
+        Stage("rows", ("document",), "rows", document_rows),
+        Stage("segment", ("document", "rows"), "sections", segment),
         Stage("money_tables", ("document", "sections"), "tables", money_tables),
-        Stage("layout", ("document",), "layout", indicator_tables),
+        Stage("layout", ("document", "rows"), "layout", indicator_tables),
         Stage(
             "tagger",
             ("normalized",),

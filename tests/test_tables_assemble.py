@@ -253,6 +253,7 @@ def test_a_pipeline_out_of_order_fails_when_built() -> None:
 def test_each_stage_value_is_kept_for_inspection() -> None:
     values = Extractor(tagger=_Silent()).run(text_document("2023年预算收入686.71万元。\n"))
     assert list(values) == [
-        "document", "normalized", "sections", "tables", "layout", "spans", "assembled", "record",
+        "document", "normalized", "rows", "sections", "tables", "layout", "spans", "assembled",
+        "record",
     ]  # fmt: skip
     assert values["record"].key_figures == {"income_total": 686.71}

@@ -31,6 +31,7 @@ from itertools import pairwise
 from ie.ingest import Document
 from ie.lexicon import REDACTION_MARKERS, data_lines
 from ie.schema import TargetParsed
+from ie.segment import Row, document_rows
 from ie.text import display_width, squash
 
 FIELDS: tuple[str, ...] = ("level1", "level2", "level3", "description", "target", "basis")
@@ -281,31 +282,25 @@ class _Row:
         return squash("".join(c.text for c in self.cells))
 
 
-def _rows(doc: Document) -> list[_Row]:
-    """The document's rows: `ie.segment.document_rows` when that module is there (it rebuilds
-    PDF rows from character boxes), else tab / multi-space / single-cell text rows."""
+def _rows(doc: Document, rows: Sequence[Row] | None = None) -> list[_Row]:
+    """The document's rows: a PDF's rows rebuilt from character boxes (`ie.segment`'s
+    `document_rows`, passed in by the pipeline so they are built once), else tab /
+    multi-space / single-cell text rows."""
     has_boxes = doc.boxes is not None and any(b is not None for b in doc.boxes)
-    try:
-        from ie.segment import document_rows
-    except ImportError:
-        document_rows = None
-    if has_boxes and document_rows is not None:
-        try:
-            return [
-                _Row(
-                    tuple(
-                        _Cell(c.text, c.start, c.end, c.x0, c.x1, c.page, c.top, c.bottom)
-                        for c in row.cells
-                    ),
-                    row.layout,
-                    row.page,
-                    row.top,
-                    row.bottom,
-                )
-                for row in document_rows(doc)
-            ]
-        except Exception:  # a bug in a sibling stage must not lose the indicators
-            pass
+    if has_boxes:
+        return [
+            _Row(
+                tuple(
+                    _Cell(c.text, c.start, c.end, c.x0, c.x1, c.page, c.top, c.bottom)
+                    for c in row.cells
+                ),
+                row.layout,
+                row.page,
+                row.top,
+                row.bottom,
+            )
+            for row in (rows if rows is not None else document_rows(doc))
+        ]
     return [r for line in doc.lines if (r := _text_row(line.text, line.start, line.page_number))]
 
 
@@ -338,10 +333,11 @@ def _text_row(line: str, start: int, page: int) -> _Row | None:
 # --- tables ---------------------------------------------------------------------------------
 
 
-def indicator_tables(doc: Document) -> list[IndicatorTable]:
+def indicator_tables(doc: Document, rows: Sequence[Row] | None = None) -> list[IndicatorTable]:
     """Every 绩效目标表 in `doc`, in document order. Tables without a project name (部门整体
-    绩效目标表) are skipped."""
-    rows = _rows(doc)
+    绩效目标表) are skipped. `rows` are `ie.segment.document_rows(doc)` when the caller has
+    them (a PDF's rows are read from them; a text's are split here)."""
+    rows = _rows(doc, rows)
     titles = [(i, name) for i, row in enumerate(rows) if (name := _title_name(row)) is not None]
     out: list[IndicatorTable] = []
     for n, (i, name) in enumerate(titles):
