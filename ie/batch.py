@@ -396,8 +396,9 @@ def run_local(
                 result = _check(worker, limits, now)
                 if result is not None:
                     finished.append(result)
-                if worker.dead:
+                if worker.dead and not exhausted:
                     pool[i] = _Worker(ctx, factory, backend)
+            pool = [w for w in pool if not w.dead]  # with no documents left, none is replaced
             for result in finished:
                 yield from buffer.release(result)
     finally:
