@@ -310,7 +310,10 @@ def _check(worker: _Worker, limits: Limits, now: float) -> Result | None:
         code = worker.proc.exitcode
         worker.stop()
         if not worker.ready:
-            raise ConfigError(f"a worker process died while building the extractor (exit {code})")
+            raise ConfigError(
+                f"a worker process died while building the extractor (exit {code}); "
+                f"run budget-ie extract on one file to see why"
+            )
         return crash_result(task, f"exit code {code}") if task else None
     if task is None:
         return None
