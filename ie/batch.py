@@ -5,7 +5,10 @@
 once) and appends one record per line to `out`, flushing after each line. A file that fails, with
 any exception, becomes an error record (SCHEMA.md: `doc_id`, `source`, `error` with the
 exception's class name and one-line message) and the run goes on; a worker process that dies on a
-file gives that file a `WorkerCrash` error record. Only a ConfigError (a bad option or model, the
+file gives that file a `WorkerCrash` error record. Per-document limits (local engine): a file
+still extracting after `timeout_s` (default 120 s) gets a `Timeout` error record, one that takes
+its worker past `max_memory_mb` of resident memory (default 4000 MiB) a `MemoryLimit` one; the
+worker is killed and replaced, and 0 means no limit. Only a ConfigError (a bad option or model, the
 same for every file) stops the run. A summary (done, failed, skipped, throughput, peak RSS per
 worker) is returned and written next to the output as `OUT.summary.json`.
 
@@ -39,11 +42,10 @@ import json
 import os
 import sys
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -51,19 +53,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # The worker's types live in ie.batch_worker (shared with ie.batch_ray); re-exported here.
 from ie.batch_worker import (  # noqa: F401
+    READY,
     Extractor,
     InOrder,
+    MemoryLimit,
     Result,
     Task,
+    Timeout,
     WorkerCrash,
     WorkerState,
-    _init_worker,
-    _one_line,
-    _work,
     crash_result,
     error_record,
+    failed_result,
     load_factory,
     peak_rss_mb,
+    serve,
 )
 from ie.errors import BudgetIEError, ConfigError
 from ie.pipeline import DEFAULT_BACKEND
@@ -194,84 +198,221 @@ def default_extractor(backend: str) -> Extractor:
 # --- the local engine ------------------------------------------------------------------------
 
 
-def _pool(workers: int, factory: str, backend: str) -> ProcessPoolExecutor:
+# Per-document limits (local engine). 0 means no limit.
+DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_MAX_MEMORY_MB = 4000
+# How often the memory of busy workers is read.
+_POLL_S = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one document may take: `timeout_s` seconds of wall time and `max_memory_mb` MiB of
+    its worker's resident memory; 0 means no limit."""
+
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+
+    def __post_init__(self) -> None:
+        if self.timeout_s < 0:
+            raise ConfigError(
+                f"--timeout must be 0 (no limit) or more seconds, got {self.timeout_s}"
+            )
+        if self.max_memory_mb < 0:
+            raise ConfigError(
+                f"--max-memory must be 0 (no limit) or more MB, got {self.max_memory_mb}"
+            )
+
+
+def rss_mb(pid: int) -> float | None:
+    """The resident memory of process `pid` in MiB, from /proc/PID/statm (None without /proc)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            pages = int(fh.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+
+
+def _context() -> Any:
     import multiprocessing as mp
 
     # forkserver: workers fork from a clean, single-threaded server (never from this process,
     # whose progress bar runs a thread), with the pipeline already imported.
     if "forkserver" not in mp.get_all_start_methods():  # Windows
-        ctx = mp.get_context("spawn")
-    else:
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["ie.pipeline"])
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=ctx,
-        initializer=_init_worker,
-        initargs=(factory, backend, os.getpid()),
-    )
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["ie.pipeline"])
+    return ctx
+
+
+class _Worker:
+    """One local worker process (`ie.batch_worker.serve`) and the pipe to it. `task` is the
+    document it holds, sent at `started` (monotonic seconds); `ready` once its extractor is built,
+    `dead` once it died or was killed (it is then replaced)."""
+
+    def __init__(self, ctx: Any, factory: str, backend: str) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(
+            target=serve, args=(child, factory, backend, os.getpid()), name="ie-batch-worker"
+        )
+        self.proc.start()
+        child.close()
+        self.ready = self.dead = False
+        self.task: Task | None = None
+        self.started = 0.0
+
+    def give(self, task: Task) -> None:
+        self.conn.send(task)
+        self.task, self.started = task, time.monotonic()
+
+    def ask_to_stop(self) -> None:
+        """Tell an idle worker to exit (it finishes its loop instead of being killed)."""
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+
+    def stop(self, wait_s: float = 0.0) -> None:
+        """Wait up to `wait_s` for the process to exit, kill it if it has not, and reap it."""
+        self.proc.join(wait_s)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+        self.dead = True
+
+
+def _check(worker: _Worker, limits: Limits, now: float) -> Result | None:
+    """What `worker` has to say, if anything: the Result it sent, or the error Result of the
+    document it held when it died or ran past `limits`; in those cases it is killed and marked
+    dead, for the caller to replace. Marks it ready on READY. Raises ConfigError when the worker
+    sent one, or died before it was ready."""
+    task = worker.task
+    if worker.conn.poll():
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            message = None  # the pipe closed with nothing in it: the worker died
+        if isinstance(message, ConfigError):
+            raise message  # a bad option or model, not a bad file: stop the run
+        if isinstance(message, Result):
+            worker.task = None
+            return message
+        if message == READY:
+            worker.ready = True
+            used = rss_mb(worker.proc.pid)
+            if limits.max_memory_mb and used is not None and used > limits.max_memory_mb:
+                raise ConfigError(
+                    f"a worker takes {used:.0f} MB with the extractor loaded, before any "
+                    f"document, over --max-memory {limits.max_memory_mb}; raise --max-memory"
+                )
+            return None
+    if not worker.proc.is_alive():
+        code = worker.proc.exitcode
+        worker.stop()
+        if not worker.ready:
+            raise ConfigError(
+                f"a worker process died while building the extractor (exit {code}); "
+                f"run budget-ie extract on one file to see why"
+            )
+        return crash_result(task, f"exit code {code}") if task else None
+    if task is None:
+        return None
+    error: Exception | None = None
+    used = rss_mb(worker.proc.pid) if limits.max_memory_mb else None
+    if limits.timeout_s and now - worker.started > limits.timeout_s:
+        error = Timeout(
+            f"{task.path}: still extracting after the {limits.timeout_s:g} s limit, so its worker "
+            f"was killed and replaced; raise the limit with --timeout SECONDS (0: no limit)"
+        )
+    elif used is not None and used > limits.max_memory_mb:
+        error = MemoryLimit(
+            f"{task.path}: its worker took {used:.0f} MB, over the {limits.max_memory_mb} MB "
+            f"limit, so it was killed and replaced; raise the limit with --max-memory MB "
+            f"(0: no limit)"
+        )
+    if error is None:
+        return None
+    worker.stop()
+    return failed_result(task, error)
+
+
+def _wait_s(workers: list[_Worker], limits: Limits, now: float) -> float | None:
+    """How long the loop may sleep: until the next deadline, or the next memory reading."""
+    busy = [w for w in workers if w.task is not None]
+    waits = [w.started + limits.timeout_s - now for w in busy if limits.timeout_s]
+    if busy and limits.max_memory_mb:
+        waits.append(_POLL_S)
+    return max(0.0, min(waits)) if waits else None
 
 
 def run_local(
-    tasks: Iterator[Task], *, workers: int, backend: str, factory: str, ordered: bool
+    tasks: Iterator[Task],
+    *,
+    workers: int,
+    backend: str,
+    factory: str,
+    ordered: bool,
+    limits: Limits | None = None,
 ) -> Iterator[Result]:
-    """Run `tasks` over a pool of `workers` processes, yielding Results as they finish (or in
-    task order when `ordered`). At most 2×workers documents are in flight or buffered.
+    """Run `tasks` on `workers` processes, yielding Results as they finish (or in task order
+    when `ordered`). At most 2×workers documents are in flight or buffered.
 
-    When a worker dies (segfault, OOM kill), every document then in flight is retried alone in
-    a fresh pool; one that kills its worker again becomes a WorkerCrash error record.
+    Each worker holds one document at a time, so the document of a worker that dies (segfault,
+    OOM kill) gets a WorkerCrash error record, one that runs past `limits` (default `Limits()`)
+    a Timeout or MemoryLimit one, and only that worker is replaced: a new process builds its
+    extractor again.
     """
+    # Not a ProcessPoolExecutor: it cannot kill the one worker whose document overran. Here
+    # each worker has its own pipe, so killing it breaks no other worker's channel (a shared
+    # multiprocessing.Queue can be left locked by a killed writer).
+    # Memory: this process reads each busy worker's RSS every _POLL_S rather than the worker
+    # setting RLIMIT_AS. RLIMIT_AS caps address space, which model runtimes (BLAS/torch
+    # arenas, mmapped weights) reserve far beyond what they use, so it would fail normal
+    # documents; and a MemoryError raised inside C code may not be recoverable. RSS is what
+    # the machine runs out of, and SIGKILL always ends the worker. The cost: an allocation
+    # faster than the poll can overshoot briefly, and there is no ceiling without /proc (macOS).
+    limits = limits or Limits()
     window = max(2, 2 * workers)
-    pool = _pool(workers, factory, backend)
-    inflight: dict[Future[Result], tuple[Task, bool]] = {}
-    suspects: deque[Task] = deque()
+    ctx = _context()
+    pool = [_Worker(ctx, factory, backend) for _ in range(workers)]
     buffer = InOrder(ordered)
     exhausted = False
     try:
         while True:
-            while True:
-                if suspects:
-                    if inflight:
-                        break
-                    task, alone = suspects.popleft(), True
-                elif exhausted or len(inflight) + len(buffer) >= window:
+            for worker in pool:
+                busy = sum(w.task is not None for w in pool)
+                if exhausted or busy + len(buffer) >= window:
                     break
-                else:
-                    task, alone = next(tasks, None), False
+                if worker.ready and worker.task is None:
+                    task = next(tasks, None)
                     if task is None:
                         exhausted = True
                         break
-                inflight[pool.submit(_work, task)] = (task, alone)
-            if not inflight:
+                    worker.give(task)
+            if exhausted and all(w.task is None for w in pool):
                 break
-            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            handles = [w.conn for w in pool] + [w.proc.sentinel for w in pool]
+            mp_wait(handles, _wait_s(pool, limits, time.monotonic()))
+            now = time.monotonic()
             finished: list[Result] = []
-            broken = False
-            for future in done:
-                task, alone = inflight.pop(future)
-                try:
-                    finished.append(future.result())
-                except BrokenProcessPool as exc:
-                    broken = True
-                    if alone:
-                        finished.append(crash_result(task, _one_line(exc)))
-                    else:
-                        suspects.append(task)
-            if broken:
-                # Every other document in flight died with the pool: retry each alone.
-                for future, (task, _alone) in list(inflight.items()):
-                    try:
-                        finished.append(future.result())
-                    except BrokenProcessPool:
-                        suspects.append(task)
-                inflight.clear()
-                suspects = deque(sorted(suspects, key=lambda t: t.index))
-                pool.shutdown(wait=True, cancel_futures=True)
-                pool = _pool(workers, factory, backend)
+            for i, worker in enumerate(pool):
+                result = _check(worker, limits, now)
+                if result is not None:
+                    finished.append(result)
+                if worker.dead and not exhausted:
+                    pool[i] = _Worker(ctx, factory, backend)
+            pool = [w for w in pool if not w.dead]  # with no documents left, none is replaced
             for result in finished:
                 yield from buffer.release(result)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        live = [w for w in pool if not w.dead]
+        for worker in live:
+            if worker.task is None:
+                worker.ask_to_stop()
+        deadline = time.monotonic() + 1.0
+        for worker in live:  # a busy worker is killed at once: its document is not written
+            idle = worker.task is None
+            worker.stop(max(0.0, deadline - time.monotonic()) if idle else 0.0)
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -402,6 +543,8 @@ class BatchSummary(BaseModel):
     peak_rss_mb: dict[str, float] = Field(default_factory=dict)
     cpu_s: float = 0.0
     interrupted: bool = False
+    timeout_s: float | None = None  # the per-document limits applied (None: not enforced)
+    max_memory_mb: int | None = None
 
     def line(self) -> str:
         """One human line: counts and throughput."""
@@ -476,17 +619,30 @@ def run_batch(
     address: str | None = None,
     progress: bool = True,
     factory: str = DEFAULT_FACTORY,
+    timeout_s: float | None = None,
+    max_memory_mb: int | None = None,
 ) -> BatchSummary:
     """Extract every document under `inputs` into `out` (JSONL, one record per line).
 
     `workers` processes (or Ray actors with `engine="ray"`, on the cluster at `address` or a
     local one) each build the extractor for `backend` once; `factory` ("module:function")
     replaces the pipeline's extractor. Without `resume` the output is started afresh; with it,
-    doc_ids already in `out` are skipped. `ordered` writes records in input order. Returns the
-    summary, also written to `OUT.summary.json`. Raises ConfigError for bad options.
+    doc_ids already in `out` are skipped. `ordered` writes records in input order. `timeout_s`
+    and `max_memory_mb` limit each document (local engine; None: the defaults, 0: no limit).
+    Returns the summary, also written to `OUT.summary.json`. Raises ConfigError for bad options.
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}; valid engines: {', '.join(ENGINES)}")
+    limits: Limits | None = None
+    if engine == "local":
+        limits = Limits(
+            DEFAULT_TIMEOUT_S if timeout_s is None else timeout_s,
+            DEFAULT_MAX_MEMORY_MB if max_memory_mb is None else max_memory_mb,
+        )
+    elif timeout_s is not None or max_memory_mb is not None:
+        # Ray has no kill-on-overrun for an actor's call, and a worker's memory on another node
+        # is not ours to read; Ray's own memory monitor guards its nodes.
+        raise ConfigError("--timeout and --max-memory apply to --engine local only")
     if workers < 1:
         raise ConfigError(f"workers must be at least 1, got {workers}")
     if not inputs:
@@ -527,7 +683,12 @@ def run_batch(
             )
         else:
             results = run_local(
-                tasks(), workers=workers, backend=backend, factory=factory, ordered=ordered
+                tasks(),
+                workers=workers,
+                backend=backend,
+                factory=factory,
+                ordered=ordered,
+                limits=limits,
             )
         try:
             with contextlib.closing(results):  # closing stops the workers, also on Ctrl-C
@@ -549,6 +710,8 @@ def run_batch(
                 resumed=resume,
                 found=ids.total,
                 repaired_lines=recovered.dropped,
+                timeout_s=limits.timeout_s if limits else None,
+                max_memory_mb=limits.max_memory_mb if limits else None,
                 **tally.figures(),
             )
             _write_summary(summary_path(out), summary)
@@ -622,6 +785,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--ordered", action="store_true", help="write records in input order")
     p.add_argument("--engine", choices=ENGINES, default="local")
     p.add_argument("--address", default=None, help="Ray cluster address (engine ray)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help=f"seconds per document (default {DEFAULT_TIMEOUT_S:g}; 0: no limit)",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=int,
+        default=None,
+        help=f"MB of memory per worker (default {DEFAULT_MAX_MEMORY_MB}; 0: no limit)",
+    )
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)
     return p
@@ -643,6 +818,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             address=args.address,
             progress=not args.no_progress,
             factory=args.factory,
+            timeout_s=args.timeout,
+            max_memory_mb=args.max_memory,
         )
     except BudgetIEError as exc:
         print(f"budget-ie: error: {exc}", file=sys.stderr)

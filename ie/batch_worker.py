@@ -2,7 +2,8 @@
 
 A `Task` (a document, numbered in input order) goes in; a `Result` (its record as one JSON line,
 plus what the summary needs) comes out. `WorkerState` holds the extractor a worker built once;
-any exception but ConfigError becomes an error record. `InOrder` releases results in task order.
+any exception but ConfigError becomes an error record. `serve` is a local worker process's loop
+over its pipe. `InOrder` releases results in task order.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import hashlib
 import importlib
 import os
 import resource
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ie.errors import ConfigError
@@ -151,13 +154,32 @@ def peak_rss_mb() -> float:
     return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
 
 
-_STATE: WorkerState | None = None
+# What a local worker sends once its extractor is built, before it takes any task.
+READY = "ready"
 
 
-def _init_worker(factory: str, backend: str, parent: int) -> None:
-    global _STATE
+def serve(conn: Connection, factory: str, backend: str, parent: int) -> None:
+    """A local worker process: build the extractor, send READY on `conn`, then answer each Task
+    received with its Result (or the ConfigError it raised), until it receives None or the pipe
+    closes. Exits by itself when the batch process `parent` is gone."""
+    # Ctrl-C reaches the whole process group; the batch process decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _start_orphan_watch(parent)
-    _STATE = WorkerState(factory, backend)
+    state = WorkerState(factory, backend)
+    conn.send(READY)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        reply: Result | ConfigError
+        try:
+            reply = state.run(task)
+        except ConfigError as exc:
+            reply = exc
+        conn.send(reply)
 
 
 def _alive(pid: int) -> bool:
@@ -187,20 +209,30 @@ def _start_orphan_watch(parent: int, every_s: float = 1.0) -> None:
     threading.Thread(target=watch, name="ie-batch-orphan-watch", daemon=True).start()
 
 
-def _work(task: Task) -> Result:
-    assert _STATE is not None, "worker initializer did not run"
-    return _STATE.run(task)
-
-
 class WorkerCrash(Exception):
     """A worker process died (segfault, out of memory) while extracting one document."""
+
+
+class Timeout(Exception):
+    """A document ran past the per-document time limit (`--timeout`); its worker was replaced."""
+
+
+class MemoryLimit(Exception):
+    """A document took its worker past the memory ceiling (`--max-memory`); the worker was
+    replaced."""
+
+
+def failed_result(task: Task, exc: Exception) -> Result:
+    """The error record of a document whose worker never answered (type = `exc`'s class)."""
+    record = error_record(task.path, task.doc_id, exc)
+    line = record.to_json(indent=None)
+    return Result(task.index, task.doc_id, line, 0, type(exc).__name__, "", 0.0)
 
 
 def crash_result(task: Task, detail: str) -> Result:
     """The error record of a document whose worker process died while extracting it."""
     exc = WorkerCrash(f"{task.path}: the worker process died while extracting it ({detail})")
-    record = error_record(task.path, task.doc_id, exc)
-    return Result(task.index, task.doc_id, record.to_json(indent=None), 0, "WorkerCrash", "", 0.0)
+    return failed_result(task, exc)
 
 
 # --- results in task order ---------------------------------------------------------------------

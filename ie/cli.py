@@ -131,11 +131,37 @@ def batch(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")
     ] = True,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0,
+            metavar="SECONDS",
+            help=(
+                "Time limit per document (default 120; 0: no limit). A document still running "
+                "becomes a Timeout error record and its worker is restarted. Local engine only."
+            ),
+        ),
+    ] = None,
+    max_memory: Annotated[
+        int | None,
+        typer.Option(
+            "--max-memory",
+            min=0,
+            metavar="MB",
+            help=(
+                "Memory ceiling per worker process, resident MB (default 4000; 0: no limit). "
+                "A document that takes its worker past it becomes a MemoryLimit error record "
+                "and the worker is restarted. Local engine only."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Extract every disclosure under INPUTS into one JSONL file, in parallel.
 
-    A file that cannot be processed becomes a record with `error` set and the run goes on.
-    A summary is printed at the end and written beside OUTPUT as OUTPUT.summary.json.
+    A file that cannot be processed, or runs past --timeout or --max-memory, becomes a record
+    with `error` set and the run goes on. A summary is printed at the end and written beside
+    OUTPUT as OUTPUT.summary.json.
 
     Example:  budget-ie batch corpus/ -o records.jsonl --workers 2 --resume
     """
@@ -152,6 +178,8 @@ def batch(
         engine=engine.value,
         address=address,
         progress=progress,
+        timeout_s=timeout,
+        max_memory_mb=max_memory,
     )
     typer.echo(f"batch: {summary.line()}", err=True)
 

@@ -1,5 +1,6 @@
 """Batch extraction: every good doc extracted, every bad one an error record, none lost or
-duplicated; resume after SIGKILL; torn lines; doc_id collisions; ordered output; the Ray engine.
+duplicated; resume after SIGKILL; torn lines; doc_id collisions; ordered output; per-document
+time and memory limits; the Ray engine.
 
 The extractor factories below are loaded by name in the worker processes ("test_batch:...").
 """
@@ -21,6 +22,7 @@ from conftest import JIANGSU, REAL_DIR, jiangsu_pdfs
 
 from ie.batch import (
     DocIds,
+    Limits,
     Task,
     open_output,
     recover_output,
@@ -58,6 +60,26 @@ def flaky_factory(backend: str):
         if "crash" in name:
             os._exit(3)  # a worker dying outright, as a segfault or OOM kill would
         return extract(path, backend=backend)
+
+    return run
+
+
+def limits_factory(backend: str):
+    """A quick stand-in record for most files; sleeps a minute on files named *slow*, and on
+    files named *hog* takes memory 40 MB at a time (up to 2 GB, then sleeps)."""
+    from ie.schema import Disclosure, Source
+
+    def run(path: Path):
+        name = Path(path).name
+        if "slow" in name:
+            time.sleep(60)
+        if "hog" in name:
+            hoard = []
+            for _ in range(50):
+                hoard.append(b"x" * (40 << 20))  # written, so resident
+                time.sleep(0.02)
+            time.sleep(60)
+        return Disclosure(doc_id=path.stem, source=Source(path=str(path), format="txt", sha256=""))
 
     return run
 
@@ -290,6 +312,9 @@ def test_the_output_inside_an_input_folder_is_not_read_back(corpus, tmp_path):
         ({"engine": "spark"}, "valid engines: local, ray"),
         ({"workers": 0}, "at least 1"),
         ({"factory": "no_such_module:f"}, "module:function"),
+        ({"timeout_s": -1}, "--timeout must be 0 .no limit. or more"),
+        ({"max_memory_mb": -5}, "--max-memory must be 0 .no limit. or more"),
+        ({"engine": "ray", "timeout_s": 30}, "engine local only"),
     ],
 )
 def test_bad_options_are_config_errors(corpus, tmp_path, kwargs, needle):
@@ -301,6 +326,122 @@ def test_a_second_writer_is_refused(tmp_path):
     out = tmp_path / "out.jsonl"
     with open_output(out), pytest.raises(ConfigError, match="another batch"):
         run_batch([tmp_path], out, workers=1, progress=False)
+
+
+# --- per-document limits --------------------------------------------------------------------
+
+
+def _folder(root: Path, names: list[str]) -> Path:
+    root.mkdir()
+    for name in names:
+        (root / f"{name}.txt").write_text("预算", encoding="utf-8")
+    return root
+
+
+def test_a_document_past_the_timeout_becomes_a_timeout_record(tmp_path):
+    names = ["a", "b", "c_slow", "d", "e", "f"]
+    src = _folder(tmp_path / "in", names)
+    out = tmp_path / "out.jsonl"
+    start = time.monotonic()
+    summary = run_batch(
+        [src],
+        out,
+        workers=2,
+        progress=False,
+        ordered=True,
+        factory="test_batch:limits_factory",
+        timeout_s=1.5,
+    )
+    assert time.monotonic() - start < 20  # not the 60 s the slow document asks for
+    records = read_jsonl(out)
+    assert [r["doc_id"] for r in records] == names  # each once, in order
+    errors = {r["doc_id"]: r["error"] for r in records if "error" in r}
+    assert list(errors) == ["c_slow"]
+    assert errors["c_slow"]["type"] == "Timeout"
+    message = errors["c_slow"]["message"]
+    assert "c_slow.txt" in message and "1.5 s" in message and "--timeout" in message
+    assert "\n" not in message
+    assert records[2]["source"]["path"] == str(src / "c_slow.txt")
+    assert (summary.done, summary.failed, summary.errors) == (5, 1, {"Timeout": 1})
+    assert summary.timeout_s == 1.5 and summary.max_memory_mb == 4000
+    # The timed-out document's record is written like any other: a resume skips it.
+    again = run_batch(
+        [src], out, workers=1, progress=False, resume=True, factory="test_batch:limits_factory"
+    )
+    assert (again.skipped, again.done, again.failed) == (6, 0, 0)
+    assert len(read_jsonl(out)) == 6
+
+
+def test_a_document_over_the_memory_ceiling_becomes_a_memory_limit_record(tmp_path):
+    src = _folder(tmp_path / "in", ["a", "b_hog", "c", "d"])
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(
+        [src],
+        out,
+        workers=1,
+        progress=False,
+        ordered=True,
+        factory="test_batch:limits_factory",
+        max_memory_mb=400,
+        timeout_s=15,  # were the ceiling not enforced, the hog would still end
+    )
+    records = read_jsonl(out)
+    assert [r["doc_id"] for r in records] == ["a", "b_hog", "c", "d"]
+    (hog,) = [r for r in records if "error" in r]
+    assert hog["doc_id"] == "b_hog" and hog["error"]["type"] == "MemoryLimit"
+    assert "400 MB" in hog["error"]["message"] and "--max-memory" in hog["error"]["message"]
+    assert (summary.done, summary.failed, summary.errors) == (3, 1, {"MemoryLimit": 1})
+    # One worker did a, another (its replacement, with the extractor built again) c and d.
+    assert len(summary.peak_rss_mb) == 2 and all(mb < 400 for mb in summary.peak_rss_mb.values())
+
+
+def test_zero_means_no_limit(tmp_path):
+    src = _folder(tmp_path / "in", ["a", "b"])
+    summary = run_batch(
+        [src],
+        tmp_path / "out.jsonl",
+        workers=1,
+        progress=False,
+        factory="test_batch:limits_factory",
+        timeout_s=0,
+        max_memory_mb=0,
+    )
+    assert (summary.done, summary.timeout_s, summary.max_memory_mb) == (2, 0, 0)
+    assert Limits(0, 0) == Limits(timeout_s=0.0, max_memory_mb=0)
+
+
+def test_cli_batch_timeout_on_a_real_document(tmp_path):
+    """The real pipeline on 40 copies of the sample takes far more than 5 s (about 1 s per
+    copy); one copy of its first part, far less."""
+    src = tmp_path / "in"
+    src.mkdir()
+    lines = _real_text().split("\n")
+    (src / "small.txt").write_text("\n".join(lines[: len(lines) * 3 // 5]), encoding="utf-8")
+    (src / "huge.txt").write_text(_real_text() * 40, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    args = [sys.executable, "-m", "ie.cli", "batch", str(src), "-o", str(out)]
+    args += ["--workers", "2", "--timeout", "5", "--no-progress"]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    records = {r["doc_id"]: r for r in read_jsonl(out)}
+    assert set(records) == {"small", "huge"}
+    assert "error" not in records["small"] and records["small"]["department"]["name"]
+    assert records["huge"]["error"]["type"] == "Timeout"
+    assert "1 done, 1 failed" in result.stderr
+
+
+def test_cli_batch_help_describes_the_limits():
+    result = subprocess.run(
+        [sys.executable, "-m", "ie.cli", "batch", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--timeout" in result.stdout and "--max-memory" in result.stdout
+    flat = " ".join(result.stdout.replace("│", " ").split())  # rich wraps in a box
+    assert "(default 120; 0: no limit)" in flat and "(default 4000; 0: no limit)" in flat
 
 
 # --- doc_ids and the walk --------------------------------------------------------------------
