@@ -27,7 +27,7 @@ def spans_only(extractor: Extractor) -> Extractor:
     """`extractor` with the layout parser switched off: indicator rows come from the tagger's
     spans alone, as on a table layout the parser cannot read."""
     stages = [
-        Stage(s.name, s.requires, s.assigns, lambda _doc: []) if s.name == "layout" else s
+        Stage(s.name, s.requires, s.assigns, lambda *_: []) if s.name == "layout" else s
         for s in extractor.stages
     ]
     return Extractor(extractor.backend, tagger=extractor.tagger, stages=stages)

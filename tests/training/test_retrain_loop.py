@@ -23,7 +23,7 @@ def _record_f1(tagger: CRFTagger, docs, *, layout: bool = True) -> dict[str, flo
     extractor = Extractor(tagger=tagger)
     if not layout:
         stages = [
-            Stage(s.name, s.requires, s.assigns, lambda _doc: []) if s.name == "layout" else s
+            Stage(s.name, s.requires, s.assigns, lambda *_: []) if s.name == "layout" else s
             for s in extractor.stages
         ]
         extractor = Extractor(tagger=tagger, stages=stages)
