@@ -582,6 +582,34 @@ def _dept_tail(text: str) -> str | None:
     return text if 3 <= len(text) <= 30 and _DEPT_END.search(text) else None
 
 
+# The names of the budget types contain 预算 in a 决算 as much as in a budget: left out.
+_BUDGET_TYPES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|预算数")
+_FINAL_WORDS = re.compile(r"决算")
+_BUDGET_WORDS = re.compile(r"预算")
+_LEVEL = re.compile(r"(部门|单位)(?:预算|决算)")
+
+
+def document_kind(doc: Document, sections: Sections) -> tuple[str | None, str | None]:
+    """(kind, level) from the document's own words: "final_accounts" when its title lines or
+    table titles say 决算 (收入支出决算总表, 2023年度部门决算), "budget" when they say 预算 and
+    not 决算 (the names of budget types, 一般公共预算…, say nothing either way); "department"
+    or "unit" from 部门预算/部门决算 vs 单位预算/单位决算. None where the words do not tell."""
+    head = [line.text for line in doc.lines[:40]]
+    titles = [t.title for t in sections.tables]
+    kind = level = None
+    for texts in (head + titles, [doc.text]):
+        words = _BUDGET_TYPES.sub("", re.sub(r"\s+", "", "\n".join(texts)))
+        final, budget = len(_FINAL_WORDS.findall(words)), len(_BUDGET_WORDS.findall(words))
+        if kind is None and (final or budget):
+            kind = "final_accounts" if final >= budget or final >= 3 else "budget"
+        levels = Counter(m.group(1) for m in _LEVEL.finditer(words))
+        if level is None and levels:
+            level = "department" if levels["部门"] >= levels["单位"] else "unit"
+        if kind is not None and level is not None:
+            break
+    return kind, level
+
+
 def budget_year(doc: Document) -> int | None:
     """The 预算年度: `预算年度：2023` fields, else the most frequent `2023 年（度）部门预算`."""
     text = doc.text
@@ -827,11 +855,14 @@ def build_record(
     """
     view = _prose_view(normalized, _table_spans(sections, layout))
     year = budget_year(doc)
+    kind, level = document_kind(doc, sections)
     key_figures, checks = _merge_figures(_statements(view, year), table_figures(tables))
     projects = with_prose_goals(assembled.projects, [*_subitem_goals(doc), *_section_goals(view)])
     record = Disclosure(
         doc_id=doc.doc_id,
         source=source_of(doc),
+        kind=kind,
+        level=level,
         department=department(doc),
         year=year,
         key_figures=key_figures,
@@ -847,6 +878,8 @@ def build_record(
         checks=checks,
     )
     warnings = []
+    if kind is None:
+        warnings.append("cannot tell a budget (预算) from final accounts (决算): no title says")
     if not tables:
         warnings.append("no budget tables found")
     if not key_figures and not projects and not record.indicators and not tables:

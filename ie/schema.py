@@ -40,6 +40,9 @@ KeyFigure = Literal[
     "training_fee",
     "procurement_total",
     "fixed_assets_total",
+    # schema 1.1, final accounts (决算)
+    "grand_total",
+    "carryover_end",
 ]
 KEY_FIGURES: tuple[str, ...] = get_args(KeyFigure)
 
@@ -59,7 +62,7 @@ TABLE_KINDS: tuple[str, ...] = get_args(TableKind)
 # Tables scored cell by cell; the other kinds are scored for presence only.
 CODED_TABLE_KINDS: tuple[str, ...] = ("expense_by_function", "basic_expense_by_economic")
 
-ColumnKey = Literal["total", "basic", "project", "personnel", "public"]
+ColumnKey = Literal["total", "basic", "project", "personnel", "public", "budget"]
 COLUMN_KEYS: tuple[str, ...] = get_args(ColumnKey)
 
 Label = Literal[
@@ -78,6 +81,10 @@ Label = Literal[
 LABELS: tuple[str, ...] = get_args(Label)
 
 Op = Literal["≥", "≤", ">", "<", "="]
+#: budget (部门预算, before the year) or final accounts (部门决算, after it); schema 1.1.
+DocumentKind = Literal["budget", "final_accounts"]
+#: 部门预算/部门决算 (a department with its units) or 单位预算/单位决算 (one unit); schema 1.1.
+DocumentLevel = Literal["department", "unit"]
 SourceFormat = Literal["txt", "pdf", "image"]
 RedactionScope = Literal["goal", "indicators"]
 
@@ -172,9 +179,12 @@ class ErrorInfo(_Model):
 class Disclosure(_Model):
     """One document's record. Gold files may leave fields out; those fields are not scored."""
 
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    # "1.1" is accepted on reading: it only adds `kind`, `level` and the 决算 keys below.
+    schema_version: Literal["1", "1.1"] = SCHEMA_VERSION
     doc_id: str
     source: Source | None = None
+    kind: DocumentKind | None = None
+    level: DocumentLevel | None = None
     department: Department = Field(default_factory=Department)
     year: int | None = None
     key_figures: dict[KeyFigure, float] = Field(default_factory=dict)

@@ -745,6 +745,7 @@ def test_json_shape_is_the_contract():
         "indicators",
         "tables",
         "tables_present",
+        "kind",
         "indicator_fields",
     }
     for name, c in result["fields"].items():
@@ -755,6 +756,35 @@ def test_json_shape_is_the_contract():
         assert list(mode) == ["micro", *LABELS]
         assert all(set(c) == COUNT_KEYS for c in mode.values())
     json.dumps(result)  # plain JSON types only
+
+
+def test_schema_1_1_gold_is_scored_and_kind_is_accuracy():
+    """A 决算 gold file in schema 1.1 (kind, level, grand_total, carryover_end, a `budget`
+    column) loads; kind is scored as accuracy over the documents whose gold states it."""
+    gold = real_gold()
+    final = dict(
+        gold,
+        schema_version="1.1",
+        kind="final_accounts",
+        level="department",
+        key_figures=dict(gold["key_figures"], grand_total=700.0, carryover_end=1.5),
+    )
+    final["tables"] = [
+        {"kind": "three_public", "title": "财政拨款“三公”经费支出决算表", "rows": [
+            {"name": "合计", "values": {"budget": 10.0, "total": 8.5}}]},
+    ]  # fmt: skip
+    right = dict(final, doc_id="a")
+    wrong = dict(final, doc_id="b", kind="budget")
+    unstated = {k: v for k, v in real_gold().items() if k != "kind"} | {"doc_id": "c"}
+    result = evaluate_pairs(
+        [
+            EvalPair.from_dicts(dict(final, doc_id="a"), right),
+            EvalPair.from_dicts(dict(final, doc_id="b"), wrong),
+            EvalPair.from_dicts(unstated, dict(unstated, kind="budget")),
+        ]
+    ).to_json()["fields"]
+    assert (result["kind"]["tp"], result["kind"]["gold"], result["kind"]["f1"]) == (1, 2, 0.5)
+    assert result["key_figures"]["f1"] == 1.0
 
 
 def test_render_rich_and_html_report(tmp_path):

@@ -590,3 +590,32 @@ def test_project_sections_named_with_xiangmu(tmp_path) -> None:
         ("健康教育项目", "不公开"),
     ]
     assert [(x.project, x.scope) for x in r.redactions] == [("健康教育项目", "goal")]
+
+
+# --- kind: budget or final accounts (schema 1.1) -----------------------------------------------
+
+
+def test_kind_and_level_from_the_documents_own_words(tmp_path) -> None:
+    budget = record_of(ingest(REAL.with_suffix(".txt")))
+    assert (budget.kind, budget.level) == ("budget", "department")
+    final = record_of(
+        _doc(
+            tmp_path,
+            "测试区民政局2024年度单位决算\n一、收入支出决算总表\n"
+            "一般公共预算财政拨款支出决算表\n本年收入合计 100.00 万元。\n",
+        )
+    )
+    assert (final.kind, final.level) == ("final_accounts", "unit")
+    # the budget types' names (一般公共预算…) say nothing; a text that names neither is unknown
+    unknown = record_of(_doc(tmp_path, "一般公共预算拨款收入 100 万元。\n"))
+    assert unknown.kind is None
+    assert any("决算" in w for w in unknown.warnings)
+
+
+def test_the_final_accounts_template_is_read_as_final_accounts() -> None:
+    path = JIANGSU.parent / "templates" / "部门决算模板_上海2024.pdf"
+    if not path.exists():
+        pytest.skip("../shared/corpora/templates is absent")
+    assert record_of(ingest(path)).kind == "final_accounts"
+    for pdf in _jiangsu():
+        assert record_of(ingest(pdf)).kind == "budget", pdf

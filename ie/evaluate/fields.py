@@ -30,6 +30,7 @@ FIELDS: tuple[str, ...] = (
     "indicators",
     "tables",
     "tables_present",
+    "kind",
 )
 #: Indicator fields whose accuracy is reported on aligned rows.
 INDICATOR_FIELDS: tuple[str, ...] = (
@@ -327,6 +328,16 @@ def score_tables(
     return m.counts, present.counts, outcomes
 
 
+def score_kind(doc_id: str, gold: Disclosure, pred: Disclosure) -> tuple[Counts, list[Outcome]]:
+    """Accuracy of `kind` (budget / final_accounts) as counts: one item per document whose gold
+    states it, so precision = recall = F1 = accuracy once summed."""
+    ok = pred.kind == gold.kind
+    outcome = Outcome(
+        doc_id, "kind", "correct" if ok else "missed", gold=gold.kind, pred=pred.kind or "–"
+    )
+    return Counts(int(ok), 1, 1), [outcome]
+
+
 def score_fields(doc_id: str, gold: Disclosure, pred: Disclosure) -> FieldScores:
     """Score every record field the gold record states; the others are left out of the sums."""
     stated = gold.model_fields_set
@@ -347,5 +358,8 @@ def score_fields(doc_id: str, gold: Disclosure, pred: Disclosure) -> FieldScores
         outcomes += found
     if "tables" in stated:
         counts["tables"], counts["tables_present"], found = score_tables(doc_id, gold, pred)
+        outcomes += found
+    if "kind" in stated and gold.kind is not None:
+        counts["kind"], found = score_kind(doc_id, gold, pred)
         outcomes += found
     return FieldScores(counts, indicator_fields, tuple(outcomes))
