@@ -252,16 +252,22 @@ class _Builder:
     def _continues(self, span: Span) -> bool:
         """Whether `span` sits on a line that only continues the row's cells: wrapped lines
         of several cells printed side by side ("档案整理合 档案整理合 ≥95% 行业" then
-        "格率 格率 标准"). Such a line repeats fields the row has, with no 一级/二级 term and
-        no 指标值 (a new row has its own)."""
+        "格率 格率 标准"; "服务对象满意" then "度指标"). Such a line, after the row's
+        指标值, repeats fields the row has and has no 指标值 of its own (a new row has). A
+        一级/二级 fragment continues only a row printed side by side: in a table flattened one
+        cell per line, a 二级 term on its own line starts the next row."""
         line = self.text.rfind("\n", 0, span.start) + 1
         fields = self.line_fields.get(line, set())
         row = self.row
         first = min(s.start for spans in row.cells.values() for s in spans)
+        side_by_side = len(self.line_fields.get(self.text.rfind("\n", 0, first) + 1, ())) >= 3
+        if not side_by_side and fields & {"level1", "level2"}:
+            return False
         return (
             line > first
             and bool(fields)
-            and fields <= set(row.cells) - {"level1", "level2", "target"}
+            and "target" not in fields
+            and fields <= set(row.cells)
             and "target" in row.cells
         )
 

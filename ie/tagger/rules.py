@@ -101,6 +101,7 @@ _PLACE = re.compile(
 )
 
 # Indicator-table header cell -> label; the first matching test wins (依据 before 指标值).
+_WORD = re.compile(r"\S+")
 _IND_HEADER_TESTS: tuple[tuple[str, str], ...] = (
     ("依据", "IND_BASIS"),
     ("一级", "IND_L1"),
@@ -261,6 +262,8 @@ class RulesTagger:
         out, consumed = self._cell_per_line_indicators(ctx)
         cols: dict[int, str] | None = None
         flat = False
+        spaced: list[str] | None = None  # a single-space header's labels, in column order
+        prev: dict[str, list[tuple[int, int]]] = {}
         for k, line in enumerate(ctx.lines):
             squashed = squash(line.text)
             if k in consumed:
@@ -290,13 +293,102 @@ class RulesTagger:
                 continue
             if "一级指标" in squashed and ("二级指标" in squashed or squashed == "一级指标"):
                 cols, flat = None, True
+                # a header of single-space cells: its rows are single-space cells too
+                words = [_header_label(squash(w)) for w in line.text.split()]
+                spaced = words if len(words) >= 4 and all(words) else None
+                prev: dict[str, list[tuple[int, int]]] = {}
                 continue
             if cols is not None or (
                 flat and (RE_HEADING.match(line.text) or "绩效目标表" in squashed)
             ):
                 cols, flat = None, False  # a line without tabs ends a tabbed table
             if flat:
-                out += self._flat_indicator_line(ctx.text, line)
+                placed = self._spaced_row(ctx.text, line, spaced, prev) if spaced else None
+                out += placed if placed is not None else self._flat_indicator_line(ctx.text, line)
+        return out
+
+    def _spaced_row(
+        self,
+        text: str,
+        line: TextLine,
+        labels: list[str],
+        prev: dict[str, list[tuple[int, int]]],
+    ) -> list[Span] | None:
+        """IND_* spans of one line of a table whose cells a PDF-to-text tool joined with
+        single spaces, under a header of single-space cells (`labels`, in column order).
+
+        A row line starts with a 一级/二级 term, or has an 指标值 after its first word, or
+        withheld cells: terms first, the 依据 after the target, the 三级/描述 cells between
+        (by position when no target is recognised). Any other line continues the cells of
+        the row above that wrapped, as many as it has words: those the words continue best
+        (`_cell_fit`: a term completed, a 文号 closed). `prev` holds the last row's cells by
+        label and is updated. None: not such a line."""
+        words = [(line.start + m.start(), line.start + m.end()) for m in _WORD.finditer(line.text)]
+        if not words:
+            return None
+        texts = [squash(text[a:b]) for a, b in words]
+        k = 0
+        placed: list[tuple[str, int, int]] = []
+        for label, vocab in (("IND_L1", self.vocab.l1), ("IND_L2", self.vocab.l2)):
+            if k < len(texts) and label in labels and texts[k] in vocab:
+                placed.append((label, *words[k]))
+                k += 1
+        target = next((n for n in range(1, len(texts)) if self._is_target(texts[n])), None)
+        marked = any(t in REDACTION_MARKERS for t in texts)
+        if not placed and target is None and not marked:
+            return self._continuation(text, words, texts, labels, prev)
+        rest = [x for x in labels if x not in {p[0] for p in placed}]
+        if target is None:
+            if len(words) - k == len(rest) - 1 and rest[:1] == ["IND_L2"]:
+                rest = rest[1:]  # 二级 merged over rows: printed on an earlier row
+            placed += [
+                (label, *words[n])
+                for label, n in zip(rest, range(k, len(words)), strict=False)  # fewer words: ok
+            ]
+        else:
+            before = [x for x in rest if x in ("IND_L2", "IND_L3", "IND_DESC")]
+            if target - k < len(before) and before[:1] == ["IND_L2"]:
+                before = before[1:]
+            for n in range(k, target):
+                if n - k < len(before):
+                    placed.append((before[n - k], *words[n]))
+                elif placed:  # more words than cells: the last cell wrapped
+                    placed[-1] = (placed[-1][0], placed[-1][1], words[n][1])
+            placed.append(("IND_TARGET", *words[target]))
+            if target + 1 < len(words) and "IND_BASIS" in labels:
+                placed.append(("IND_BASIS", words[target + 1][0], words[-1][1]))
+        prev.clear()
+        out = []
+        for label, a, b in placed:
+            prev.setdefault(label, []).append((a, b))
+            is_marker = squash(text[a:b]) in REDACTION_MARKERS
+            out.append(Span.on(text, "REDACTED" if is_marker else label, a, b, 0.7))
+        return out
+
+    def _continuation(
+        self,
+        text: str,
+        words: list[tuple[int, int]],
+        texts: list[str],
+        labels: list[str],
+        prev: dict[str, list[tuple[int, int]]],
+    ) -> list[Span] | None:
+        candidates = [x for x in labels if x in prev]
+        if not prev or len(words) > len(candidates):
+            return None
+        best: tuple[float, tuple[str, ...]] | None = None
+        for chosen in itertools.combinations(candidates, len(words)):
+            score = sum(
+                self._cell_fit(label, [text[a:b] for a, b in prev[label]] + [piece])
+                for label, piece in zip(chosen, texts, strict=True)
+            )
+            if best is None or score > best[0]:
+                best = (score, chosen)
+        assert best is not None
+        out = []
+        for label, (a, b) in zip(best[1], words, strict=True):
+            prev[label].append((a, b))
+            out.append(Span.on(text, label, a, b, 0.6))
         return out
 
     def _cell_per_line_indicators(self, ctx: _Context) -> tuple[list[Span], set[int]]:

@@ -366,3 +366,43 @@ def test_space_aligned_lines_do_not_backtrack(rules: RulesTagger) -> None:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
     assert ("PROJECT", "某某工作经费") in found or ("PROJECT", "某某工作经费项目") in found
+
+
+# A ruled indicator table as pdftotext writes it: the short cells of a row joined by single
+# spaces, long cells wrapped onto the next lines (a blank line between), 三级 repeated as 描述.
+SINGLE_SPACED = """\
+2、党史办业务费绩效目标表
+
+一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据
+
+产出指标 数量指标 印刷数量 印刷数量 ≥2000本 样纪要〔2017〕
+
+31号
+
+质量指标 资料准确率 资料准确率 100% 历史经验
+
+效益指标 社会效益指标 党史宣传教育 党史宣传教育 作用明显 历史经验
+
+效果 效果
+
+满意度指标 服务对象满意 群众满意度 群众满意度 ≥95% 历史经验
+
+度指标
+"""
+
+
+def test_single_spaced_rows_and_their_wrapped_cells() -> None:
+    from ie.tables.assemble import assemble
+
+    spans = RulesTagger().predict(SINGLE_SPACED)
+    rows = [
+        (i.level1, i.level2, i.level3, i.description, i.target, i.basis)
+        for i in assemble(SINGLE_SPACED, spans).indicators
+    ]
+    effect = "党史宣传教育效果"
+    assert rows == [
+        ("产出指标", "数量指标", "印刷数量", "印刷数量", "≥2000本", "样纪要〔2017〕31号"),
+        ("产出指标", "质量指标", "资料准确率", "资料准确率", "100%", "历史经验"),
+        ("效益指标", "社会效益指标", effect, effect, "作用明显", "历史经验"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "群众满意度", "≥95%", "历史经验"),
+    ]
