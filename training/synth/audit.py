@@ -45,6 +45,23 @@ def number_forms(value: float) -> set[str]:
     return forms
 
 
+def in_pieces(value: str, text: str, reach: int = 300) -> bool:
+    """Whether `value` can be read from `text` as pieces in order, each piece within `reach`
+    characters after the one before (greedy: the longest piece that occurs there first)."""
+    start = 0
+    first = True
+    while value:
+        window = text[start:] if first else text[start : start + reach]
+        n = len(value)
+        while n and value[:n] not in window:
+            n -= 1
+        if n == 0 or (first and n < 2 and len(value) > 1):
+            return False
+        start += window.index(value[:n]) + n
+        value, first = value[n:], False
+    return True
+
+
 def has_number(text: str, value: float) -> bool:
     """True when `value` (万元) stands alone somewhere in `text` (NFKC, OCR digits undone,
     whitespace kept: a wrap inside a number may split it, a column gap ends it)."""
@@ -89,6 +106,11 @@ def audit_record(text: str, record: Disclosure, audit: Audit | None = None) -> A
     def has(s: str | None) -> bool:
         return not s or (normalized(s) in norm)
 
+    def has_pieces(s: str | None) -> bool:
+        """Found whole, or in pieces in order with other text between them: a cell wrapped
+        in a table printed row by row (its lines side by side with its neighbours')."""
+        return has(s) or in_pieces(normalized(s or ""), norm)
+
     for key, v in record.key_figures.items():
         audit.add("key_figures", has_number(spaced, v), f"{key}={v}")
     for t in record.tables:
@@ -103,7 +125,7 @@ def audit_record(text: str, record: Disclosure, audit: Audit | None = None) -> A
         audit.add("projects", has(p.name), p.name)
     for ind in record.indicators:
         cells = (ind.level1, ind.level2, ind.level3, ind.target, ind.basis)
-        bad = [c for c in cells if not has(c)]
+        bad = [c for c in cells if not has_pieces(c)]
         audit.add("indicators", not bad, f"{ind.project}: {bad}")
     for r in record.redactions:
         audit.add("redactions", has(r.project) and has(r.marker), f"{r.project}/{r.scope}")

@@ -3,6 +3,8 @@ records the gold tables and key figures it states."""
 
 from __future__ import annotations
 
+import random
+
 from ie.text import display_width
 from training.synth.content import Content, Leaf, ProjectSpec
 from training.synth.render import (
@@ -529,7 +531,41 @@ def _indicator_table(w: Writer, i: int, p: ProjectSpec) -> None:
             cells += [(r.target, "IND_TARGET", "cell"), (r.basis, "IND_BASIS", "cell")]
         out.append(cells)
         last1, last2 = r.level1, r.level2
+    # Some tables come as pdftotext prints a ruled table: short cells joined by single spaces,
+    # long cells wrapped at the column width onto the following lines. Drawn from the
+    # project's own seed, so the document's other draws are unchanged.
+    if lay != "cell" and random.Random(f"ruled|{p.name}|{i}").random() < RULED_SHARE:
+        _emit_ruled(w, out, random.Random(f"widths|{p.name}|{i}"))
+        return
     _emit_rows(w, out)
+
+
+# The share of 绩效目标表 (outside the cell layout) printed as `_emit_ruled` prints them.
+RULED_SHARE = 0.3
+
+
+def _emit_ruled(w: Writer, rows: list[list[Cell]], rng: random.Random) -> None:
+    """Rows as pdftotext writes a ruled table without -layout: each row's non-empty cells
+    joined by single spaces, a cell longer than its column's width (in characters) cut there
+    and continued on the next lines (pieces of several cells side by side), a blank line
+    between lines. Every piece keeps its cell's label."""
+    widths = [rng.choice((4, 5, 6)), rng.choice((5, 6, 7)), rng.choice((5, 6, 7, 8)),
+              rng.choice((5, 6, 7, 8)), rng.choice((6, 8, 10)), rng.choice((6, 7, 8))]  # fmt: skip
+    for k, row in enumerate(rows):
+        pieces = []
+        for col, (text, label, kind) in enumerate(row):
+            width = 99 if k == 0 else widths[min(col, len(widths) - 1)]
+            # a target (≥95%, 12月31日前) is not cut: it fits its column
+            if label in ("IND_TARGET", "REDACTED") or not text:
+                width = 99
+            pieces.append([(text[a : a + width], label, kind) for a in range(0, len(text), width)])
+        for n in range(max((len(p) for p in pieces), default=0)):
+            cells = [p[n] for p in pieces if n < len(p) and p[n][0]]
+            for j, (text, label, kind) in enumerate(cells):
+                if j:
+                    w.put(" ")
+                w.put(text, label, kind)
+            w.nl(2)
 
 
 def _emit_rows(w: Writer, rows: list[list[Cell]]) -> None:
