@@ -132,8 +132,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
-    """One line (without its newline) with its offsets, and its cells when it holds a tab
-    (`layout` "tab") or is laid out in space-separated columns (`layout` "space")."""
+    """One line (without its newline) with its offsets, and its non-blank cells when it holds
+    a tab (`layout` "tab") or is laid out in space-separated columns (`layout` "space")."""
 
     start: int
     end: int
@@ -143,7 +143,7 @@ class TextLine:
 
     @property
     def tabbed(self) -> bool:
-        return bool(self.cells)
+        return self.layout == "tab" or bool(self.cells)
 
 
 # Columns printed with spaces (pdftotext -layout, fixed-width exports): a gap of two or more
@@ -169,11 +169,14 @@ def split_lines(text: str) -> list[TextLine]:
 
 
 def _cells(raw: str, offset: int) -> Iterator[Cell]:
+    # Blank cells are left out (every reader skips them; `col` keeps the column): a line of
+    # tab padding would make a Cell per tab, hundreds of megabytes for a few MB of text.
     pos = 0
     for col, part in enumerate(raw.split("\t")):
         stripped = part.strip()
-        lead = len(part) - len(part.lstrip())
-        yield Cell(col, offset + pos + lead, offset + pos + lead + len(stripped), stripped)
+        if stripped:
+            lead = len(part) - len(part.lstrip())
+            yield Cell(col, offset + pos + lead, offset + pos + lead + len(stripped), stripped)
         pos += len(part) + 1
 
 
