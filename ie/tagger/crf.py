@@ -435,8 +435,6 @@ class CRFTagger:
     @classmethod
     def load(cls, directory: Path, tokenizer: Tokenizer | None = None) -> CRFTagger:
         """Load a model directory written by `save`. Raises ConfigError when it is not one."""
-        import sklearn_crfsuite
-
         meta_path, model_file = directory / TAGGER_FILE, directory / MODEL_FILE
         if not meta_path.is_file() or not model_file.is_file():
             raise ConfigError(
@@ -449,5 +447,26 @@ class CRFTagger:
         except TypeError as exc:
             raise ConfigError(f"{meta_path}: settings do not fit this version ({exc})") from exc
         tagger = cls(settings=settings, tokenizer=tokenizer or Tokenizer(), model_path=model_file)
-        tagger._crf = sklearn_crfsuite.CRF(model_filename=str(model_file))
+        tagger._crf = _OpenedModel.open(model_file)
         return tagger
+
+
+@dataclass(frozen=True, slots=True)
+class _OpenedModel:
+    """A model file opened with python-crfsuite's Tagger, which is all `predict` reads
+    (`tagger_`, as sklearn-crfsuite's CRF names it). sklearn-crfsuite imports scikit-learn,
+    SciPy and pandas, ~155 MB in every worker that only tags; it is needed to train."""
+
+    model_file: Path
+    tagger_: object
+
+    @classmethod
+    def open(cls, model_file: Path) -> _OpenedModel:
+        import pycrfsuite  # python-crfsuite, installed with sklearn-crfsuite
+
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(model_file))
+        return cls(model_file, tagger)
+
+    def __reduce__(self) -> tuple:
+        return _OpenedModel.open, (self.model_file,)  # pickled as the file, opened again
