@@ -62,6 +62,10 @@ RE_TARGET = re.compile(
 _MAX_EXTRA_PIECES = 5
 # The most lines one flattened indicator cell is read across.
 _MAX_WRAP_LINES = 8
+# The most header rows a table's column names are read from. A bound, not a real limit (a
+# header is a few rows deep): without it a long run of text-only tab rows grew each column's
+# name row by row and every data row read all of it, quadratic in the run's length.
+_MAX_HEADER_ROWS = 16
 # A line this short (without spaces) may be one table cell of a flattened table.
 _FLAT_CELL_CHARS = 24
 # A whole 指标值 cell: a number with comparison and compound unit, or a deadline phrase.
@@ -995,8 +999,12 @@ class _Headers:
 
     by_col: dict[int, str] = field(default_factory=dict)
     by_x: list[tuple[int, int, str]] = field(default_factory=list)
+    rows: int = 0
 
     def add(self, cells: list[Cell]) -> None:
+        if self.rows >= _MAX_HEADER_ROWS:
+            return
+        self.rows += 1
         for c in cells:
             if c.x0 >= 0:
                 self.by_x.append((c.x0, c.x1, squash(c.text)))
