@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -85,12 +86,17 @@ class Document:
                 pos += len(raw) + 1
         return tuple(out)
 
+    @cached_property
+    def _page_ends(self) -> tuple[int, ...]:
+        return tuple(page.end for page in self.pages)
+
     def page_of(self, offset: int) -> int:
-        """The 1-based page number that holds character `offset`."""
-        for page in self.pages:
-            if offset < page.end or page is self.pages[-1]:
-                return page.number
-        return 1
+        """The 1-based page number that holds character `offset` (the first page that ends
+        after it, else the last page)."""
+        if not self.pages:
+            return 1
+        k = bisect_right(self._page_ends, offset)
+        return self.pages[min(k, len(self.pages) - 1)].number
 
 
 def source_of(doc: Document) -> Source:

@@ -12,8 +12,10 @@ broken numbers (`686. 71`, `53.7 3`), broken classification codes (`2013 1`), sp
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -24,13 +26,14 @@ from itertools import pairwise
 from ie.errors import AlignmentError
 from ie.ingest import Box, Document
 from ie.lexicon import REDACTION_MARKERS
-from ie.text import OCR_LETTERS, OCR_TABLE, squash
+from ie.text import OCR_LETTERS, OCR_TABLE, LineStarts, squash
 
 __all__ = [
     "TRANSFORMS",
     "Change",
     "Edit",
     "NormalizedText",
+    "Offsets",
     "apply_edits",
     "identity",
     "normalize",
@@ -67,6 +70,33 @@ class Change:
     after: str
 
 
+class Offsets(array):
+    """Character offsets as machine integers, 4 bytes each (8 past 2³¹): a tuple holds an int
+    object per character, ~36 bytes, 360 MB for the two maps of a 5-million-character text.
+    It indexes, slices, bisects and iterates as a tuple does and compares equal to any
+    sequence of the same numbers; it is not changed once made."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, array):
+            return array.__eq__(self, other)
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(map(operator.eq, self, other))
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @staticmethod
+    def typecode_for(largest: int) -> str:
+        """The array type code that holds offsets up to `largest`."""
+        return "i" if largest < 2**31 else "q"
+
+
 @dataclass(frozen=True)
 class NormalizedText:
     """Cleaned text plus the map back to its source.
@@ -77,8 +107,8 @@ class NormalizedText:
 
     text: str
     source: str
-    offsets: tuple[int, ...]
-    ends: tuple[int, ...] = field(repr=False)
+    offsets: Sequence[int]  # Offsets, or a tuple
+    ends: Sequence[int] = field(repr=False)
     changes: tuple[Change, ...] = field(default=(), repr=False)
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
@@ -124,7 +154,10 @@ class NormalizedText:
 def identity(source: str) -> NormalizedText:
     """The map of a text to itself: the start of every chain."""
     n = len(source)
-    return NormalizedText(source, source, (*range(n), n), tuple(range(1, n + 1)))
+    code = Offsets.typecode_for(n)
+    return NormalizedText(
+        source, source, Offsets(code, range(n + 1)), Offsets(code, range(1, n + 1))
+    )
 
 
 def apply_edits(nt: NormalizedText, edits: Iterable[Edit]) -> NormalizedText:
@@ -138,8 +171,8 @@ def apply_edits(nt: NormalizedText, edits: Iterable[Edit]) -> NormalizedText:
         return nt
     text, starts, ends = nt.text, nt.offsets, nt.ends
     pieces: list[str] = []
-    new_starts: list[int] = []
-    new_ends: list[int] = []
+    code = Offsets.typecode_for(len(nt.source))
+    new_starts, new_ends = Offsets(code), Offsets(code)
     changes = list(nt.changes)
     pos = 0
     for edit in ordered:
@@ -167,9 +200,7 @@ def apply_edits(nt: NormalizedText, edits: Iterable[Edit]) -> NormalizedText:
     new_starts.extend(starts[pos : len(text)])
     new_ends.extend(ends[pos:])
     new_starts.append(len(nt.source))
-    return NormalizedText(
-        "".join(pieces), nt.source, tuple(new_starts), tuple(new_ends), tuple(changes)
-    )
+    return NormalizedText("".join(pieces), nt.source, new_starts, new_ends, tuple(changes))
 
 
 # --- character classes ----------------------------------------------------------------------
@@ -296,6 +327,7 @@ _BROKEN_NUMBER = re.compile(
     re.ASCII,
 )
 _ONE_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d(?![\d.])", re.ASCII)
+_GAP_DIGIT = re.compile(r" [0-9](?:[ \t]|$)")
 
 
 def join_broken_numbers(nt: NormalizedText, ctx: _Context) -> list[Edit]:
@@ -304,11 +336,12 @@ def join_broken_numbers(nt: NormalizedText, ctx: _Context) -> list[Edit]:
     between two complete amounts (`13,649.07 7,666.68`)."""
     text = nt.text
     edits: list[Edit] = []
+    lines = _Lines(text)
     for m in _BROKEN_NUMBER.finditer(text):
         kind = m.lastgroup
         assert kind is not None
         if kind == "digit_gap":
-            ok = _digit_gap_ok(m, text)
+            ok = _digit_gap_ok(m, text, lines)
         elif kind == "comma_gap":
             ok = True
         else:
@@ -327,19 +360,55 @@ def _looks_like_enumerator(m: re.Match[str], text: str) -> bool:
     return follow not in ("\t", "\n", "\f", "")
 
 
-def _digit_gap_ok(m: re.Match[str], text: str) -> bool:
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    line_end = text.find("\n", m.end())
-    line = text[line_start : len(text) if line_end < 0 else line_end]
+def _digit_gap_ok(m: re.Match[str], text: str, lines: _Lines) -> bool:
     follow = text[m.end() : m.end() + 1]
-    if "\t" in line:
+    if lines.tabbed(m.start()):
         # Tab layout: a space inside a cell is never a cell boundary.
         return follow != " "
     # Space layout: a space may be a cell boundary, so join only where the whole line shows
     # the same breakage (every one-decimal number in it is followed by ` d` and a boundary).
-    return all(
-        re.match(r" [0-9](?:[ \t]|$)", line[one.end() :]) for one in _ONE_DECIMAL.finditer(line)
-    )
+    return lines.same_breakage(m.start())
+
+
+class _Lines:
+    """What the number and code transforms ask about the line ("\\n"-separated) of an
+    offset, read once per line: asking per match cost the line's length each time, quadratic
+    on a long line with many matches."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: LineStarts | None = None
+        self._tabbed: dict[int, bool] = {}
+        self._breakage: dict[int, bool] = {}
+
+    def _start(self, i: int) -> int:
+        """The start of the line that holds offset `i`."""
+        if self._starts is None:
+            self._starts = LineStarts(self.text)
+        return self._starts.start_of(i)
+
+    def _text(self, start: int) -> str:
+        assert self._starts is not None
+        end = self._starts.newline_after(start)
+        return self.text[start : len(self.text) if end < 0 else end]
+
+    def tabbed(self, i: int) -> bool:
+        """Whether the line that holds offset `i` has a tab."""
+        start = self._start(i)
+        if start not in self._tabbed:
+            self._tabbed[start] = "\t" in self._text(start)
+        return self._tabbed[start]
+
+    def same_breakage(self, i: int) -> bool:
+        """Whether every one-decimal number in the line of offset `i` is followed by a space,
+        a digit and a boundary (`53.7 3`)."""
+        start = self._start(i)
+        if start not in self._breakage:
+            line = self._text(start)
+            self._breakage[start] = all(
+                _GAP_DIGIT.match(line, one.end()) for one in _ONE_DECIMAL.finditer(line)
+            )
+        return self._breakage[start]
 
 
 # --- 5. broken classification codes ----------------------------------------------------------
@@ -368,11 +437,9 @@ def join_broken_codes(nt: NormalizedText, ctx: _Context) -> list[Edit]:
     layout) or they open a row before its name (space layout), and the join is a valid code."""
     text = nt.text
     edits: list[Edit] = []
+    lines = _Lines(text)
     for m in _CODE_CELL.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        line = text[line_start : len(text) if line_end < 0 else line_end]
-        if "\t" in line and is_valid_code(m.group(1) + m.group(3)):
+        if lines.tabbed(m.start()) and is_valid_code(m.group(1) + m.group(3)):
             edits.append(Edit(m.start(2), m.end(2), "", "code"))
     for m in _CODE_ROW.finditer(text):
         if text[m.end() : m.end() + 1] in _DATE_CHARS:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from ie.checks import format_amount, run_checks
 from ie.ingest import Document, source_of
 from ie.lexicon import is_fund_name
-from ie.normalize import TRANSFORMS, NormalizedText
+from ie.normalize import TRANSFORMS, NormalizedText, Offsets
 from ie.schema import (
     Amount,
     Check,
@@ -72,8 +72,8 @@ class _View:
     source range of each of its characters."""
 
     text: str
-    offsets: tuple[int, ...]
-    ends: tuple[int, ...]
+    offsets: Sequence[int]
+    ends: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Source `[start, end)` of view `[start, end)`."""
@@ -102,8 +102,8 @@ def _prose_view(nt: NormalizedText, skip: Sequence[tuple[int, int]] = ()) -> _Vi
     for start, end in skip:
         blank[max(0, start) : max(0, end)] = b"\x01" * (max(0, end) - max(0, start))
     chars: list[str] = []
-    offsets: list[int] = []
-    ends: list[int] = []
+    code = Offsets.typecode_for(len(nt.source))
+    offsets, ends = Offsets(code), Offsets(code)  # not a Python int per character
 
     def cut(at: int) -> None:
         if chars and chars[-1] != "\n":
@@ -127,7 +127,7 @@ def _prose_view(nt: NormalizedText, skip: Sequence[tuple[int, int]] = ()) -> _Vi
                     offsets.append(src)
                     ends.append(nt.ends[pos + i])
         pos += len(line) + 1
-    return _View("".join(chars), tuple(offsets), tuple(ends))
+    return _View("".join(chars), offsets, ends)
 
 
 def _table_spans(sections: Sections, ind_tables: Sequence[IndicatorTable]) -> list[tuple[int, int]]:

@@ -30,6 +30,7 @@ import itertools
 import re
 import statistics
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -1071,11 +1072,11 @@ def _looks_like_data(row: Row) -> bool:
 def _prose(
     doc: Document, rows: list[Row], tables: Iterable[TableRegion], toc: tuple[int, int] | None
 ) -> list[ProseSection]:
-    taken = [(t.start, t.end) for t in tables] + ([toc] if toc else [])
+    taken = _Ranges([(t.start, t.end) for t in tables] + ([toc] if toc else []))
     out: list[ProseSection] = []
     title, start, last = "", None, None
     for row in rows:
-        if any(a <= row.start < b for a, b in taken):
+        if row.start in taken:
             continue
         heading = len(row.cells) == 1 and len(row.key) <= 30 and _SECTION_HEAD.match(row.key)
         if heading and start is not None and last is not None:
@@ -1087,6 +1088,25 @@ def _prose(
     if start is not None and last is not None:
         out.append(_section(doc, title, start, last))
     return out
+
+
+class _Ranges:
+    """`[a, b)` ranges, merged and sorted: `x in ranges` by bisection, not a scan of all of
+    them (a scan per row was rows × tables)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(r for r in ranges if r[0] < r[1]):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def __contains__(self, x: int) -> bool:
+        k = bisect_right(self.starts, x) - 1
+        return k >= 0 and x < self.ends[k]
 
 
 def _section(doc: Document, title: str, start: int, end: int) -> ProseSection:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -58,3 +59,25 @@ def squash_ascii(text: str) -> str:
 def display_width(text: str) -> int:
     """Columns `text` takes in a monospaced rendering (East Asian wide characters count 2)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class LineStarts:
+    """Where the lines of a text start, for the line of an offset by bisection: a
+    `text.rfind("\\n", 0, i)` per offset is quadratic on a long line with many offsets.
+
+    >>> lines = LineStarts("ab\\ncd\\n")
+    >>> lines.start_of(4), lines.newline_after(1), lines.newline_after(6)
+    (3, 2, -1)
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def start_of(self, i: int) -> int:
+        """`text.rfind("\\n", 0, i) + 1`: the start of the line that holds offset `i`."""
+        return self.starts[bisect_right(self.starts, i) - 1]
+
+    def newline_after(self, i: int) -> int:
+        """`text.find("\\n", i)`: the first newline at or after `i`, or -1."""
+        k = bisect_right(self.starts, i)
+        return self.starts[k] - 1 if k < len(self.starts) else -1

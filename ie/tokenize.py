@@ -124,6 +124,31 @@ class Tokenizer:
         """
         return list(_aligned(text, self._jieba.tokenize(text, HMM=True)))
 
+    def iter_words(self, text: str) -> Iterator[Token]:
+        """`words(text)` one at a time, jieba run on pieces of the text that end at a line
+        break: its words never cross a line break (`jieba.Tokenizer.cut` splits at every
+        character outside its word-character class, and a newline is one), so the words are
+        the same, and jieba's per-call lists stay the size of a piece, not of the text.
+
+        Raises AlignmentError when jieba's words do not re-assemble into `text`.
+        """
+        pos = 0
+        for start, end in _pieces(text, _PIECE_CHARS):
+            for word, a, b in self._jieba.tokenize(text[start:end], HMM=True):
+                if a + start != pos or text[a + start : b + start] != word:
+                    raise AlignmentError(
+                        f"jieba word {word!r} at {a + start}:{b + start} does not line up with "
+                        f"the text at {pos} ({text[pos : pos + len(word)]!r}); report this "
+                        "input as a tokenizer bug"
+                    )
+                yield Token(word, a + start, b + start, "word")
+                pos = b + start
+        if pos != len(text):
+            raise AlignmentError(
+                f"jieba words cover {pos} of {len(text)} characters; "
+                f"the rest is {text[pos : pos + 20]!r}"
+            )
+
     def chars(self, text: str) -> list[Token]:
         """One Token per character of `text`."""
         return [Token(ch, i, i + 1, "char") for i, ch in enumerate(text)]
@@ -141,6 +166,21 @@ class Tokenizer:
             if cat:
                 out[tok.start : tok.end] = [cat] * (tok.end - tok.start)
         return out
+
+
+# Characters per piece of text given to jieba at once (extended to the next line break).
+_PIECE_CHARS = 1 << 16
+
+
+def _pieces(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """`[start, end)` pieces covering `text`, each at least `size` characters long (but the
+    last) and ending right after a newline (or at the end of the text)."""
+    start = 0
+    while start < len(text):
+        cut = text.find("\n", start + size - 1)
+        end = len(text) if cut < 0 else cut + 1
+        yield start, end
+        start = end
 
 
 def _aligned(text: str, pieces: Iterator[tuple[str, int, int]]) -> Iterator[Token]:

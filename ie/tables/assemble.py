@@ -31,7 +31,9 @@ Goal texts are not labelled by the tagger; they come from the layout (a table's 
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -47,6 +49,7 @@ from ie.tables.indicators import (
     parse_target,
     redaction_marker,
 )
+from ie.text import LineStarts
 
 # Tagger label → indicator field, in column order.
 FIELD_OF: dict[str, str] = {
@@ -120,8 +123,14 @@ class _Project:
 class _Builder:
     """Reads spans in order and keeps the current project, table and row."""
 
-    def __init__(self, text: str, line_fields: dict[int, set[str]] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        line_fields: dict[int, set[str]] | None = None,
+        lines: LineStarts | None = None,
+    ) -> None:
         self.text = text
+        self.lines = lines or LineStarts(text)
         # the fields labelled on each source line (by the offset of the line's start)
         self.line_fields = line_fields or {}
         self.projects: dict[str, _Project] = {}
@@ -256,11 +265,11 @@ class _Builder:
         指标值, repeats fields the row has and has no 指标值 of its own (a new row has). A
         一级/二级 fragment continues only a row printed side by side: in a table flattened one
         cell per line, a 二级 term on its own line starts the next row."""
-        line = self.text.rfind("\n", 0, span.start) + 1
+        line = self.lines.start_of(span.start)
         fields = self.line_fields.get(line, set())
         row = self.row
         first = min(s.start for spans in row.cells.values() for s in spans)
-        side_by_side = len(self.line_fields.get(self.text.rfind("\n", 0, first) + 1, ())) >= 3
+        side_by_side = len(self.line_fields.get(self.lines.start_of(first), ())) >= 3
         if not side_by_side and fields & {"level1", "level2"}:
             return False
         return (
@@ -323,7 +332,15 @@ _AGREEMENT = 0.7
 
 
 def _trusted_tables(spans: Sequence[Span], layout: Sequence[IndicatorTable]) -> list[_Trusted]:
+    """The layout tables the spans (sorted by start) agree with. Spans are found by bisection
+    on their starts, not by a scan of all spans per table."""
     out = []
+    starts = [s.start for s in spans]
+    projects = [n for n, s in enumerate(spans) if s.label == "PROJECT"]
+    # reach[k]: the furthest end of projects[:k + 1], so the scan back from a title stops
+    # where no earlier project can still overlap it.
+    reach = list(itertools.accumulate((spans[n].end for n in projects), max))
+    project_starts = [spans[n].start for n in projects]
     for table in layout:
         cell_at: dict[int, tuple[int, str, SourceText]] = {}
         for k, row in enumerate(table.rows):
@@ -337,7 +354,8 @@ def _trusted_tables(spans: Sequence[Span], layout: Sequence[IndicatorTable]) -> 
         # The table's region runs from its title to its last cell: labels there (a title or a
         # goal misread as a cell, a repeated header) are the table's, read through its layout.
         lo, hi = min(table.title.start, min(cell_at)), max(cell_at) + 1
-        inside = [(n, s) for n, s in enumerate(spans) if lo <= s.start < hi]
+        first, stop = bisect_left(starts, lo), bisect_left(starts, hi)
+        inside = [(n, spans[n]) for n in range(first, stop)]
         located = [
             (n, s, cell_at[s.start])
             for n, s in inside
@@ -355,11 +373,11 @@ def _trusted_tables(spans: Sequence[Span], layout: Sequence[IndicatorTable]) -> 
         goal_withheld = goal is not None and any(
             s.label == "REDACTED" and goal.start <= s.start < goal.end for _, s in inside
         )
-        used |= {
-            n
-            for n, s in enumerate(spans)
-            if s.label == "PROJECT" and s.start < table.title.end and s.end > table.title.start
-        }
+        k = bisect_left(project_starts, table.title.end) - 1
+        while k >= 0 and reach[k] > table.title.start:
+            if spans[projects[k]].end > table.title.start:
+                used.add(projects[k])
+            k -= 1
         out.append(_Trusted(table, table.rows, frozenset(used), goal_withheld))
     return out
 
@@ -381,10 +399,11 @@ def assemble(
     events: list[tuple[int, Span | _Trusted]] = [(t.table.title.start, t) for t in trusted]
     events += [(s.start, s) for n, s in enumerate(ordered) if n not in used]
     line_fields: dict[int, set[str]] = {}
+    lines = LineStarts(text)
     for n, s in enumerate(ordered):
         if n not in used and s.label in FIELD_OF:
-            line_fields.setdefault(text.rfind("\n", 0, s.start) + 1, set()).add(FIELD_OF[s.label])
-    builder = _Builder(text, line_fields)
+            line_fields.setdefault(lines.start_of(s.start), set()).add(FIELD_OF[s.label])
+    builder = _Builder(text, line_fields, lines)
     for _, event in sorted(events, key=lambda e: e[0]):
         if isinstance(event, _Trusted):
             builder.layout_table(event)

@@ -480,17 +480,19 @@ def _parse_body(body: Sequence[_Row]) -> list[IndicatorRow]:
     labelled = [(c, f) for c, f in columns if f != "other"]
     if not any(f == "level2" for _, f in labelled):
         return []
-    # A header wrapped over two lines (指标值确定 / 依据): skip rows of header words only.
+    # A header wrapped over two lines (指标值确定 / 依据): skip rows of header words only
+    # (counted, then cut once: a pop(0) per row is quadratic in a long run of them).
+    skip = 0
     while (
-        rest
-        and not any(_term_in(rest[0]))
+        skip < len(rest)
+        and not any(_term_in(rest[skip]))
         and all(
             any(w in squash(c.text) for w in ("指标", "依据", "描述", "单位", "值"))
-            for c in rest[0].cells
+            for c in rest[skip].cells
         )
     ):
-        rest.pop(0)
-    return _parse_grid(rest, columns, head.layout)
+        skip += 1
+    return _parse_grid(rest[skip:], columns, head.layout)
 
 
 def _is_header_tail(row: _Row, head: _Row) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -155,7 +156,7 @@ def _column_order(
     if not any(a and b for a, b in itertools.pairwise(is_code)):
         return None
     rows: list[tuple[str | None, list[Cell], list[Cell]]] = []  # code, name cells, all cells
-    waiting: list[int] = []  # rows without their name yet
+    waiting: deque[int] = deque()  # rows without their name yet (a queue: popleft is O(1))
     total: tuple[list[Cell], list[Cell]] | None = None
     figures: list[tuple[float, Cell]] = []
     for k, cell in enumerate(tokens):
@@ -167,7 +168,7 @@ def _column_order(
             if _GRAND_TOTAL.match(name) and total is None:
                 total = ([cell], [cell])
             elif waiting:
-                _code, names, cells = rows[waiting.pop(0)]
+                _code, names, cells = rows[waiting.popleft()]
                 names.append(cell)
                 cells.append(cell)
             elif column_key([cell.text], kind) is None:

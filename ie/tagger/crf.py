@@ -23,7 +23,7 @@ from ie.schema import LABELS
 from ie.spans import BIO_TAGS, Span, bio_tags
 from ie.tagger import spans_from_bio
 from ie.tagger.rules import RulesTagger
-from ie.tokenize import Tokenizer, bmes_tags, char_class
+from ie.tokenize import Tokenizer, char_class
 
 MODEL_FILE = "model.crfsuite"
 TAGGER_FILE = "tagger.json"
@@ -66,23 +66,73 @@ class CharInfo:
 def annotate(text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> list[CharInfo]:
     """CharInfo for every character of `text` (the rules run on the whole text: they need its
     layout context)."""
-    words = tokenizer.words(text)
-    bmes = bmes_tags(words, len(text))
-    hits = tokenizer.dictionary_hits(text, words)
-    rule_tags = bio_tags(len(text), rules.predict(text)) if rules else ["O"] * len(text)
-    out: list[CharInfo] = []
-    col = cell_pos = line_pos = 0
-    for i, ch in enumerate(text):
-        out.append(
-            CharInfo(ch, char_class(ch), bmes[i], hits[i], rule_tags[i], col, cell_pos, line_pos)
+    return next(_Annotation(text, tokenizer, rules).chunks([(0, len(text))]), [])
+
+
+class _Annotation:
+    """What `annotate` reads about each character of a text, one byte per character (jieba's
+    BMES tag, dictionary category, the rules' tag as indices), so that `CharInfo` objects are
+    made for one chunk at a time: a list of them for a whole text of millions of characters
+    is gigabytes."""
+
+    def __init__(self, text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> None:
+        self.text = text
+        n = len(text)
+        self.categories = ["", *dict.fromkeys(tokenizer.categories.values())]
+        cat_index = {c: k for k, c in enumerate(self.categories)}
+        self.bmes = bytearray(b"S") * n
+        self.hits = bytearray(n)
+        for tok in tokenizer.iter_words(text):
+            k = tok.end - tok.start
+            if k > 1:
+                self.bmes[tok.start : tok.end] = b"B" + b"M" * (k - 2) + b"E"
+            cat = tokenizer.categories.get(tok.text)
+            if cat:
+                self.hits[tok.start : tok.end] = bytes([cat_index[cat]]) * k
+        self.rule = _tag_ids(n, rules.predict(text)) if rules else bytearray(n)
+
+    def chunks(self, bounds: Iterable[tuple[int, int]]) -> Iterator[list[CharInfo]]:
+        """CharInfo of `text[a:b]` for each of `bounds` (in text order, not overlapping); the
+        place in line and cell carries over from the characters before."""
+        text, cats = self.text, self.categories
+        col = cell_pos = line_pos = 0
+        pos = 0
+        for a, b in bounds:
+            for ch in text[pos:a]:  # characters between chunks: only the positions move on
+                col, cell_pos, line_pos = _step(ch, col, cell_pos, line_pos)
+            out: list[CharInfo] = []
+            bmes, hits, rule = self.bmes[a:b].decode("ascii"), self.hits[a:b], self.rule[a:b]
+            for i, ch in enumerate(text[a:b]):
+                info = (bmes[i], cats[hits[i]], BIO_TAGS[rule[i]], col, cell_pos, line_pos)
+                out.append(CharInfo(ch, char_class(ch), *info))
+                col, cell_pos, line_pos = _step(ch, col, cell_pos, line_pos)
+            pos = b
+            yield out
+
+
+def _step(ch: str, col: int, cell_pos: int, line_pos: int) -> tuple[int, int, int]:
+    """(tab cell index, place in cell, place in line) of the character after `ch`."""
+    if ch in "\n\f":
+        return 0, 0, 0
+    if ch == "\t":
+        return col + 1, 0, line_pos + 1
+    return col, cell_pos + 1, line_pos + 1
+
+
+_TAG_ID = {tag: k for k, tag in enumerate(BIO_TAGS)}
+
+
+def _tag_ids(length: int, spans: Iterable[Span]) -> bytearray:
+    """`bio_tags(length, spans)` as indices into BIO_TAGS (0 is "O"), one byte each."""
+    ids = bytearray(length)
+    for span in sorted(spans):
+        if span.end > length or any(ids[span.start : span.end]):
+            continue
+        ids[span.start] = _TAG_ID[f"B-{span.label}"]
+        ids[span.start + 1 : span.end] = bytes([_TAG_ID[f"I-{span.label}"]]) * (
+            span.end - span.start - 1
         )
-        if ch in "\n\f":
-            col = cell_pos = line_pos = 0
-        elif ch == "\t":
-            col, cell_pos, line_pos = col + 1, 0, line_pos + 1
-        else:
-            cell_pos, line_pos = cell_pos + 1, line_pos + 1
-    return out
+    return ids
 
 
 # Whitespace characters as names, so attributes stay readable in a model dump.
@@ -300,12 +350,15 @@ class CRFTagger:
 
     def sequences(self, text: str) -> list[tuple[int, int, list[list[str]]]]:
         """(start, end, features) per chunk of `text`."""
-        chars = annotate(text, self.tokenizer, self._rules)
-        out = []
-        for a, b in chunk_bounds(text, self.settings.max_chunk_chars):
-            piece = chars[a:b]
-            out.append((a, b, chunk_features(piece, self.settings.window)))
-        return out
+        return list(self.iter_sequences(text))
+
+    def iter_sequences(self, text: str) -> Iterator[tuple[int, int, list[list[str]]]]:
+        """`sequences(text)` one chunk at a time: a chunk's features (~25 strings a
+        character) are made when it is read, so memory holds one chunk's, not the text's."""
+        annotation = _Annotation(text, self.tokenizer, self._rules)
+        bounds = chunk_bounds(text, self.settings.max_chunk_chars)
+        for (a, b), chars in zip(bounds, annotation.chunks(bounds), strict=True):
+            yield a, b, chunk_features(chars, self.settings.window)
 
     def labelled_sequences(self, text: str, spans: Sequence[Span]) -> list[_Labelled]:
         """(features, IOB2 tags) per chunk of a labelled document: what training reads."""
@@ -357,7 +410,7 @@ class CRFTagger:
         # those convert the features twice and ask for the marginal of every label at every
         # character (42 % of tagging time); only the chosen tag's marginal is a span's score.
         tagger = self._crf.tagger_  # type: ignore[attr-defined]
-        for a, b, feats in self.sequences(text):
+        for a, b, feats in self.iter_sequences(text):
             if not feats:
                 continue
             tagger.set(feats)
@@ -382,8 +435,6 @@ class CRFTagger:
     @classmethod
     def load(cls, directory: Path, tokenizer: Tokenizer | None = None) -> CRFTagger:
         """Load a model directory written by `save`. Raises ConfigError when it is not one."""
-        import sklearn_crfsuite
-
         meta_path, model_file = directory / TAGGER_FILE, directory / MODEL_FILE
         if not meta_path.is_file() or not model_file.is_file():
             raise ConfigError(
@@ -396,5 +447,26 @@ class CRFTagger:
         except TypeError as exc:
             raise ConfigError(f"{meta_path}: settings do not fit this version ({exc})") from exc
         tagger = cls(settings=settings, tokenizer=tokenizer or Tokenizer(), model_path=model_file)
-        tagger._crf = sklearn_crfsuite.CRF(model_filename=str(model_file))
+        tagger._crf = _OpenedModel.open(model_file)
         return tagger
+
+
+@dataclass(frozen=True, slots=True)
+class _OpenedModel:
+    """A model file opened with python-crfsuite's Tagger, which is all `predict` reads
+    (`tagger_`, as sklearn-crfsuite's CRF names it). sklearn-crfsuite imports scikit-learn,
+    SciPy and pandas, ~155 MB in every worker that only tags; it is needed to train."""
+
+    model_file: Path
+    tagger_: object
+
+    @classmethod
+    def open(cls, model_file: Path) -> _OpenedModel:
+        import pycrfsuite  # python-crfsuite, installed with sklearn-crfsuite
+
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(model_file))
+        return cls(model_file, tagger)
+
+    def __reduce__(self) -> tuple:
+        return _OpenedModel.open, (self.model_file,)  # pickled as the file, opened again

@@ -62,6 +62,10 @@ RE_TARGET = re.compile(
 _MAX_EXTRA_PIECES = 5
 # The most lines one flattened indicator cell is read across.
 _MAX_WRAP_LINES = 8
+# The most header rows a table's column names are read from. A bound, not a real limit (a
+# header is a few rows deep): without it a long run of text-only tab rows grew each column's
+# name row by row and every data row read all of it, quadratic in the run's length.
+_MAX_HEADER_ROWS = 16
 # A line this short (without spaces) may be one table cell of a flattened table.
 _FLAT_CELL_CHARS = 24
 # A whole 指标值 cell: a number with comparison and compound unit, or a deadline phrase.
@@ -133,8 +137,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class TextLine:
-    """One line (without its newline) with its offsets, and its cells when it holds a tab
-    (`layout` "tab") or is laid out in space-separated columns (`layout` "space")."""
+    """One line (without its newline) with its offsets, and its non-blank cells when it holds
+    a tab (`layout` "tab") or is laid out in space-separated columns (`layout` "space")."""
 
     start: int
     end: int
@@ -144,7 +148,7 @@ class TextLine:
 
     @property
     def tabbed(self) -> bool:
-        return bool(self.cells)
+        return self.layout == "tab" or bool(self.cells)
 
 
 # Columns printed with spaces (pdftotext -layout, fixed-width exports): a gap of two or more
@@ -170,11 +174,14 @@ def split_lines(text: str) -> list[TextLine]:
 
 
 def _cells(raw: str, offset: int) -> Iterator[Cell]:
+    # Blank cells are left out (every reader skips them; `col` keeps the column): a line of
+    # tab padding would make a Cell per tab, hundreds of megabytes for a few MB of text.
     pos = 0
     for col, part in enumerate(raw.split("\t")):
         stripped = part.strip()
-        lead = len(part) - len(part.lstrip())
-        yield Cell(col, offset + pos + lead, offset + pos + lead + len(stripped), stripped)
+        if stripped:
+            lead = len(part) - len(part.lstrip())
+            yield Cell(col, offset + pos + lead, offset + pos + lead + len(stripped), stripped)
         pos += len(part) + 1
 
 
@@ -401,23 +408,29 @@ class RulesTagger:
         by vocabulary (一级/二级 terms), target and basis patterns."""
         out: list[Span] = []
         consumed: set[int] = set()
-        lines, k = ctx.lines, 0
-        while k < len(lines):
-            labels: list[str] = []
-            j = k
-            while j < len(lines) and (label := _header_label(squash(lines[j].text))):
-                labels.append(label)
-                j += 1
-            if len(labels) < 4 or labels[:2] != ["IND_L1", "IND_L2"] or lines[k].tabbed:
+        lines = ctx.lines
+        n = len(lines)
+        # Per line: its header label, where the run of header lines from it ends, where the
+        # block from it ends (the next blank line) and how many tabbed lines come before it.
+        # Read once, so trying a header at every line stays linear in the line count.
+        label_of = [_header_label(squash(x.text)) for x in lines]
+        run_end, block_end = [n] * (n + 1), [n] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            run_end[i] = run_end[i + 1] if label_of[i] else i
+            block_end[i] = block_end[i + 1] if lines[i].text.strip() else i
+        tabbed_before = [0, *itertools.accumulate(x.tabbed for x in lines)]
+        k = 0
+        while k < n:
+            j = run_end[k]
+            if j - k < 4 or label_of[k : k + 2] != ["IND_L1", "IND_L2"] or lines[k].tabbed:
                 k += 1
                 continue
-            body_end = j
-            while body_end < len(lines) and lines[body_end].text.strip():
-                body_end += 1
-            body = [x for x in lines[j:body_end] if not x.tabbed]
-            if len(body) != body_end - j:
+            labels = [x for x in label_of[k:j] if x]
+            body_end = block_end[j]
+            if tabbed_before[body_end] != tabbed_before[j]:
                 k = j
                 continue
+            body = lines[j:body_end]
             for label, a, b in self._flat_rows(body, labels):
                 first, last = _stripped(body[a])[0], _stripped(body[b - 1])[1]
                 if squash(ctx.text[first:last]) in REDACTION_MARKERS:
@@ -612,6 +625,7 @@ class RulesTagger:
         `部门名称 2023 年部门预算` titles; then every other mention of the names found."""
         out: list[Span] = []
         lines = ctx.lines
+        below_of = _next_texts(lines)
         for i, line in enumerate(lines):
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             m = RE_HEADER_CODE_LINE.match(line.text)
@@ -633,7 +647,7 @@ class RulesTagger:
             ):
                 s = line.start + title.start(1)
                 out.append(Span.on(ctx.text, "DEPT", s, s + len(title.group(1)), 0.85))
-            elif (below := _next_text(lines, i)) and _YEAR_TITLE.match(below.text):
+            elif (below := below_of[i]) and _YEAR_TITLE.match(below.text):
                 # A name alone above `2017 年度部门预算`, maybe after a 第二部分 heading.
                 # (A space inside the name is extraction noise, one after 第二部分 is not.)
                 last = re.search(rf"(?:第[一二三四五六七八九十]+部分\s*)?({_NAME}+)\s*$", line.text)
@@ -770,11 +784,13 @@ class RulesTagger:
         found: list[tuple[int, int]] = []
         for sentence in re.finditer(r"[^。；;]+", view):
             text, base = sentence.group(), sentence.start()
-            if "项目" not in text:
+            first = text.find("项目")  # "项目" before a match: not a copy of the text before it
+            if first < 0:
                 continue
             for m in _LIST.finditer(text):
-                before, after = text[: m.start()], text[m.end() : m.end() + 4]
-                if "项目" not in before and ("项目" not in after or not m.group(0).endswith("等")):
+                after = text[m.end() : m.end() + 4]
+                before_has = first + 2 <= m.start()
+                if not before_has and ("项目" not in after or not m.group(0).endswith("等")):
                     continue
                 found += _fund_items(text, m.start(1), m.end(1), r"[、，,和及与]", _LIST_LEAD, base)
             # "…检察办案费、检察网络运行维护费、检察教育培训费等项目支出有一定比例压减"
@@ -1005,9 +1021,16 @@ def _texts(lines: list[TextLine]) -> list[str]:
     return [x.text for x in lines]
 
 
-def _next_text(lines: list[TextLine], i: int) -> TextLine | None:
-    """The first line after `lines[i]` that is not blank."""
-    return next((x for x in lines[i + 1 :] if x.text.strip()), None)
+def _next_texts(lines: list[TextLine]) -> list[TextLine | None]:
+    """Per line, the first line after it that is not blank (None at the end), in one pass
+    from the end: a search per line would be quadratic in a run of blank lines."""
+    out: list[TextLine | None] = [None] * len(lines)
+    below: TextLine | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = below
+        if lines[i].text.strip():
+            below = lines[i]
+    return out
 
 
 def _restates(level3: list[str], desc: list[str]) -> float:
@@ -1068,8 +1091,12 @@ class _Headers:
 
     by_col: dict[int, str] = field(default_factory=dict)
     by_x: list[tuple[int, int, str]] = field(default_factory=list)
+    rows: int = 0
 
     def add(self, cells: list[Cell]) -> None:
+        if self.rows >= _MAX_HEADER_ROWS:
+            return
+        self.rows += 1
         for c in cells:
             if c.x0 >= 0:
                 self.by_x.append((c.x0, c.x1, squash(c.text)))
@@ -1106,13 +1133,14 @@ def _is_project_cell(s: str) -> bool:
 def _mentions(text: str, names: set[str], label: str, score: float) -> list[Span]:
     """Every occurrence of any of `names` in `text`, longest names first, not overlapping; a
     single space may fall between two characters of a name (extraction noise)."""
-    taken: list[tuple[int, int]] = []
+    # One flag per character taken, not a list of ranges to scan for every occurrence.
+    taken = bytearray(len(text))
     out: list[Span] = []
     for name in sorted({squash(n) for n in names}, key=len, reverse=True):
         for m in re.finditer(" ?".join(map(re.escape, name)), text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if any(taken[m.start() : m.end()]):
                 continue
-            taken.append((m.start(), m.end()))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
             out.append(Span.on(text, label, m.start(), m.end(), score))
     return out
 
