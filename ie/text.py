@@ -4,7 +4,7 @@ the one map of letters that OCR reads for digits.
 >>> squash(" 686. 71\\n万元")
 '686.71万元'
 >>> squash_ascii("２０２３ 年：")
-'2023年:'
+'2023年：'
 >>> display_width("ab合计")
 6
 """
