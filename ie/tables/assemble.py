@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from ie.schema import Indicator, Project, Redaction
 from ie.spans import Span
 from ie.tables.indicators import (
+    ENUMERATOR,
     FIELDS,
     IndicatorRow,
     IndicatorTable,
@@ -64,9 +65,6 @@ _ORDER = {f: k for k, f in enumerate(FIELDS)}
 # The cells a withheld row's markers stand in for, in column order.
 _CELL_FIELDS = ("level3", "description", "target", "basis")
 _HAN = r"\u3400-\u9fff"
-_NAME_ENUM = re.compile(
-    r"^(?:\d+\s*[、.．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)\s*"
-)
 _NAME_TAIL = re.compile(r"(?:项目)?绩效目标(?:表|申报表|填报表)?$")
 # A fragment of the same field continues the one before across at most this much white space
 # (a wrapped cell: a line break, blank lines, the indentation of the next line).
@@ -92,7 +90,7 @@ def project_name(text: str) -> str:
     """A PROJECT span's text as a record name: wrap whitespace out, no leading number, no
     trailing 绩效目标表."""
     name = re.sub(r"\s+", "", clean_text(text))
-    name = _NAME_ENUM.sub("", name)
+    name = ENUMERATOR.sub("", name)  # whitespace is already gone
     return _NAME_TAIL.sub("", name).strip("：:，,。；;、")
 
 

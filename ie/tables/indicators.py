@@ -38,7 +38,8 @@ FIELDS: tuple[str, ...] = ("level1", "level2", "level3", "description", "target"
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,40}>")
 _CJK = r"\u3400-\u9fff"
-_ENUM = re.compile(
+#: A leading item number of a title or cell: 1、 (1) （一） 一、
+ENUMERATOR = re.compile(
     r"^(?:\d+\s*[、.．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"
 )
 _TITLE = re.compile(r"^(?P<name>.*?)绩效目标表(?:[（(][^）)]{0,12}[）)])?$")
@@ -177,7 +178,7 @@ def _join_gap(text: str, m: re.Match[str]) -> str:
 def redaction_marker(text: str) -> str | None:
     """The marker when `text` holds nothing but a redaction marker (optionally numbered, as in
     `1.不公开。`), else None."""
-    key = _ENUM.sub("", squash(text)).strip("。.；;，,、:：")
+    key = ENUMERATOR.sub("", squash(text)).strip("。.；;，,、:：")
     key = re.sub(r"^\d+[.、．]", "", key)
     for marker in REDACTION_MARKERS:
         if key == marker:
@@ -369,7 +370,7 @@ def _title_name(row: _Row) -> str | None:
     key = row.key
     if not key.endswith(("绩效目标表", "）", ")")) or "《" in key or re.search(r"[.…·]{3}", key):
         return None
-    m = _TITLE.match(_ENUM.sub("", key))
+    m = _TITLE.match(ENUMERATOR.sub("", key))
     if m is None:
         return None
     name = re.sub(r"^\d{4}年度?", "", m.group("name")).strip("：:")
