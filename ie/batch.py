@@ -70,9 +70,10 @@ from ie.batch_worker import (  # noqa: F401
     serve,
 )
 from ie.errors import BudgetIEError, ConfigError
+from ie.ingest import IMAGE_SUFFIXES
 from ie.pipeline import DEFAULT_BACKEND
 
-DEFAULT_PATTERNS: tuple[str, ...] = ("*.txt", "*.pdf")
+DEFAULT_PATTERNS: tuple[str, ...] = ("*.txt", "*.pdf", *(f"*{s}" for s in sorted(IMAGE_SUFFIXES)))
 ENGINES: tuple[str, ...] = ("local", "ray")
 # A factory is "module:function"; function(backend) returns a callable path -> Disclosure.
 DEFAULT_FACTORY = "ie.batch:default_extractor"
@@ -188,11 +189,12 @@ class DocIds:
 # --- the extractor a worker builds by default ------------------------------------------------
 
 
-def default_extractor(backend: str) -> Extractor:
-    """The pipeline's extractor for `backend`, built once per worker (its model loads once)."""
+def default_extractor(backend: str, ocr: str = "auto", ocr_engine: str = "") -> Extractor:
+    """The pipeline's extractor for `backend`, built once per worker (its model loads once);
+    `ocr` and `ocr_engine` as for `ie.ingest.ingest`."""
     from ie.pipeline import get_extractor
 
-    return get_extractor(backend).extract
+    return get_extractor(backend, ocr=ocr, ocr_engine=ocr_engine or None).extract
 
 
 # --- the local engine ------------------------------------------------------------------------
@@ -556,8 +558,33 @@ class BatchSummary(BaseModel):
         return text + (" [interrupted]" if self.interrupted else "")
 
 
+def page_count(path: Path) -> int:
+    """How many pages `path` has, read cheaply (PDF page tree, image frames; text: 1), so that
+    the progress bar and its ETA count pages: a scanned page costs seconds of OCR, a text file
+    a few milliseconds. 1 for anything unreadable."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".pdf":
+            from ie.ingest import pdfium_with_box_font
+
+            pdf = pdfium_with_box_font().PdfDocument(str(path))
+            try:
+                return max(1, len(pdf))
+            finally:
+                pdf.close()
+        if suffix in IMAGE_SUFFIXES:
+            from PIL import Image
+
+            with Image.open(path) as image:
+                return max(1, getattr(image, "n_frames", 1))
+    except Exception:  # a damaged file is reported by its worker; here it is one page
+        return 1
+    return 1
+
+
 class _Progress:
-    """A rich progress bar on stderr (files, pages/s, ETA, errors), or nothing."""
+    """A rich progress bar on stderr (pages done of the estimated total, pages/s, ETA, files,
+    errors), or nothing."""
 
     def __init__(self, enabled: bool, total: int) -> None:
         self._bar = None
@@ -577,7 +604,8 @@ class _Progress:
             TextColumn("[bold]batch"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("files"),
+            TextColumn("pages"),
+            TextColumn("{task.fields[files]} files"),
             TextColumn("{task.fields[rate]} pages/s"),
             TextColumn("[red]{task.fields[errors]} errors"),
             TimeElapsedColumn(),
@@ -585,15 +613,17 @@ class _Progress:
             TimeRemainingColumn(),
             console=Console(stderr=True),
         )
-        self._task = self._bar.add_task("batch", total=total, rate="-", errors=0)
+        self._task = self._bar.add_task("batch", total=total, rate="-", errors=0, files=0)
         self._bar.start()
 
-    def advance(self, tally: _Tally) -> None:
-        """Show one more file finished (or skipped), with the running page rate and errors."""
+    def advance(self, tally: _Tally, pages: int) -> None:
+        """Show one more file finished (or skipped), `pages` of the estimate, with the running
+        page rate and errors."""
         if self._bar is not None:
             elapsed = tally.elapsed
             rate = f"{tally.pages / elapsed:.1f}" if elapsed > 0 else "-"
-            self._bar.update(self._task, advance=1, rate=rate, errors=tally.failed)
+            files = tally.done + tally.failed + tally.skipped
+            self._bar.update(self._task, advance=pages, rate=rate, errors=tally.failed, files=files)
 
     def close(self, summary: BatchSummary | None) -> None:
         if self._bar is None:
@@ -621,6 +651,8 @@ def run_batch(
     factory: str = DEFAULT_FACTORY,
     timeout_s: float | None = None,
     max_memory_mb: int | None = None,
+    ocr: str = "auto",
+    ocr_engine: str | None = None,
 ) -> BatchSummary:
     """Extract every document under `inputs` into `out` (JSONL, one record per line).
 
@@ -629,7 +661,9 @@ def run_batch(
     replaces the pipeline's extractor. Without `resume` the output is started afresh; with it,
     doc_ids already in `out` are skipped. `ordered` writes records in input order. `timeout_s`
     and `max_memory_mb` limit each document (local engine; None: the defaults, 0: no limit).
-    Returns the summary, also written to `OUT.summary.json`. Raises ConfigError for bad options.
+    `ocr` and `ocr_engine` say how scans are read (`ie.ingest.ingest`); they are passed to
+    the default factory. Returns the summary, also written to `OUT.summary.json`. Raises
+    ConfigError for bad options.
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}; valid engines: {', '.join(ENGINES)}")
@@ -648,6 +682,13 @@ def run_batch(
     if not inputs:
         raise ConfigError("no inputs given; name files or folders to extract")
     out = Path(out)
+    options = {"ocr": ocr} if ocr != "auto" else {}
+    if ocr_engine and ocr_engine != "rapidocr":
+        options["ocr_engine"] = ocr_engine
+    if options:
+        if factory != DEFAULT_FACTORY:
+            raise ConfigError("OCR options apply to the default extractor factory only")
+        factory += "?" + "&".join(f"{k}={v}" for k, v in options.items())
     if engine == "local":
         load_factory(factory)  # fail here, with a clear message, rather than in every worker
     own = (out, summary_path(out))
@@ -657,7 +698,12 @@ def run_batch(
         if not resume:
             fh.truncate(0)  # only now, under the lock
         tally = _Tally()
-        bar = _Progress(progress, ids.total)
+        # Pages per file, estimated up front only for the progress bar.
+        estimate: dict[Path, int] = {}
+        if progress:
+            estimate = {f.path: page_count(f.path) for f in walk_inputs(inputs, glob, own)}
+        bar = _Progress(progress, sum(estimate.values()))
+        pages_of: dict[int, int] = {}
 
         def tasks() -> Iterator[Task]:
             index = 0
@@ -665,8 +711,9 @@ def run_batch(
                 doc_id = ids.doc_id(file)
                 if doc_id in recovered.doc_ids:
                     tally.skipped += 1
-                    bar.advance(tally)
+                    bar.advance(tally, estimate.get(file.path, 1))
                     continue
+                pages_of[index] = estimate.get(file.path, 1)
                 yield Task(index, file.path, doc_id)
                 index += 1
 
@@ -696,7 +743,7 @@ def run_batch(
                     fh.write(result.line.encode("utf-8") + b"\n")
                     fh.flush()  # a killed run loses at most the line being written
                     tally.add(result)
-                    bar.advance(tally)
+                    bar.advance(tally, pages_of.pop(result.index, 1))
         except KeyboardInterrupt:
             tally.interrupted = True
             raise

@@ -8,6 +8,7 @@ over its pipe. `InOrder` releases results in task order.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import os
@@ -21,9 +22,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ie.errors import ConfigError
+from ie.ingest import IMAGE_SUFFIXES
 from ie.schema import Disclosure, ErrorInfo, Source
 
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 _MAX_MESSAGE = 500
 
 Extractor = Callable[[Path], Disclosure]
@@ -45,7 +46,7 @@ def _sha256_of(path: Path) -> str:
 
 def _format_of(path: Path) -> str:
     suffix = path.suffix.lower()
-    if suffix in _IMAGE_SUFFIXES:
+    if suffix in IMAGE_SUFFIXES:
         return "image"
     if suffix == ".pdf":
         return "pdf"
@@ -70,15 +71,19 @@ def error_record(path: Path, doc_id: str, exc: BaseException) -> Disclosure:
 
 
 def load_factory(spec: str) -> Callable[[str], Extractor]:
-    """Import a "module:function" extractor factory. Raises ConfigError when it is missing."""
-    module_name, _, attr = spec.partition(":")
+    """Import a "module:function" extractor factory. Options for it may follow a "?" as
+    "key=value&key=value" (e.g. "ie.batch:default_extractor?ocr=always"), passed to it as
+    keyword arguments. Raises ConfigError when it is missing."""
+    target, _, query = spec.partition("?")
+    module_name, _, attr = target.partition(":")
     try:
         factory = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError, ValueError) as exc:
         raise ConfigError(
             f"cannot load extractor factory {spec!r} ({exc}); give it as module:function"
         ) from exc
-    return factory
+    options = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+    return functools.partial(factory, **options) if options else factory
 
 
 # --- the work done in a worker ---------------------------------------------------------------

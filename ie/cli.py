@@ -36,6 +36,17 @@ class Format(StrEnum):
     jsonl = "jsonl"
 
 
+class OcrMode(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class OcrEngineName(StrEnum):
+    rapidocr = "rapidocr"
+    tesseract = "tesseract"
+
+
 class Backend(StrEnum):
     rules = "rules"
     crf = "crf"
@@ -54,7 +65,8 @@ def fail(message: str, code: int = 2) -> None:
 @app.command()
 def extract(
     files: Annotated[
-        list[Path], typer.Argument(help="One or more disclosures: .txt (UTF-8/GBK) or .pdf.")
+        list[Path],
+        typer.Argument(help="One or more disclosures: .txt (UTF-8/GBK), .pdf, or page images."),
     ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
@@ -66,10 +78,29 @@ def extract(
     backend: Annotated[
         Backend, typer.Option(help="Tagger backend that finds entities in the text.")
     ] = DEFAULT_TAGGER,
+    ocr: Annotated[
+        OcrMode,
+        typer.Option(
+            help="auto: OCR images and PDF pages without a text layer; always: OCR every page "
+            "(a PDF whose text layer is garbage); never: no OCR (a scan is an error). "
+            "Needs the extra: pip install 'budget-ie[ocr]'."
+        ),
+    ] = OcrMode.auto,
+    ocr_engine: Annotated[
+        OcrEngineName,
+        typer.Option(
+            help="rapidocr: PP-OCRv4 (extra ocr); tesseract: the tesseract program with "
+            "chi_sim (apt-get install tesseract-ocr-chi-sim). Compared in benchmarks/OCR.md."
+        ),
+    ] = OcrEngineName.rapidocr,
 ) -> None:
     """Extract the Disclosure record (SCHEMA.md) of each FILE and print it as JSON.
 
+    FILE: a PDF (born-digital or scanned), a page image (PNG, JPEG, TIFF with one or more
+    pages), or text in UTF-8 / GB18030 (GBK) / UTF-16. Scans are read by OCR.
+
     Example:  budget-ie extract report.pdf -o report.json
+              budget-ie extract scan.pdf --ocr always
     """
     from ie.pipeline import extract as run
 
@@ -77,7 +108,7 @@ def extract(
         fmt = Format.jsonl
     lines = []
     for path in files:
-        record = run(path, backend=backend.value)
+        record = run(path, backend=backend.value, ocr=ocr.value, ocr_engine=ocr_engine.value)
         lines.append(record.to_json(indent=2 if fmt is Format.json else None))
     text = "\n".join(lines) + "\n"
     if output is None:
@@ -94,7 +125,10 @@ class Engine(StrEnum):
 @app.command()
 def batch(
     inputs: Annotated[
-        list[Path], typer.Argument(help="Files, or folders searched recursively for .txt and .pdf.")
+        list[Path],
+        typer.Argument(
+            help="Files, or folders searched recursively for .txt, .pdf and page images."
+        ),
     ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="JSONL file to write, one record per line.")
@@ -156,6 +190,21 @@ def batch(
             ),
         ),
     ] = None,
+    ocr: Annotated[
+        OcrMode,
+        typer.Option(
+            help="auto: OCR images and PDF pages without a text layer; always: OCR every page "
+            "(a PDF whose text layer is garbage); never: no OCR (a scan is an error). "
+            "Needs the extra: pip install 'budget-ie[ocr]'."
+        ),
+    ] = OcrMode.auto,
+    ocr_engine: Annotated[
+        OcrEngineName,
+        typer.Option(
+            help="rapidocr: PP-OCRv4 (extra ocr); tesseract: the tesseract program with "
+            "chi_sim (apt-get install tesseract-ocr-chi-sim). Compared in benchmarks/OCR.md."
+        ),
+    ] = OcrEngineName.rapidocr,
 ) -> None:
     """Extract every disclosure under INPUTS into one JSONL file, in parallel.
 
@@ -180,6 +229,8 @@ def batch(
         progress=progress,
         timeout_s=timeout,
         max_memory_mb=max_memory,
+        ocr=ocr.value,
+        ocr_engine=ocr_engine.value,
     )
     typer.echo(f"batch: {summary.line()}", err=True)
 

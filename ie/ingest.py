@@ -2,7 +2,10 @@
 
 `Document.text` is the *source text* that SCHEMA.md offsets point into: for `.txt` the decoded
 file exactly as read; for `.pdf` the text pypdfium2 extracts, page after page, with `\\r\\n`
-folded to `\\n` and pages separated by a form feed (`\\f`).
+folded to `\\n` and pages separated by a form feed (`\\f`); for a scan (an image file, or a
+PDF page without a text layer) the text OCR read (`ie.ocr`), one visual row per line, the
+row's pieces joined by a space as pdfium joins a table row's cells, each character with its
+box, so a scan goes through the rest of the pipeline as a born-digital PDF does.
 
 PDF library: pypdfium2, chosen by measurement against pdfplumber (benchmarks/PDF_INGEST.md).
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import statistics
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -18,13 +22,16 @@ from importlib import resources
 from pathlib import Path
 
 from ie.errors import IngestError
-from ie.schema import Source
+from ie.schema import OcrSource, Source
 
 PAGE_BREAK = "\f"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Control characters that never occur in text (tab, newline, CR and form feed are fine).
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _PDF_MAGIC = b"%PDF-"
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"})
+# Magic numbers of the image formats read (PNG, JPEG, TIFF both byte orders, BMP, WebP's RIFF).
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"RIFF")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,7 @@ class Document:
     sha256: str
     encoding: str | None = None
     boxes: tuple[Box | None, ...] | None = field(default=None, repr=False)
+    ocr: OcrSource | None = None
 
     @property
     def doc_id(self) -> str:
@@ -100,16 +108,24 @@ class Document:
 
 
 def source_of(doc: Document) -> Source:
-    """The record's `source`: path, format, page count (PDF, or text with form feeds), sha256."""
-    pages = len(doc.pages) if doc.format == "pdf" or len(doc.pages) > 1 else None
-    return Source(path=doc.path, format=doc.format, pages=pages, sha256=doc.sha256)
+    """The record's `source`: path, format, page count (PDF, image, or text with form feeds),
+    sha256, and for a scan which pages OCR read and with what engine."""
+    pages = len(doc.pages) if doc.format != "txt" or len(doc.pages) > 1 else None
+    return Source(path=doc.path, format=doc.format, pages=pages, sha256=doc.sha256, ocr=doc.ocr)
 
 
-def ingest(path: str | Path) -> Document:
-    """Read a `.txt` (UTF-8, UTF-8 with BOM, GB18030/GBK) or `.pdf` disclosure.
+def ingest(path: str | Path, ocr: str = "auto", engine: str | None = None) -> Document:
+    """Read a `.txt` (UTF-8, UTF-8 with BOM, GB18030/GBK), `.pdf` or page-image disclosure
+    (PNG, JPEG, TIFF with one or more pages, BMP, WebP).
 
-    Raises IngestError with a one-line reason for anything that is not a readable disclosure.
+    `ocr`: ``auto`` reads the PDF pages that have no text layer, and images, with OCR;
+    ``always`` reads every page with OCR (a PDF whose text layer is garbage); ``never`` reads
+    none (a scan is then an error). `engine`: the OCR engine (`ie.ocr.ENGINES`; default
+    rapidocr). Raises IngestError with a one-line reason for anything that is not a readable
+    disclosure, and `ie.ocr.OcrUnavailable` when OCR is needed but not installed.
     """
+    if ocr not in ("auto", "always", "never"):
+        raise IngestError(f"--ocr must be auto, always or never, not {ocr!r}")
     p = Path(path)
     if not p.exists():
         raise IngestError(f"{p}: no such file")
@@ -123,7 +139,9 @@ def ingest(path: str | Path) -> Document:
         raise IngestError(f"{p}: empty file")
     sha = hashlib.sha256(data).hexdigest()
     if data.lstrip()[:5] == _PDF_MAGIC or p.suffix.lower() == ".pdf":
-        return _ingest_pdf(p, data, sha)
+        return _ingest_pdf(p, data, sha, ocr, engine)
+    if data.startswith(_IMAGE_MAGIC) or p.suffix.lower() in IMAGE_SUFFIXES:
+        return _ingest_image(p, data, sha, ocr, engine)
     return _ingest_text(p, data, sha)
 
 
@@ -217,7 +235,7 @@ def pdfium_with_box_font():
 _FONT_PATHS: list[object] = []
 
 
-def _ingest_pdf(path: Path, data: bytes, sha: str) -> Document:
+def _ingest_pdf(path: Path, data: bytes, sha: str, ocr: str, engine: str | None) -> Document:
     pdfium = pdfium_with_box_font()
 
     if not data.lstrip().startswith(_PDF_MAGIC):
@@ -232,46 +250,161 @@ def _ingest_pdf(path: Path, data: bytes, sha: str) -> Document:
             ) from exc
         raise IngestError(f"{path}: damaged or truncated PDF ({exc})") from exc
     try:
-        return _read_pdf(pdf, path, sha)
+        return _read_pdf(pdf, path, sha, ocr, engine)
     finally:
         pdf.close()
 
 
-def _read_pdf(pdf, path: Path, sha: str) -> Document:
-    chars: list[str] = []
-    boxes: list[Box | None] = []
-    pages: list[Page] = []
+def _read_pdf(pdf, path: Path, sha: str, ocr: str, engine: str | None) -> Document:
+    out = _PageWriter()
     n_pages = len(pdf)
     if n_pages == 0:
         raise IngestError(f"{path}: PDF has no pages")
+    reader = None
     for index in range(n_pages):
         page = pdf[index]
         width, height = page.get_size()
         textpage = page.get_textpage()
-        if pages:
-            chars.append(PAGE_BREAK)
-            boxes.append(None)
-        start = len(chars)
         raw = textpage.get_text_range()
-        # get_text_range may differ in length from count_chars when pdfium adds characters;
-        # boxes are taken by index only where the two agree.
-        same = len(raw) == textpage.count_chars()
-        for i, ch in enumerate(raw):
-            if ch == "\r":
-                continue
-            chars.append(ch)
-            box = None
-            if same and ch not in "\n ":
-                left, bottom, right, top = textpage.get_charbox(i)
-                if right > left or top > bottom:
-                    box = Box(left, height - top, right, height - bottom, index + 1)
-            boxes.append(box)
-        pages.append(Page(index + 1, start, len(chars), width, height))
+        if ocr == "always" or (ocr == "auto" and not raw.strip()):
+            reader = reader or _OcrReader(engine)
+            image = page.render(scale=reader.dpi / 72, grayscale=True).to_pil().convert("L")
+            out.ocr_page(reader.read(image, index + 1), 72 / reader.dpi, index + 1)
+        else:
+            # get_text_range may differ in length from count_chars when pdfium adds
+            # characters; boxes are taken by index only where the two agree.
+            same = len(raw) == textpage.count_chars()
+            out.start_page()
+            for i, ch in enumerate(raw):
+                if ch == "\r":
+                    continue
+                box = None
+                if same and ch not in "\n ":
+                    left, bottom, right, top = textpage.get_charbox(i)
+                    if right > left or top > bottom:
+                        box = Box(left, height - top, right, height - bottom, index + 1)
+                out.add(ch, box)
+            out.end_page(index + 1, width, height)
         textpage.close()
         page.close()
-    text = "".join(chars)
-    if not _CJK.search(text) and not text.strip():
-        raise IngestError(f"{path}: no text layer; OCR is not enabled")
+    text = "".join(out.chars)
+    if not text.strip():
+        if ocr == "never":
+            raise IngestError(f"{path}: no text layer; OCR is off (--ocr never)")
+        raise IngestError(f"{path}: no text found, neither in a text layer nor by OCR")
     if not _CJK.search(text):
         raise IngestError(f"{path}: no Chinese text found; not a budget disclosure")
-    return Document(str(path), "pdf", text, tuple(pages), sha, None, tuple(boxes))
+    return Document(
+        str(path),
+        "pdf",
+        text,
+        tuple(out.pages),
+        sha,
+        None,
+        tuple(out.boxes),
+        reader.source() if reader else None,
+    )
+
+
+# --- scans ----------------------------------------------------------------------------------
+
+
+class _PageWriter:
+    """Builds `Document.text`, its boxes and its pages, page after page (form feed between)."""
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.boxes: list[Box | None] = []
+        self.pages: list[Page] = []
+        self._start = 0
+
+    def add(self, ch: str, box: Box | None = None) -> None:
+        self.chars.append(ch)
+        self.boxes.append(box)
+
+    def start_page(self) -> None:
+        if self.pages:
+            self.add(PAGE_BREAK)
+        self._start = len(self.chars)
+
+    def end_page(self, number: int, width: float | None, height: float | None) -> None:
+        self.pages.append(Page(number, self._start, len(self.chars), width, height))
+
+    def ocr_page(self, page, scale: float, number: int) -> None:
+        """Write an `ie.ocr.OcrPage` (pixels; `scale` points per pixel) as text and boxes."""
+        self.start_page()
+        lines = sorted(page.lines, key=lambda ln: (ln.top + ln.bottom) / 2)
+        heights = [c.bottom - c.top for ln in lines for c in ln.chars]
+        em = statistics.median(heights) if heights else 20.0
+        rows: list[list] = []
+        for line in lines:
+            cy = (line.top + line.bottom) / 2
+            if rows:
+                row = rows[-1]
+                rcy = statistics.median((ln.top + ln.bottom) / 2 for ln in row)
+                if abs(cy - rcy) < 0.5 * em:
+                    row.append(line)
+                    continue
+            rows.append([line])
+        for k, row in enumerate(rows):
+            if k:
+                self.add("\n")
+            # Pieces of a row joined by one space, as pdfium joins the cells of a table row.
+            for n, line in enumerate(sorted(row, key=lambda ln: ln.x0)):
+                if n:
+                    self.add(" ")
+                for c in line.chars:
+                    box = Box(c.x0 * scale, c.top * scale, c.x1 * scale, c.bottom * scale, number)
+                    self.add(c.ch, box)
+        self.end_page(number, page.width * scale, page.height * scale)
+
+
+class _OcrReader:
+    """The OCR engine, loaded on first need, and the pages it read."""
+
+    def __init__(self, engine: str | None) -> None:
+        from ie.ocr import DEFAULT_DPI, DEFAULT_ENGINE, get_engine
+
+        self.engine = get_engine(engine or DEFAULT_ENGINE)
+        self.dpi = DEFAULT_DPI
+        self.pages: list[int] = []
+
+    def read(self, image, number: int):
+        """OCR one page (a PIL image) and note its number."""
+        import numpy as np
+
+        self.pages.append(number)
+        return self.engine.read(np.asarray(image))
+
+    def source(self) -> OcrSource:
+        return OcrSource(engine=self.engine.version, pages=self.pages)
+
+
+def _ingest_image(path: Path, data: bytes, sha: str, ocr: str, engine: str | None) -> Document:
+    """A page image, or a multi-page TIFF: every page read by OCR."""
+    import io
+
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if ocr == "never":
+        raise IngestError(f"{path}: an image has no text layer; OCR is off (--ocr never)")
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise IngestError(f"{path}: not a readable image ({exc})") from exc
+    reader = _OcrReader(engine)
+    out = _PageWriter()
+    for index in range(getattr(image, "n_frames", 1)):
+        image.seek(index)
+        frame = ImageOps.exif_transpose(image).convert("L")
+        dpi = image.info.get("dpi", (0, 0))[0]
+        # Without a resolution, the page is taken to be A4 across its shorter side.
+        scale = 72 / dpi if dpi and dpi >= 50 else 595.28 / min(frame.size)
+        out.ocr_page(reader.read(frame, index + 1), scale, index + 1)
+    text = "".join(out.chars)
+    if not _CJK.search(text):
+        raise IngestError(f"{path}: OCR found no Chinese text; not a budget disclosure")
+    return Document(
+        str(path), "image", text, tuple(out.pages), sha, None, tuple(out.boxes), reader.source()
+    )

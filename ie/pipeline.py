@@ -131,11 +131,21 @@ class Extractor:
         *,
         tagger: Any | None = None,
         stages: Sequence[Stage] | None = None,
+        ocr: str = "auto",
+        ocr_engine: str | None = None,
     ) -> None:
         """`backend` and `model_path` pick the tagger (the shipped model by default); or pass
         any `tagger` with `predict(text) -> list[Span]`. `stages` replaces the whole pipeline
-        (`default_stages(tagger)` is the standard one); its order is checked here."""
+        (`default_stages(tagger)` is the standard one); its order is checked here. `ocr`
+        (auto | always | never) and `ocr_engine` say how scans are read (`ie.ingest.ingest`)."""
+        from ie.ocr import ENGINES, OCR_MODES
         from ie.tagger import BACKENDS, get_tagger
+
+        if ocr not in OCR_MODES:
+            raise ConfigError(f"unknown OCR mode {ocr!r}; valid: {', '.join(OCR_MODES)}")
+        if ocr_engine is not None and ocr_engine not in ENGINES:
+            raise ConfigError(f"unknown OCR engine {ocr_engine!r}; valid: {', '.join(ENGINES)}")
+        self.ocr, self.ocr_engine = ocr, ocr_engine
 
         if tagger is None:
             if backend not in BACKENDS:
@@ -170,17 +180,27 @@ class Extractor:
 
     def extract(self, path: str | Path) -> Disclosure:
         """Ingest `path` and extract its record. Raises IngestError for unreadable input."""
-        return self.extract_document(ingest(path))
+        return self.extract_document(ingest(path, self.ocr, self.ocr_engine))
 
 
-@lru_cache(maxsize=4)
-def get_extractor(backend: str = DEFAULT_BACKEND, model_path: str | None = None) -> Extractor:
-    """One Extractor per (backend, model) and process, so models load once."""
-    return Extractor(backend, model_path)
+@lru_cache(maxsize=8)
+def get_extractor(
+    backend: str = DEFAULT_BACKEND,
+    model_path: str | None = None,
+    ocr: str = "auto",
+    ocr_engine: str | None = None,
+) -> Extractor:
+    """One Extractor per (backend, model, OCR options) and process, so models load once."""
+    return Extractor(backend, model_path, ocr=ocr, ocr_engine=ocr_engine)
 
 
 def extract(
-    path: str | Path, backend: str = DEFAULT_BACKEND, model_path: str | Path | None = None
+    path: str | Path,
+    backend: str = DEFAULT_BACKEND,
+    model_path: str | Path | None = None,
+    ocr: str = "auto",
+    ocr_engine: str | None = None,
 ) -> Disclosure:
     """Ingest `path` and extract its record with a cached Extractor."""
-    return get_extractor(backend, str(model_path) if model_path else None).extract(path)
+    model = str(model_path) if model_path else None
+    return get_extractor(backend, model, ocr, ocr_engine).extract(path)

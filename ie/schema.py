@@ -93,11 +93,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class OcrSource(_Model):
+    """Which pages OCR read (1-based) and the engine that read them."""
+
+    engine: str
+    pages: list[int]
+
+
 class Source(_Model):
     path: str
     format: SourceFormat
     pages: int | None = None
     sha256: str
+    ocr: OcrSource | None = None  # only on a record of a scan; absent otherwise
 
 
 class Department(_Model):
@@ -200,7 +208,12 @@ class Disclosure(_Model):
 
     def to_json(self, indent: int | None = 2) -> str:
         """Serialise as SCHEMA.md JSON (non-ASCII kept; `error` only when set)."""
-        data = self.model_dump(mode="json", exclude={"error"} if self.error is None else set())
+        exclude: dict[str, Any] = {}
+        if self.error is None:
+            exclude["error"] = True
+        if self.source is not None and self.source.ocr is None:
+            exclude["source"] = {"ocr"}
+        data = self.model_dump(mode="json", exclude=exclude)
         return json.dumps(data, ensure_ascii=False, indent=indent)
 
 

@@ -58,7 +58,7 @@ def test_pdf_text_and_boxes(pdf_with_text):
         ("garbage", "binary data"),
         ("truncated_pdf", "damaged or truncated PDF"),
         ("encrypted_pdf", "encrypted PDF"),
-        ("no_text_layer_pdf", "no text layer; OCR is not enabled"),
+        ("no_text_layer_pdf", "no text found, neither in a text layer nor by OCR"),
         ("not_a_disclosure", "not a budget disclosure"),
         ("fake_pdf", "not a PDF"),
     ],
