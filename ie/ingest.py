@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import statistics
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -332,30 +331,24 @@ class _PageWriter:
 
     def ocr_page(self, page, scale: float, number: int) -> None:
         """Write an `ie.ocr.OcrPage` (pixels; `scale` points per pixel) as text and boxes."""
+        from ie.ocr import reading_order
+
         self.start_page()
-        lines = sorted(page.lines, key=lambda ln: (ln.top + ln.bottom) / 2)
-        heights = [c.bottom - c.top for ln in lines for c in ln.chars]
-        em = statistics.median(heights) if heights else 20.0
-        rows: list[list] = []
-        for line in lines:
-            cy = (line.top + line.bottom) / 2
-            if rows:
-                row = rows[-1]
-                rcy = statistics.median((ln.top + ln.bottom) / 2 for ln in row)
-                if abs(cy - rcy) < 0.5 * em:
-                    row.append(line)
-                    continue
-            rows.append([line])
-        for k, row in enumerate(rows):
+        for k, row in enumerate(reading_order(page.lines, page.rules[0])):
             if k:
                 self.add("\n")
-            # Pieces of a row joined by one space, as pdfium joins the cells of a table row.
-            for n, line in enumerate(sorted(row, key=lambda ln: ln.x0)):
+            for n, block in enumerate(row):
+                # One-line cells of a row are joined by a space, a cell of several lines is
+                # set off by line breaks: as pdfium writes a table row.
                 if n:
-                    self.add(" ")
-                for c in line.chars:
-                    box = Box(c.x0 * scale, c.top * scale, c.x1 * scale, c.bottom * scale, number)
-                    self.add(c.ch, box)
+                    single = len(block) == 1 and len(row[n - 1]) == 1
+                    self.add(" " if single else "\n")
+                for m, line in enumerate(block):
+                    if m:
+                        self.add("\n")
+                    for c in line.chars:
+                        x0, x1 = c.x0 * scale, c.x1 * scale
+                        self.add(c.ch, Box(x0, c.top * scale, x1, c.bottom * scale, number))
         self.end_page(number, page.width * scale, page.height * scale)
 
 

@@ -30,6 +30,7 @@ import shutil
 import statistics
 import subprocess
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -88,15 +89,27 @@ class OcrLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Rule:
+    """A ruled line of a table (pixels, upright page frame): horizontal or vertical."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True, slots=True)
 class OcrPage:
     """What OCR read on one page: lines, the upright page size in pixels, and what was undone
-    (`rotation`: degrees the page was turned clockwise to be upright; `skew`: degrees)."""
+    (`rotation`: degrees the page was turned clockwise to be upright; `skew`: degrees), and the
+    table rules found (`rules`: horizontal ones first)."""
 
     lines: tuple[OcrLine, ...]
     width: int
     height: int
     rotation: int = 0
     skew: float = 0.0
+    rules: tuple[tuple[Rule, ...], tuple[Rule, ...]] = ((), ())
 
 
 class OcrEngine(Protocol):
@@ -137,24 +150,6 @@ def get_engine(name: str = DEFAULT_ENGINE) -> OcrEngine:
 # --- geometry shared by the engines ----------------------------------------------------------
 
 
-def _quad_angle(quad: np.ndarray) -> float | None:
-    """The angle (degrees) of a text line's top edge, or None for a box not at least twice as
-    wide as tall (a table's figures and codes count: on a page of tables they are most of the
-    lines, and their median angle is as good as a paragraph's)."""
-    (x0, y0), (x1, y1) = quad[0], quad[1]
-    width = math.hypot(x1 - x0, y1 - y0)
-    height = math.hypot(quad[3][0] - x0, quad[3][1] - y0)
-    if width < 2 * max(height, 1.0):
-        return None
-    return math.degrees(math.atan2(y1 - y0, x1 - x0))
-
-
-def page_skew(quads: list[np.ndarray]) -> float:
-    """The median angle of a page's long text lines (0 when fewer than three are long)."""
-    angles = [a for q in quads if (a := _quad_angle(q)) is not None]
-    return statistics.median(angles) if len(angles) >= 3 else 0.0
-
-
 def profile_skew(gray: np.ndarray, limit: float = 3.0) -> float:
     """A page's skew in degrees (positive: lines fall to the right), by projection profile: the
     angle whose rotation makes the rows of ink sharpest (the sum of squared differences of
@@ -179,13 +174,44 @@ def profile_skew(gray: np.ndarray, limit: float = 3.0) -> float:
     return round(float(fine), 2)
 
 
-def _rotate_points(points: np.ndarray, degrees: float, centre: tuple[float, float]) -> np.ndarray:
-    """Points turned by `-degrees` about `centre` (undoes a skew of `degrees`)."""
-    t = math.radians(-degrees)
-    cx, cy = centre
-    c, s = math.cos(t), math.sin(t)
-    x, y = points[:, 0] - cx, points[:, 1] - cy
-    return np.stack([cx + c * x - s * y, cy + s * x + c * y], axis=1)
+def find_rules(gray: np.ndarray, em: float) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """Horizontal and vertical ruled lines of an upright page: runs of ink at least three ems
+    long and thinner than a third of an em (a morphological opening with a long thin kernel).
+    `gray`: uint8, dark ink on light paper."""
+    import cv2
+
+    ink = (gray < 170).astype(np.uint8)
+    length = max(15, int(3 * em))
+    out = []
+    for shape in ((length, 1), (1, length)):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, shape)
+        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        found = []
+        for x, y, w, h, _area in stats[1:count]:
+            thin = h if shape[1] == 1 else w
+            if thin < max(3.0, em / 3):
+                found.append(Rule(float(x), float(y), float(x + w), float(y + h)))
+        out.append(tuple(found))
+    return out[0], out[1]
+
+
+def split_at_rules(line: OcrLine, verticals: Sequence[Rule]) -> list[OcrLine]:
+    """A line cut where a vertical rule crosses it between two characters (the detector joins
+    the texts of neighbouring cells when they sit close to the rule between them)."""
+    cuts = [
+        r.x0
+        for r in verticals
+        if r.top <= line.top + 2 and r.bottom >= line.bottom - 2 and line.x0 < r.x0 < line.x1
+    ]
+    if not cuts:
+        return [line]
+    pieces: list[list[OcrChar]] = [[]]
+    for a, b in zip(line.chars, (*line.chars[1:], None), strict=True):
+        pieces[-1].append(a)
+        if b is not None and any((a.x0 + a.x1) / 2 < x < (b.x0 + b.x1) / 2 for x in cuts):
+            pieces.append([])
+    return [OcrLine(tuple(p), line.score) for p in pieces if p]
 
 
 def _wide(ch: str) -> bool:
@@ -223,6 +249,63 @@ def line_chars(
 _Reading = tuple[str, list[float], list[float]]
 _FIGURE_CHARS = frozenset("0123456789.,%-．，")
 _FIGURE_RUN = re.compile(r"[0-9.,%\-．，]*[0-9][0-9.,%\-．，]*")
+
+# --- reading order -------------------------------------------------------------------------
+
+
+def _ruled_between(upper: OcrLine, lower: OcrLine, horizontals: Sequence[Rule]) -> bool:
+    left, right = max(upper.x0, lower.x0), min(upper.x1, lower.x1)
+    return any(
+        upper.bottom - 2 <= r.top <= lower.top + 2 and r.x0 <= right and r.x1 >= left
+        for r in horizontals
+    )
+
+
+def reading_order(
+    lines: Sequence[OcrLine], horizontals: Sequence[Rule] = ()
+) -> list[list[list[OcrLine]]]:
+    """A page's lines as rows of blocks, top to bottom and left to right, the order in which
+    a born-digital PDF's text comes out of pdfium: a cell whose text wraps over several lines is
+    one block, its lines together, before the cells beside it.
+
+    A line joins the block above it when they are left-aligned or centred on each other within
+    an em and either the page is ruled (`horizontals`: at least three rules) and no rule runs
+    between them within 3 em, or the page is not ruled and the gap is under 0.35 em (the gap
+    between wrapped lines; a table's rows are further apart). A block joins a row when their
+    vertical extents overlap by more than 0.3 em. Only the 40 most recent blocks are looked
+    back at, so the cost is linear in the number of lines."""
+    if not lines:
+        return []
+    em = statistics.median(ln.bottom - ln.top for ln in lines)
+    ruled = len(horizontals) >= 3
+    blocks: list[list[OcrLine]] = []
+    for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
+        for block in reversed(blocks[-40:]):
+            last = block[-1]
+            gap = line.top - last.bottom
+            if not -0.3 * em < gap < (3 * em if ruled else 0.35 * em):
+                continue
+            if ruled and _ruled_between(last, line, horizontals):
+                continue
+            left = abs(line.x0 - last.x0) < em
+            centred = abs((line.x0 + line.x1) - (last.x0 + last.x1)) / 2 < em
+            if (left or centred) and min(line.x1, last.x1) > max(line.x0, last.x0):
+                block.append(line)
+                break
+        else:
+            blocks.append([line])
+    rows: list[list[list[OcrLine]]] = []
+    top = bottom = 0.0
+    for block in sorted(blocks, key=lambda b: (b[0].top, b[0].x0)):
+        b_top, b_bottom = block[0].top, block[-1].bottom
+        if rows and min(bottom, b_bottom) - max(top, b_top) > 0.3 * em:
+            rows[-1].append(block)
+            top, bottom = min(top, b_top), max(bottom, b_bottom)
+        else:
+            rows.append([block])
+            top, bottom = b_top, b_bottom
+    return [sorted(row, key=lambda b: b[0].x0) for row in rows]
+
 
 # --- rapidocr --------------------------------------------------------------------------------
 
@@ -412,6 +495,8 @@ class RapidOcrEngine:
             return OcrPage((), w, h, rotation)
         gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
         skew = profile_skew(gray)
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+        straight = cv2.warpAffine(gray, matrix, (w, h), borderValue=255) if skew else gray
         crops = [self._crop(img, q) for q in quads]
         recognised = self._refine_figures(crops, self._recognize(crops, self.settings.rec_height))
         lines = []
@@ -420,14 +505,18 @@ class RapidOcrEngine:
             if not text.strip() or score < self.settings.min_score:
                 continue
             keep = [(c, x) for c, x in zip(text, centres, strict=True) if not c.isspace()]
-            points = _rotate_points(quad, skew, (w / 2, h / 2))
+            points = quad @ matrix[:, :2].T + matrix[:, 2]
             x0, x1 = float(points[:, 0].min()), float(points[:, 0].max())
             top, bottom = float(points[:, 1].min()), float(points[:, 1].max())
             chars = line_chars(
                 "".join(c for c, _ in keep), [x for _, x in keep], x0, x1, top, bottom
             )
             lines.append(OcrLine(chars, score))
-        return OcrPage(tuple(lines), w, h, rotation, round(skew, 2))
+        em = statistics.median(ln.bottom - ln.top for ln in lines) if lines else 20.0
+        horizontals, verticals = find_rules(straight, em)
+        if verticals:
+            lines = [piece for line in lines for piece in split_at_rules(line, verticals)]
+        return OcrPage(tuple(lines), w, h, rotation, round(skew, 2), (horizontals, verticals))
 
 
 # --- tesseract -------------------------------------------------------------------------------

@@ -20,7 +20,15 @@ from conftest import jiangsu_pdfs
 from ie.errors import IngestError
 from ie.evaluate.fields import score_fields
 from ie.ingest import ingest
-from ie.ocr import OcrUnavailable, get_engine, line_chars, page_skew
+from ie.ocr import (
+    OcrLine,
+    OcrUnavailable,
+    Rule,
+    get_engine,
+    line_chars,
+    profile_skew,
+    reading_order,
+)
 from ie.pipeline import get_extractor
 from ie.schema import Disclosure
 
@@ -184,16 +192,36 @@ def test_character_boxes_follow_the_recognised_positions():
     assert wide > narrow
 
 
-def test_page_skew_is_the_median_angle_of_long_lines():
-    def quad(angle_deg: float, y: float) -> np.ndarray:
-        import math
+def test_profile_skew_measures_a_tilted_page():
+    import cv2
 
-        t = math.radians(angle_deg)
-        dx, dy = 400 * math.cos(t), 400 * math.sin(t)
-        return np.array([[0, y], [dx, y + dy], [dx, y + dy + 20], [0, y + 20]], dtype=np.float32)
+    page = np.full((1200, 900), 255, dtype=np.uint8)
+    for y in range(100, 1100, 40):
+        cv2.rectangle(page, (80, y), (820, y + 14), 0, -1)  # lines of "text"
+    for angle in (-1.5, 0.0, 0.8):
+        matrix = cv2.getRotationMatrix2D((450, 600), -angle, 1.0)
+        tilted = cv2.warpAffine(page, matrix, (900, 1200), borderValue=255)
+        assert profile_skew(tilted) == pytest.approx(angle, abs=0.1)
 
-    assert page_skew([quad(1.5, y) for y in (0, 50, 100)] + [quad(30, 200)]) == pytest.approx(1.5)
-    assert page_skew([quad(1.5, 0)]) == 0.0  # too few lines to tell
+
+def test_reading_order_keeps_a_wrapped_cell_together():
+    def line(text: str, x0: float, top: float) -> OcrLine:
+        xs = [i / max(1, len(text) - 1) for i in range(len(text))]
+        return OcrLine(line_chars(text, xs, x0, x0 + 20 * len(text), top, top + 20), 1.0)
+
+    name1, name2 = line("常委会会议", 100, 100), line("工作会议经费", 100, 160)
+    fee, amount = line("会议费", 300, 130), line("229.00", 500, 130)
+    below = line("会议服务", 100, 260)
+    rules = [Rule(50, 60, 700, 62), Rule(50, 220, 700, 222), Rule(50, 320, 700, 322)]
+    rows = reading_order([fee, name2, amount, below, name1], rules)
+    assert [[[ln.text for ln in block] for block in row] for row in rows] == [
+        [["常委会会议", "工作会议经费"], ["会议费"], ["229.00"]],
+        [["会议服务"]],
+    ]
+    # Without rules the wrapped lines are too far apart to be one cell.
+    assert all(
+        len(b) == 1 for row in reading_order([fee, name2, amount, below, name1]) for b in row
+    )
 
 
 def _cjk_font() -> str | None:
