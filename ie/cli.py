@@ -346,11 +346,21 @@ def synth(
         typer.Option("--layouts", help="Text layouts to draw from: tab, cell, space (repeat)."),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also render some documents as PDF.")] = False,
+    converters: Annotated[
+        str,
+        typer.Option(
+            "--converters",
+            help="Comma-separated tools that also extract every tenth document from its PDF, "
+            "gold spans projected onto their text: pdfium, pdftotext, pdftotext-layout, "
+            "pdfminer, pdfplumber, pdfplumber-layout, ocr (needs the ocr extra and a CJK font).",
+        ),
+    ] = "",
 ) -> None:
     """Generate a synthetic labelled corpus: JSONL splits, a datasets DatasetDict, gold files.
 
     Every document comes with its SCHEMA.md record and character spans that stay exact through
     the noise. Example:  budget-ie synth -n 1000 --seed 7 -o corpora/synth --noise medium
+              budget-ie synth -n 200 -o corpora/conv --converters pdftotext,pdfplumber,ocr
     """
     from rich.progress import Progress
 
@@ -366,6 +376,7 @@ def synth(
             layouts=tuple(layouts or LAYOUTS),
             pdf=pdf,
             progress=lambda k: bar.update(task, completed=k),
+            converters=tuple(c.strip() for c in converters.split(",") if c.strip()),
         )
     typer.echo(json.dumps(summary, ensure_ascii=False))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -150,6 +151,7 @@ def generate_corpus(
     progress: Callable[[int], None] | None = None,
     test_noise: str | float | None = None,
     save_dataset: bool = True,
+    converters: Sequence[str] = (),
 ) -> dict:
     """Generate `n` documents into `out_dir` and return a summary dict.
 
@@ -157,10 +159,20 @@ def generate_corpus(
     noise level than `noise` unless `test_noise` is given), `docs/<doc_id>.{txt,gold.json,
     spans.jsonl}`, `real.jsonl` from corpora/real when present, a `dataset/` DatasetDict
     (`datasets.load_from_disk`), and with `pdf=True` also `pdf/<doc_id>.pdf` for a share of docs.
+    `converters` (training.synth.convert.CONVERTERS): every tenth document is also rendered to
+    PDF and written again as each converter extracts it (`<doc_id>~<converter>` rows in the
+    same split, gold spans projected; the summary gives each converter's share of spans that
+    could not be projected).
     `progress(k)` is called after each document with the count done.
     """
     if n < 1:
         raise ConfigError("n must be at least 1")
+    from training.synth.convert import CONVERTERS, converted_rows, dropped_share
+
+    unknown = [c for c in converters if c not in CONVERTERS]
+    if unknown:
+        raise ConfigError(f"unknown converters {unknown}; valid: {', '.join(CONVERTERS)}")
+    converted: list[dict] = []
     bad = [x for x in layouts if x not in LAYOUTS]
     if bad or not layouts:
         raise ConfigError(f"unknown layouts {bad}; valid layouts: {', '.join(LAYOUTS)}")
@@ -201,6 +213,13 @@ def generate_corpus(
                 (out_dir / "pdf").mkdir(exist_ok=True)
                 write_pdf(doc, out_dir / "pdf")
                 pdfs += 1
+            if converters and i % 10 == 0:
+                with tempfile.TemporaryDirectory() as tmp:
+                    for conv_row in converted_rows(doc, list(converters), Path(tmp)):
+                        conv_row["split"] = split
+                        files[split].write(json.dumps(conv_row, ensure_ascii=False) + "\n")
+                        keep = ("converter", "spans", "dropped")
+                        converted.append({k: conv_row[k] for k in keep})
             counts[split] += 1
             n_spans += len(doc.spans)
             if progress:
@@ -225,6 +244,14 @@ def generate_corpus(
         "pdf": pdfs,
         "out_dir": str(out_dir),
     }
+    if converters:
+        summary["converters"] = {
+            name: {
+                "rows": sum(1 for r in converted if r["converter"] == name),
+                "dropped_share": round(share, 4),
+            }
+            for name, share in dropped_share(converted).items()
+        }
     if save_dataset:
         from training.synth.export import save_dataset_dict
 

@@ -28,6 +28,8 @@ def features():
             "noise": datasets.Value("float32"),
             "family": datasets.Value("string"),
             "split": datasets.Value("string"),
+            # the tool that made the text: "" for the generator's own rendering
+            "converter": datasets.Value("string"),
         }
     )
 
@@ -49,7 +51,7 @@ def save_dataset_dict(corpus_dir: Path, out: Path) -> None:
         rows = _read(Path(corpus_dir) / f"{split}.jsonl")
         if not rows:
             continue
-        cols = {k: [r[k] for r in rows] for k in feats}
+        cols = {k: [r.get(k, "") if k == "converter" else r[k] for r in rows] for k in feats}
         # Sequence(dict) takes a dict of lists per row
         cols["spans"] = [
             {

@@ -1,0 +1,189 @@
+"""Training text made by the tools that make real text: a synthetic document rendered to PDF,
+then extracted by a PDF-to-text tool or read back by OCR from a degraded scan of it, with the
+gold spans projected onto that tool's text.
+
+Researchers' text comes from pdftotext, pdfminer, pdfplumber, PDFium and OCR engines, each
+flattening a table its own way (benchmarks/TEXT_VS_PDF.md); a tagger that saw only our own
+renderings of the layouts fails on theirs. Here each converter's output is aligned with the
+document's own text, character by character (difflib's matching blocks, not string search), and
+a span is kept only when every one of its characters lands, in order, with nothing but
+whitespace between them; anything else is dropped and counted (`Projection.dropped`), so a
+converter that scrambles a table costs spans, never wrong ones.
+
+    rows = converted_rows(doc, ["pdftotext", "ocr"], workdir)   # corpus rows, `converter` set
+
+Converters: pdfium (what `budget-ie` ingests), pdftotext and pdftotext-layout (poppler-utils),
+pdfminer, pdfplumber and pdfplumber-layout (the `dev` extra), ocr (pdftoppm renders the
+pages, `training.synth.scan` degrades them, `ie.ocr` reads them; needs a CJK font on the
+machine, since the synthetic PDFs do not embed theirs). A converter whose tool is missing
+raises `ConverterUnavailable` with what to install.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import json
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ie.spans import Span
+from training.synth.doc import SynthDoc
+
+CONVERTERS = (
+    "pdfium",
+    "pdftotext",
+    "pdftotext-layout",
+    "pdfminer",
+    "pdfplumber",
+    "pdfplumber-layout",
+    "ocr",
+)
+
+
+class ConverterUnavailable(RuntimeError):
+    """The tool a converter needs is not installed here."""
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """Spans moved onto a converter's text, and how many could not be moved exactly."""
+
+    spans: tuple[Span, ...]
+    dropped: int
+
+
+def project_spans(source: str, spans: list[Span], target: str) -> Projection:
+    """Move `spans` (offsets into `source`) onto `target`, the same document as another tool
+    wrote it. Characters are aligned with difflib's longest matching blocks over the two texts
+    with whitespace removed; a span survives only when all its non-space characters are aligned
+    to consecutive non-space characters of `target`."""
+    src_idx = [i for i, ch in enumerate(source) if not ch.isspace()]
+    tgt_idx = [i for i, ch in enumerate(target) if not ch.isspace()]
+    a = "".join(source[i] for i in src_idx)
+    b = "".join(target[i] for i in tgt_idx)
+    # autojunk off: in a budget document the frequent characters (万, 元, digits) are exactly
+    # the ones that must align.
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    where: dict[int, int] = {}
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            where[block.a + k] = block.b + k
+    position = {i: k for k, i in enumerate(src_idx)}
+    kept, dropped = [], 0
+    for span in spans:
+        ks = [position[i] for i in range(span.start, span.end) if i in position]
+        mapped = [where.get(k) for k in ks]
+        if not ks or None in mapped or any(y != x + 1 for x, y in itertools.pairwise(mapped)):
+            dropped += 1
+            continue
+        start, end = tgt_idx[mapped[0]], tgt_idx[mapped[-1]] + 1
+        kept.append(Span(start, end, span.label, target[start:end]))
+    return Projection(tuple(kept), dropped)
+
+
+def convert(pdf: Path, converter: str) -> str:
+    """The text `converter` makes of `pdf`."""
+    if converter == "pdfium":
+        from ie.ingest import ingest
+
+        return ingest(pdf, ocr="never").text
+    if converter in ("pdftotext", "pdftotext-layout"):
+        if shutil.which("pdftotext") is None:
+            raise ConverterUnavailable("pdftotext is missing: apt-get install poppler-utils")
+        args = ["pdftotext", "-enc", "UTF-8"]
+        if converter == "pdftotext-layout":
+            args.append("-layout")
+        done = subprocess.run([*args, str(pdf), "-"], capture_output=True, check=True)
+        return done.stdout.decode("utf-8", errors="replace")
+    if converter == "pdfminer":
+        try:
+            from pdfminer.high_level import extract_text
+        except ImportError as exc:
+            raise ConverterUnavailable("pdfminer.six is missing: pip install pdfminer.six") from exc
+        return extract_text(str(pdf))
+    if converter in ("pdfplumber", "pdfplumber-layout"):
+        try:
+            import pdfplumber
+        except ImportError as exc:
+            raise ConverterUnavailable("pdfplumber is missing: pip install pdfplumber") from exc
+        with pdfplumber.open(str(pdf)) as doc:
+            layout = converter == "pdfplumber-layout"
+            return "\f".join(page.extract_text(layout=layout) or "" for page in doc.pages)
+    if converter == "ocr":
+        return _ocr_text(pdf)
+    raise ValueError(f"unknown converter {converter!r}; choose from {', '.join(CONVERTERS)}")
+
+
+def _ocr_text(pdf: Path) -> str:
+    """Render with pdftoppm (system fonts: the synthetic PDFs do not embed theirs), degrade as a
+    scan, and read back with `budget-ie`'s own OCR ingest."""
+    import random
+
+    from PIL import Image
+
+    from ie.ingest import ingest
+    from training.synth.scan import ScanNoise, degrade, write_scan_pdf
+
+    if shutil.which("pdftoppm") is None:
+        raise ConverterUnavailable("pdftoppm is missing: apt-get install poppler-utils")
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    if not fonts.strip():
+        raise ConverterUnavailable(
+            "the ocr converter needs a CJK font to render the synthetic PDFs "
+            "(apt-get install fonts-noto-cjk)"
+        )
+    noise = ScanNoise()
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            ["pdftoppm", "-r", str(noise.dpi), "-gray", "-png", str(pdf), f"{tmp}/p"],
+            check=True,
+            capture_output=True,
+        )
+        rng = random.Random(pdf.stem)
+        pages = [degrade(Image.open(p), noise, rng) for p in sorted(Path(tmp).glob("p*.png"))]
+        scan = write_scan_pdf(pages, Path(tmp) / "scan.pdf", noise.dpi)
+        return ingest(scan).text
+
+
+def converted_rows(doc: SynthDoc, converters: list[str], workdir: Path) -> list[dict]:
+    """Corpus rows of `doc` as each converter extracts its PDF, gold spans projected; each row
+    carries `converter` and `dropped` (spans that could not be projected)."""
+    from training.synth.pdf import render_pdf
+
+    pdf = Path(workdir) / f"{doc.doc_id}.pdf"
+    render_pdf(doc.text, pdf, doc.layout)
+    rows = []
+    for name in converters:
+        text = convert(pdf, name)
+        projection = project_spans(doc.text, doc.spans, text)
+        row = doc.row()
+        row.update(
+            doc_id=f"{doc.doc_id}~{name}",
+            text=text,
+            spans=[s.to_dict() for s in projection.spans],
+            converter=name,
+            dropped=projection.dropped,
+        )
+        rows.append(row)
+    return rows
+
+
+def dropped_share(rows: list[dict]) -> dict[str, float]:
+    """Per converter: the share of gold spans dropped by the projection."""
+    out: dict[str, list[int]] = {}
+    for row in rows:
+        kept, dropped = len(row["spans"]), row["dropped"]
+        acc = out.setdefault(row["converter"], [0, 0])
+        acc[0] += dropped
+        acc[1] += kept + dropped
+    return {name: d / t if t else 0.0 for name, (d, t) in out.items()}
+
+
+def write_rows(rows: list[dict], path: Path) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
