@@ -29,6 +29,19 @@ MODEL_FILE = "model.crfsuite"
 TAGGER_FILE = "tagger.json"
 
 
+def _seed_c_rand(seed: int) -> None:
+    """Seed the C library's rand(), which CRFsuite's trainers shuffle with (see `seed`)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c") or ctypes.util.find_library("msvcrt")
+    try:
+        libc = ctypes.CDLL(name)
+    except OSError:  # no C library to load: training stays correct, only less repeatable
+        return
+    libc.srand(ctypes.c_uint(seed))
+
+
 @dataclass(frozen=True, slots=True)
 class CRFSettings:
     """Hyper-parameters of the CRF and its features."""
@@ -47,6 +60,10 @@ class CRFSettings:
     # Training reads each distinct (features, tags) chunk once: generated corpora repeat whole
     # chunks (headers, notes), 11 % of the characters of 1,000 synthetic documents.
     skip_duplicate_chunks: bool = False
+    # CRFsuite's ap and l2sgd shuffle the training sequences with the C library's rand(), whose
+    # state is the process's: without seeding it, the same recipe gave different models
+    # depending on what the process had run before (OpenCV, an earlier training).
+    seed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +414,7 @@ class CRFTagger:
             all_possible_transitions=self.settings.all_possible_transitions,
             model_filename=str(model_path),
         )
+        _seed_c_rand(self.settings.seed)
         crf.fit((x for x, _ in xs), (y for _, y in ys))
         self._crf, self.model_path = crf, model_path
         return self

@@ -140,6 +140,27 @@ def test_train_save_load_predict_round_trip(tmp_path: Path, tok: Tokenizer) -> N
     assert len(gold & {(s.start, s.end, s.label) for s in after}) >= len(gold) - 1
 
 
+@pytest.mark.parametrize("algorithm", ["ap", "l2sgd"])
+def test_same_recipe_same_model_whatever_ran_before(
+    tmp_path: Path, tok: Tokenizer, algorithm: str
+) -> None:
+    """CRFsuite shuffles with the C library's rand(): another library drawing from it (OpenCV,
+    an earlier training) must not change the model."""
+    import ctypes
+
+    rng = random.Random(2)
+    data = [(d.text, d.spans) for d in (tiny_doc(rng) for _ in range(6))]
+    libc = ctypes.CDLL(None)
+    models = []
+    for k, draws in enumerate((0, 7)):
+        for _ in range(draws):
+            libc.rand()
+        settings = CRFSettings(algorithm=algorithm, max_iterations=5, use_rules=False)
+        CRFTagger(settings, tok).fit(data, tmp_path / f"m{k}")
+        models.append((tmp_path / f"m{k}").read_bytes())
+    assert models[0] == models[1]
+
+
 def test_parallel_features_equal_serial_ones(tok: Tokenizer) -> None:
     rng = random.Random(5)
     docs = [(d.text, d.spans) for d in (tiny_doc(rng) for _ in range(7))]
