@@ -202,6 +202,9 @@ def default_extractor(backend: str, ocr: str = "auto", ocr_engine: str = "") -> 
 
 # Per-document limits (local engine). 0 means no limit.
 DEFAULT_TIMEOUT_S = 120.0
+# With the default limit, a long document gets this many seconds per page if that is more:
+# an OCR'd page takes 1-2 s, so a 100-page scan is not cut off at 120 s.
+DEFAULT_PER_PAGE_S = 10.0
 DEFAULT_MAX_MEMORY_MB = 4000
 # How often the memory of busy workers is read.
 _POLL_S = 0.1
@@ -209,11 +212,19 @@ _POLL_S = 0.1
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """What one document may take: `timeout_s` seconds of wall time and `max_memory_mb` MiB of
-    its worker's resident memory; 0 means no limit."""
+    """What one document may take: `timeout_s` seconds of wall time (or `per_page_s` for each
+    of its pages, if that is more) and `max_memory_mb` MiB of its worker's resident memory; 0
+    means no limit."""
 
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+    per_page_s: float = 0.0
+
+    def seconds_for(self, task: Task) -> float:
+        """The time limit of `task` (0: none)."""
+        if not self.timeout_s:
+            return 0.0
+        return max(self.timeout_s, self.per_page_s * task.pages)
 
     def __post_init__(self) -> None:
         if self.timeout_s < 0:
@@ -321,9 +332,10 @@ def _check(worker: _Worker, limits: Limits, now: float) -> Result | None:
         return None
     error: Exception | None = None
     used = rss_mb(worker.proc.pid) if limits.max_memory_mb else None
-    if limits.timeout_s and now - worker.started > limits.timeout_s:
+    seconds = limits.seconds_for(task)
+    if seconds and now - worker.started > seconds:
         error = Timeout(
-            f"{task.path}: still extracting after the {limits.timeout_s:g} s limit, so its worker "
+            f"{task.path}: still extracting after the {seconds:g} s limit, so its worker "
             f"was killed and replaced; raise the limit with --timeout SECONDS (0: no limit)"
         )
     elif used is not None and used > limits.max_memory_mb:
@@ -341,7 +353,11 @@ def _check(worker: _Worker, limits: Limits, now: float) -> Result | None:
 def _wait_s(workers: list[_Worker], limits: Limits, now: float) -> float | None:
     """How long the loop may sleep: until the next deadline, or the next memory reading."""
     busy = [w for w in workers if w.task is not None]
-    waits = [w.started + limits.timeout_s - now for w in busy if limits.timeout_s]
+    waits = [
+        w.started + limits.seconds_for(w.task) - now
+        for w in busy
+        if w.task is not None and limits.seconds_for(w.task)
+    ]
     if busy and limits.max_memory_mb:
         waits.append(_POLL_S)
     return max(0.0, min(waits)) if waits else None
@@ -672,6 +688,7 @@ def run_batch(
         limits = Limits(
             DEFAULT_TIMEOUT_S if timeout_s is None else timeout_s,
             DEFAULT_MAX_MEMORY_MB if max_memory_mb is None else max_memory_mb,
+            DEFAULT_PER_PAGE_S if timeout_s is None else 0.0,
         )
     elif timeout_s is not None or max_memory_mb is not None:
         # Ray has no kill-on-overrun for an actor's call, and a worker's memory on another node
@@ -713,8 +730,9 @@ def run_batch(
                     tally.skipped += 1
                     bar.advance(tally, estimate.get(file.path, 1))
                     continue
-                pages_of[index] = estimate.get(file.path, 1)
-                yield Task(index, file.path, doc_id)
+                pages = estimate.get(file.path) or page_count(file.path)
+                pages_of[index] = pages
+                yield Task(index, file.path, doc_id, pages)
                 index += 1
 
         if engine == "ray":

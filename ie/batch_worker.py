@@ -96,6 +96,7 @@ class Task:
     index: int
     path: Path
     doc_id: str
+    pages: int = 1  # estimated up front (PDF page tree, image frames); sets the default limit
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,7 +172,8 @@ def batch(
             min=0,
             metavar="SECONDS",
             help=(
-                "Time limit per document (default 120; 0: no limit). A document still running "
+                "Time limit per document (default 120, or 10 s a page if that is more, for "
+                "scans; 0: no limit). A document still running "
                 "becomes a Timeout error record and its worker is restarted. Local engine only."
             ),
         ),

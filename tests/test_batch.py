@@ -657,3 +657,16 @@ def test_ray_engine_writes_what_the_local_engine_writes(corpus, tmp_path, monkey
     }
     assert errors == {"b_boom": "ValueError", "c_crash": "WorkerCrash"}
     assert crashed.done == 2
+
+
+def test_default_time_limit_grows_with_the_pages_of_a_long_scan():
+    from ie.batch import DEFAULT_PER_PAGE_S, DEFAULT_TIMEOUT_S, Limits
+    from ie.batch_worker import Task
+
+    default = Limits(DEFAULT_TIMEOUT_S, 4000, DEFAULT_PER_PAGE_S)
+    short, long = Task(0, Path("a.pdf"), "a", 3), Task(1, Path("b.pdf"), "b", 60)
+    assert default.seconds_for(short) == DEFAULT_TIMEOUT_S
+    assert default.seconds_for(long) == 60 * DEFAULT_PER_PAGE_S
+    explicit = Limits(5.0, 4000)  # --timeout given: exactly that, whatever the pages
+    assert explicit.seconds_for(long) == 5.0
+    assert Limits(0, 4000, DEFAULT_PER_PAGE_S).seconds_for(long) == 0.0
