@@ -250,6 +250,8 @@ _Reading = tuple[str, list[float], list[float]]
 _FIGURE_CHARS = frozenset("0123456789.,%-．，")
 _FIGURE_RUN = re.compile(r"[0-9.,%\-．，]*[0-9][0-9.,%\-．，]*")
 
+_FIGURE_LINE = re.compile(r"[0-9.,，%\-－]+")
+
 # --- reading order -------------------------------------------------------------------------
 
 
@@ -268,7 +270,8 @@ def reading_order(
     a born-digital PDF's text comes out of pdfium: a cell whose text wraps over several lines is
     one block, its lines together, before the cells beside it.
 
-    A line joins the block above it when they are left-aligned or centred on each other within
+    A line joins the block above it when neither is a figure or a code (they never wrap), they
+    are left-aligned or centred on each other within
     an em and either the page is ruled (`horizontals`: at least three rules) and no rule runs
     between them within 3 em, or the page is not ruled and the gap is under 0.35 em (the gap
     between wrapped lines; a table's rows are further apart). A block joins a row when their
@@ -280,7 +283,12 @@ def reading_order(
     ruled = len(horizontals) >= 3
     blocks: list[list[OcrLine]] = []
     for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
+        if _FIGURE_LINE.fullmatch(line.text):  # a figure or a code never wraps
+            blocks.append([line])
+            continue
         for block in reversed(blocks[-40:]):
+            if _FIGURE_LINE.fullmatch(block[-1].text):
+                continue
             last = block[-1]
             gap = line.top - last.bottom
             if not -0.3 * em < gap < (3 * em if ruled else 0.35 * em):
