@@ -456,12 +456,30 @@ def export(
             "of code points.",
         ),
     ] = False,
+    panel: Annotated[
+        bool,
+        typer.Option(
+            "--panel",
+            help="csv/parquet: instead of the tidy tables, join each department's budget and "
+            "final accounts of a year: panel.<fmt> (department, year, key, budget value, final "
+            "value, execution rate) and panel_unmatched.<fmt> (records left unpaired, and why).",
+        ),
+    ] = False,
 ) -> None:
     """Export records as tidy tables (CSV/Parquet) or as pre-annotations for a label tool.
 
     Example:  budget-ie export out.jsonl --to csv -o tables/
+              budget-ie export out.jsonl --to parquet --panel -o panel/
               budget-ie export out.jsonl --to label-studio -o tasks.json
     """
+    if panel:
+        if to not in (ExportTarget.csv, ExportTarget.parquet):
+            fail("--panel writes csv or parquet; use --to csv or --to parquet")
+        from ie.panel import export_panel
+
+        for path in export_panel(records, output, to.value):
+            typer.echo(str(path))
+        return
     if to in (ExportTarget.csv, ExportTarget.parquet):
         from ie.export import export_tidy
 
