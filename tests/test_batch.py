@@ -441,7 +441,8 @@ def test_cli_batch_help_describes_the_limits():
     assert result.returncode == 0, result.stderr
     assert "--timeout" in result.stdout and "--max-memory" in result.stdout
     flat = " ".join(result.stdout.replace("│", " ").split())  # rich wraps in a box
-    assert "(default 120; 0: no limit)" in flat and "(default 4000; 0: no limit)" in flat
+    assert "(default 120, or 10 s a page if that is more, for scans; 0: no limit)" in flat
+    assert "(default 4000; 0: no limit)" in flat
 
 
 # --- doc_ids and the walk --------------------------------------------------------------------
