@@ -241,20 +241,26 @@ def test_png_drawn_from_text_gives_the_text_records_fields(tmp_path, real_txt):
     font_file = _cjk_font()
     if font_file is None:
         pytest.skip("no CJK font on this machine to draw text with (fc-list :lang=zh is empty)")
+    import textwrap
+
     from PIL import Image, ImageDraw, ImageFont
 
     text = real_txt.read_text(encoding="utf-8")
-    start = text.index("一、收入支出预算总体情况") if "一、收入支出预算总体情况" in text else 0
-    lines = [ln for ln in text[start:].splitlines() if ln.strip()][:28]
+    prose = [
+        ln.strip()
+        for ln in text.splitlines()
+        if "万元" in ln and "\t" not in ln and not ln.startswith("单位")
+    ][:6]
+    lines = [piece for ln in prose for piece in textwrap.wrap(ln, 36)][:36]
     font = ImageFont.truetype(font_file, 22)
     image = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(image)
     for k, line in enumerate(lines):
-        draw.text((80, 80 + k * 40), line[:48], font=font, fill=0)
+        draw.text((80, 80 + k * 42), line, font=font, fill=0)
     png = tmp_path / "drawn.png"
     image.save(png, dpi=(150, 150))
     txt = tmp_path / "drawn.txt"
-    txt.write_text("\n".join(line[:48] for line in lines), encoding="utf-8")
+    txt.write_text("\n".join(lines), encoding="utf-8")
     extractor = get_extractor()
     from_text, from_scan = extractor.extract(txt), extractor.extract(png)
     assert from_text.key_figures, "the drawn lines carry no key figures"
