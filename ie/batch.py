@@ -730,7 +730,10 @@ def run_batch(
                     tally.skipped += 1
                     bar.advance(tally, estimate.get(file.path, 1))
                     continue
-                pages = estimate.get(file.path) or page_count(file.path)
+                # Counted here only when the time limit depends on it.
+                pages = estimate.get(file.path) or (
+                    page_count(file.path) if limits and limits.per_page_s else 1
+                )
                 pages_of[index] = pages
                 yield Task(index, file.path, doc_id, pages)
                 index += 1

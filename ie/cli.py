@@ -47,6 +47,24 @@ class OcrEngineName(StrEnum):
     tesseract = "tesseract"
 
 
+# Shared by extract and batch.
+OcrOption = Annotated[
+    OcrMode,
+    typer.Option(
+        help="auto: OCR images and PDF pages without a text layer; always: OCR every page "
+        "(a PDF whose text layer is garbage); never: no OCR (a scan is an error). "
+        "Needs the extra: pip install 'budget-ie[ocr]'."
+    ),
+]
+OcrEngineOption = Annotated[
+    OcrEngineName,
+    typer.Option(
+        help="rapidocr: PP-OCRv4 (extra ocr); tesseract: the tesseract program with "
+        "chi_sim (apt-get install tesseract-ocr-chi-sim). Compared in benchmarks/OCR.md."
+    ),
+]
+
+
 class Backend(StrEnum):
     rules = "rules"
     crf = "crf"
@@ -78,21 +96,8 @@ def extract(
     backend: Annotated[
         Backend, typer.Option(help="Tagger backend that finds entities in the text.")
     ] = DEFAULT_TAGGER,
-    ocr: Annotated[
-        OcrMode,
-        typer.Option(
-            help="auto: OCR images and PDF pages without a text layer; always: OCR every page "
-            "(a PDF whose text layer is garbage); never: no OCR (a scan is an error). "
-            "Needs the extra: pip install 'budget-ie[ocr]'."
-        ),
-    ] = OcrMode.auto,
-    ocr_engine: Annotated[
-        OcrEngineName,
-        typer.Option(
-            help="rapidocr: PP-OCRv4 (extra ocr); tesseract: the tesseract program with "
-            "chi_sim (apt-get install tesseract-ocr-chi-sim). Compared in benchmarks/OCR.md."
-        ),
-    ] = OcrEngineName.rapidocr,
+    ocr: OcrOption = OcrMode.auto,
+    ocr_engine: OcrEngineOption = OcrEngineName.rapidocr,
 ) -> None:
     """Extract the Disclosure record (SCHEMA.md) of each FILE and print it as JSON.
 
@@ -191,21 +196,8 @@ def batch(
             ),
         ),
     ] = None,
-    ocr: Annotated[
-        OcrMode,
-        typer.Option(
-            help="auto: OCR images and PDF pages without a text layer; always: OCR every page "
-            "(a PDF whose text layer is garbage); never: no OCR (a scan is an error). "
-            "Needs the extra: pip install 'budget-ie[ocr]'."
-        ),
-    ] = OcrMode.auto,
-    ocr_engine: Annotated[
-        OcrEngineName,
-        typer.Option(
-            help="rapidocr: PP-OCRv4 (extra ocr); tesseract: the tesseract program with "
-            "chi_sim (apt-get install tesseract-ocr-chi-sim). Compared in benchmarks/OCR.md."
-        ),
-    ] = OcrEngineName.rapidocr,
+    ocr: OcrOption = OcrMode.auto,
+    ocr_engine: OcrEngineOption = OcrEngineName.rapidocr,
 ) -> None:
     """Extract every disclosure under INPUTS into one JSONL file, in parallel.
 

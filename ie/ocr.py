@@ -31,7 +31,7 @@ import statistics
 import subprocess
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from typing import Protocol
@@ -134,7 +134,6 @@ class OcrSettings:
     min_ratio: float = 4.0  # lines are padded to at least this width:height
     min_score: float = 0.4  # lines read with a lower mean confidence are dropped
     threads: int = 1
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=4)
@@ -342,7 +341,6 @@ class RapidOcrEngine:
             # scaled down here (det_side), so only a tiny image is ever scaled up.
             det_limit_side_len=32,
             det_limit_type="min",
-            **s.extra,
         )
         self._det = wheel.text_det
         self._cls = wheel.text_cls

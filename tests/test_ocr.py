@@ -124,7 +124,6 @@ def test_page_image_png_reads_like_its_pdf_page(tmp_path):
 def _char_f1(a: str, b: str) -> float:
     from collections import Counter
 
-    ca, cb = Counter(a.split()), Counter(b.split())
     ca = Counter("".join(a.split()))
     cb = Counter("".join(b.split()))
     return 2 * sum((ca & cb).values()) / (sum(ca.values()) + sum(cb.values()))

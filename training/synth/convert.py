@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import json
 import shutil
 import subprocess
 import tempfile
@@ -181,9 +180,3 @@ def dropped_share(rows: list[dict]) -> dict[str, float]:
         acc[0] += dropped
         acc[1] += kept + dropped
     return {name: d / t if t else 0.0 for name, (d, t) in out.items()}
-
-
-def write_rows(rows: list[dict], path: Path) -> None:
-    with path.open("a", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
