@@ -484,7 +484,7 @@ _KIND_RULES: tuple[tuple[str, str], ...] = (
     (r"政府采购", "procurement"),
     (r"固定资产|资产占用|资产情况", "fixed_assets"),
     (r"机关运行经费|项目支出|上年结转", "other"),
-    (r"收支", "income_expense_summary"),
+    (r"收支|收入支出", "income_expense_summary"),
     (r"收入", "income_summary"),
     (r"基本支出", "basic_expense_by_economic"),
     (r"支出", "expense_by_function"),
@@ -777,8 +777,8 @@ def _title_at(rows: Sequence[Row], i: int) -> tuple[str, str] | None:
     for nxt in rows[i + 1 : i + 3]:
         if found is not None or len(nxt.key) > 6 or len(rows[i].cells) > 8:
             break
-        if has_money(rows[i]):
-            break  # a row of figures
+        if has_money(rows[i]) or has_money(nxt):
+            break  # a row of figures (or a figure broken over two lines: "1" + "9.92")
         if "上年结转" in rows[i].key and _row_title(nxt) and "上年结转" not in nxt.key:
             # 上年结转（结余）, the last row of the standard 收入/收支总表, printed just
             # before the next table's title (text in drawing order): not a title's start.
@@ -833,6 +833,8 @@ def _confirmed(rows: list[Row], i: int) -> bool:
         row = rows[j]
         if (_title_at(rows, j) and not is_furniture(row)) or re.match(r"第.部分", row.key):
             return False
+        if _dot_leader(row):
+            return False  # the next 目录 entry: this title is one too
         if is_prose(row) and not _EMPTY_DECL.search(row.key):
             return False
         key = row.key
@@ -889,6 +891,11 @@ def _region(
             and len(row.cells) == 1
             and not has_money(row)
             and (body or header)
+            # a 收支总表's item with no figure (五、事业收入) is a row, not a heading
+            and not (
+                kind == "income_expense_summary"
+                and (re.search(r"(?:收入|支出|结余)$", key) or _next_item(body, key))
+            )
         ):
             # A new numbered heading after the table (四、…情况) ends it; in a one-cell-per-line
             # table such a line may be a row label instead.
@@ -988,6 +995,35 @@ def _region(
         notes=tuple(notes),
         breaks=tuple(breaks),
     )
+
+
+_CN_DIGITS = {c: k for k, c in enumerate("一二三四五六七八九", 1)}
+
+
+def _enumerator(text: str) -> int | None:
+    """The number of a leading 一、 … 九十九、 enumerator, else None."""
+    m = re.match(r"([一二三四五六七八九十]{1,3})[、.．]", text)
+    if not m:
+        return None
+    head, _, tail = m.group(1).partition("十")
+    if "十" not in m.group(1):
+        return _CN_DIGITS.get(head) if len(head) == 1 else None
+    tens = _CN_DIGITS.get(head, 0 if not head else -99) if head else 1
+    ones = _CN_DIGITS.get(tail, -99) if tail else 0
+    value = tens * 10 + ones
+    return value if value > 0 else None
+
+
+def _next_item(body: Sequence[Row], key: str) -> bool:
+    """Whether `key` continues the numbering of the table's rows above (六、… then 七、…)."""
+    number = _enumerator(key)
+    if number is None or number < 2:
+        return False
+    for row in reversed(body[-3:]):
+        for cell in row.cells:
+            if _enumerator(squash_ascii(cell.text)) == number - 1:
+                return True
+    return False
 
 
 _CODE = re.compile(r"^\d{3}(?:\s?\d){0,6}$")

@@ -58,6 +58,8 @@ from ie.tables.money_special import (
     _three_public,
     _three_public_by_sums,
     _three_public_wide,
+    side_by_side,
+    three_public_final,
 )
 from ie.tables.money_tab import _tab_rows
 from ie.tables.money_types import (
@@ -119,6 +121,10 @@ def rebuild(region: TableRegion) -> DetailedTable:
         return _table(region, (), (), layout)
     if region.kind == "income_expense_summary":
         return _summary(region, body, scale, layout)
+    if region.kind == "three_public" and (paired := three_public_final(region, scale)):
+        return _table(region, (), paired, layout)
+    region = side_by_side(region)
+    body = list(region.body)
     if layout == "tab":
         columns, rows = _tab_rows(region, body, scale)
     elif layout == "line" or 2 * sum(len(r.cells) == 1 for r in body) > len(body):

@@ -12,6 +12,7 @@ from ie.segment import MONEY, Cell, Row, digits
 from ie.tables.money_types import (
     _ENUMERATOR,
     _EXTRA_PART,
+    _FINAL_COLUMN,
     _GRAND_TOTAL,
     _STRUCT,
     KIND_KEYS,
@@ -87,6 +88,10 @@ def column_key(label: Sequence[str], kind: str) -> str | None:
         leaf = parts[depth]
         if re.match(r"价值|金额", leaf) and "total" in allowed:
             return "total"
+        if re.fullmatch(r"(?:年初|全年|调整后?)预算数?", leaf):  # said in a 决算 only
+            return "budget" if "budget" in allowed else None
+        if re.fullmatch(r"决算数?(?:合计)?|本年支出(?:决算)?合计", leaf):
+            return "total" if "total" in allowed else None
         key = direct(leaf)
         if key in allowed:
             return key
@@ -142,7 +147,10 @@ def _source_cell(column: int, key: str | None, value: float, cells: Sequence[Cel
 
 def _row(code, name_text, figures, cells, kind) -> DetailedRow:
     name = clean_name(name_text, kind)
-    total = code is None and bool(_GRAND_TOTAL.match(name))
+    # A 收支总表 prints 本年收入合计 / 本年支出合计 above the balances and the 总计: those keep
+    # their names (a 决算's income_total and expense_total), the 总计 is the grand total.
+    year_total = kind == "income_expense_summary" and name.startswith("本年")
+    total = code is None and bool(_GRAND_TOTAL.match(name)) and not year_total
     return DetailedRow(
         code=code,
         name="合计" if total else name,
@@ -218,7 +226,11 @@ def _named_columns(header: Sequence[Row], kind: str) -> list[str]:
         for c in cells
         if parse_figure(c.text) is None
         and not _STRUCT.search(squash_ascii(c.text))
-        and (column_key([c.text], kind) is not None or _EXTRA_PART.search(c.text))
+        and (
+            column_key([c.text], kind) is not None
+            or _EXTRA_PART.search(c.text)
+            or _FINAL_COLUMN.search(c.text)
+        )
     ]
 
 

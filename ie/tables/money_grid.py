@@ -126,6 +126,9 @@ def _geometric_rows(
             data.append((row, cells))
         else:
             pieces.append(row)
+    data = _rejoin_at_breaks(
+        data, [body[b] for b in region.breaks if b < len(body)], seq_limit, coded
+    )
     # Figure cells per row: what follows the 序号/code and is a figure right of the names.
     parsed: list[tuple[str | None, list[Cell], list[Cell], list[Cell]]] = []
     for _, cells in data:
@@ -196,6 +199,7 @@ def _geometric_rows(
         lo, hi = bounds[k], bounds[k + 1]
         parts = []
         for hr in joined:
+            row_parts = []
             for c in hr.cells:
                 overlap = min(c.x1, hi) - max(c.x0, lo)
                 if (
@@ -203,7 +207,13 @@ def _geometric_rows(
                     and parse_figure(c.text) is None
                     and not _STUB_LABEL.match(squash_ascii(c.text))
                 ):
-                    parts.append((hr.top, c.x0, c.text))
+                    row_parts.append(c)
+            # Two labels of one header line over one figure column: the other one heads an
+            # empty column beside it; the label over the figures themselves is this one's.
+            over = [c for c in row_parts if c.x0 < spans[k][1] and c.x1 > spans[k][0]]
+            if len(row_parts) > 1 and len(over) == 1:
+                row_parts = over
+            parts += [(hr.top, c.x0, c.text) for c in row_parts]
         labels.append(_join_wrapped(parts))
     if region.kind == "three_public":
         labels = [_leaf_path(header, (lo + hi) / 2, width) for lo, hi in spans]
@@ -265,6 +275,25 @@ def _geometric_rows(
     codes = [code for code, *_ in parsed]
     near = [k for _, k in placed]
     return columns, _settle(options, build_row, region.kind, columns, codes, near=near)
+
+
+def _rejoin_at_breaks(
+    data: list[tuple[Row, list[Cell]]], firsts: Sequence[Row], seq_limit: float | None, coded: bool
+) -> list[tuple[Row, list[Cell]]]:
+    """Rows cut by a page break put back together: the first line after a break that has no
+    code goes with the coded row before the break when that row has no figures (its name's
+    end and its figures were printed on the next page)."""
+    after = {id(r) for r in firsts}
+    out: list[tuple[Row, list[Cell]]] = []
+    for row, cells in data:
+        if out and id(row) in after and _lead(cells, seq_limit, coded)[0] is None:
+            prev_row, prev = out[-1]
+            code, used = _lead(prev, seq_limit, coded)
+            if code and not any(_is_figure(c.text) for c in prev[used:]):
+                out[-1] = (prev_row, prev + cells)
+                continue
+        out.append((row, cells))
+    return out
 
 
 def _is_figure(text: str, stub: bool = False) -> bool:

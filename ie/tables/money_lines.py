@@ -31,6 +31,7 @@ from ie.tables.money_special import _three_public_by_sums, _three_public_wide
 from ie.tables.money_types import (
     _CODE,
     _EXTRA_PART,
+    _FINAL_COLUMN,
     _GRAND_TOTAL,
     _STRUCT,
     KIND_KEYS,
@@ -57,7 +58,11 @@ def _line_rows(
         # 合计 | 人员经费 | 公用经费) comes before the leaves: labels without a key before the
         # total column are not figure columns.
         first = next((k for k, t in enumerate(texts) if column_key([t], region.kind) == "total"), 0)
-        texts = [t for k, t in enumerate(texts) if k >= first or column_key([t], region.kind)]
+        texts = [
+            t
+            for k, t in enumerate(texts)
+            if k >= first or column_key([t], region.kind) or _FINAL_COLUMN.search(t)
+        ]
         # 合计 before another total label (合计 | 金额) is the total row's label, which a text
         # tool printed before the header's last cell.
         totals = [k for k, t in enumerate(texts) if column_key([t], region.kind) == "total"]

@@ -40,9 +40,11 @@ class SolverSettings:
 
     Weights: a row sum (total = basic + project, total = personnel + public) that holds
     scores `sum_weight`, one that fails `-sum_weight`; a placement that leaves the table's
-    total column empty scores `-empty_total_penalty`. Placements that the arithmetic ties and
-    that lie within `near_width` column widths of the nearest one are all supported by
-    position.
+    total column empty scores `-empty_total_penalty`; each figure put in a column of a rarer
+    part of a total (上缴上级支出, 经营支出, 对附属单位补助支出, 预留机动经费), where the basic
+    and project columns would do as well, scores `-extra_penalty`. Placements that the
+    arithmetic ties and that lie within `near_width` column widths of the nearest one are all
+    supported by position.
     """
 
     max_placements: int = 2000
@@ -54,6 +56,7 @@ class SolverSettings:
     max_visits: int = 300_000
     sum_weight: int = 10
     empty_total_penalty: int = 5
+    extra_penalty: int = 1
     near_width: float = 0.5
 
     def __post_init__(self) -> None:
@@ -166,7 +169,8 @@ def _row_score(
             score += settings.sum_weight if ok else -settings.sum_weight
     if "total" not in by_key and any(c.key == "total" for c in columns):
         score -= settings.empty_total_penalty
-    return score
+    extra = sum(1 for s in slots if columns[s].key is None and _EXTRA_PART.search(columns[s].label))
+    return score - extra * settings.extra_penalty
 
 
 def _settle(

@@ -5,10 +5,12 @@ lines came in any order is placed by its sums, `_three_public_by_sums`)."""
 from __future__ import annotations
 
 import itertools
+import re
+import statistics
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ie.segment import Cell, Row, TableRegion
+from ie.segment import Cell, Row, TableRegion, digits
 from ie.tables.money_cells import (
     _THREE_PUBLIC_ORDER,
     _row,
@@ -70,6 +72,67 @@ def _three_public_by_sums(
     return columns, [slots for score, slots in scored if score == best]
 
 
+def three_public_final(region: TableRegion, scale: float) -> list[DetailedRow] | None:
+    """A 决算 “三公” table printed wide: a 预算数 and a 决算数 under each of the columns every such
+    table has (in their printed order, as `_three_public_by_sums`), one figure row. Its figures
+    are read in order — pieces of a figure a text tool broke over lines joined again — and
+    paired: one row per item with `budget` and `total` (the 决算数). None when the header has
+    no 预算数/决算数 pairs or the figures do not fill the columns two by two."""
+    rows = (*region.header, *region.body)
+    head = squash_ascii("".join(c.text for r in region.header for c in r.cells))
+    if head.count("决算") < 2 or head.count("预算") < 2:  # 预算数 决算数 (wrapped: 决算 / 数)
+        return None
+    said = squash_ascii(region.title) + head
+    extra = [name for name, word in (("会议费", "会议"), ("培训费", "培训")) if word in said]
+    columns = [
+        "合计",
+        *(["“三公”经费小计"] if extra else []),
+        "因公出国（境）费",
+        "公务用车购置及运行维护费",
+        "公务用车购置费",
+        "公务用车运行维护费",
+        "公务接待费",
+        *extra,
+    ]
+    figures: list[tuple[float, list[Cell]]] = []
+    buf: list[Cell] = []
+    for c in (c for r in rows for c in r.cells):
+        piece = digits(c.text, 1)
+        if not re.search(r"\d", piece) or re.search(r"[^\d.,，\s-]", piece):
+            if buf:
+                return None  # a label inside a figure
+            continue
+        buf.append(c)
+        text = digits("".join(x.text for x in buf), 1)
+        if re.fullmatch(r"-?[\d,]*\d\.\d\d", text):
+            figures.append((float(text.replace(",", "")) * scale, buf))
+            buf = []
+        elif text.count(".") > 1 or len(text) > 16:
+            return None
+    if buf or len(figures) != 2 * len(columns):
+        return None
+    out = []
+    for k, name in enumerate(columns):
+        cells = tuple(
+            _source_cell(2 * k + j, key, value, used)
+            for j, (key, (value, used)) in enumerate(
+                zip(("budget", "total"), figures[2 * k : 2 * k + 2], strict=True)
+            )
+        )
+        out.append(
+            DetailedRow(
+                None,
+                name,
+                cells,
+                min(c.start for c in cells),
+                max(c.end for c in cells),
+                cells[0].page,
+                name == "合计",
+            )
+        )
+    return out
+
+
 def _three_public_sums(
     values: dict[str, float], subtotal: str = "“三公”经费小计"
 ) -> tuple[int, int]:
@@ -114,13 +177,42 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
     """收支总表: two (or three) tables side by side — each text cell starts an item and the
     figures after it are its values; the first figure is its total."""
     rows: list[DetailedRow] = []
-    for cells in _summary_lines(body, layout):
+    lines = _summary_lines(body, layout)
+    # one cell a line (text tools' cell layout, or a PDF printed so): one stream of names and
+    # figures
+    stream = layout == "line" or 2 * sum(len(r.cells) == 1 for r in body) > len(body)
+    if stream:
+        # the first item may have gone to the header when its figure was broken
+        head = [c for r in region.header for c in r.cells]
+        first = next((k for k, c in enumerate(head) if _ITEM_START.match(c.text)), len(head))
+        lines = [_cell_stream([head[first:], *lines])]
+    read: list[list[tuple[list[Cell], list[Cell]]]] = []
+    for cells in lines:
         items: list[tuple[list[Cell], list[Cell]]] = []
         for c in cells:
             if parse_figure(c.text) is None:
-                items.append(([c], []))
+                if stream and items and not items[-1][1] and not _ITEM_START.match(c.text):
+                    items[-1][0].append(c)  # a wrapped piece of the name before
+                else:
+                    items.append(([c], []))
             elif items:
                 items[-1][1].append(c)
+        names = [squash_ascii("".join(c.text for c in item)) for item, _ in items]
+        if items and all(n in _HEAD_WORDS for n in names):
+            continue  # the header, repeated on the next page
+        prev = read[-1] if read else None
+        if (
+            prev is not None
+            and len(prev) == len(items)
+            and not (any(f for _, f in prev) and any(f for _, f in items))
+            and not any(_ITEM_START.match(n) for n in names)
+        ):
+            # a line cut by a page break: the names' ends and the figures on either side of
+            # the break are one line
+            read[-1] = [(a + b, fa + fb) for (a, fa), (b, fb) in zip(prev, items, strict=True)]
+            continue
+        read.append(items)
+    for items in read:
         for item, figures in items:
             values = [
                 _source_cell(
@@ -134,11 +226,67 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
     return _table(region, columns, _finish(rows), layout)
 
 
+_HEAD_WORDS = {"收入", "支出", "项目", "决算数", "预算数", "金额"}
+# A 收支总表 item that starts a name: an enumerator (一、 …) or a total/balance line's words.
+_ITEM_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|本年|上年|年初|年末|年终|使用|结余分配|[收支]?\s*[入出]?\s*总\s*计)"
+)
+
+
+def _cell_stream(lines: list[list[Cell]]) -> list[Cell]:
+    """The cells of a one-cell-a-line 收支总表 in order, without its 序号 (1, 2, 3 … each
+    before a name)."""
+    cells = _joined_figures([c for line in lines for c in line])
+    out, expected = [], 1
+    for k, c in enumerate(cells):
+        nxt = cells[k + 1].text if k + 1 < len(cells) else ""
+        if squash_ascii(c.text) == str(expected) and nxt and parse_figure(nxt) is None:
+            expected += 1
+            continue
+        out.append(c)
+    return out
+
+
+_WHOLE = re.compile(r"-?[\d,]*\d\.\d\d")
+_PIECE = re.compile(r"-?[\d,]*\.?\d*")
+
+
+def _joined_figures(cells: list[Cell]) -> list[Cell]:
+    """Figures that a text tool broke over lines ("909" + ".83", "1" + "9.92") joined again:
+    a piece that is not a whole figure with its two decimals and, with the pieces after it,
+    makes one."""
+    out: list[Cell] = []
+    k = 0
+    while k < len(cells):
+        c = cells[k]
+        text = digits(c.text, 1)
+        end = k + 1
+        if not _WHOLE.fullmatch(text) and _PIECE.fullmatch(text) and re.search(r"\d", text):
+            joined = text
+            for j in range(k + 1, min(k + 3, len(cells))):
+                piece = digits(cells[j].text, 1)
+                if not _PIECE.fullmatch(piece):
+                    break
+                joined += piece
+                if _WHOLE.fullmatch(joined):
+                    end = j + 1
+                    break
+        if end > k + 1:
+            text = "".join(x.text for x in cells[k:end])
+            c = replace(c, text=text, end=cells[end - 1].end)
+        out.append(c)
+        k = end
+    return out
+
+
 def _summary_lines(body: list[Row], layout: str) -> list[list[Cell]]:
     """Lines of a 收支总表 as cell lists; in a tab layout the 序号 is dropped and a line without
     one continues the line above cell by cell (one cell per item side)."""
     if layout != "tab":
         return [_split_figures(r) for r in body]
+    numbered = any(r.cells and squash_ascii(r.cells[0].text).isdigit() for r in body)
+    if not numbered:  # no 序号 column: every line is a row
+        return [list(r.cells) for r in body]
     grids: list[dict[int, list[Cell]]] = []
     for row in body:
         grid: dict[int, list[Cell]] = {}
@@ -167,10 +315,15 @@ def _three_public(columns: Sequence[Column], rows: list[DetailedRow]) -> list[De
     one column per item); either way the result has one row per item with its total."""
     named = [r for r in rows if (r.name and r.name != "合计") or r.total_row]
     if len(named) >= 3:  # long layout: the first figure of each row is its total
+        keyed = _final_keys(columns)
         out = []
         for r in rows:
-            first = sorted(r.cells, key=lambda c: c.column)[:1]
-            out.append(replace(r, cells=tuple(replace(c, key="total") for c in first)))
+            cells = sorted(r.cells, key=lambda c: c.column)
+            if keyed:  # a 决算's 预算数 and 决算数 columns
+                cells = [replace(c, key=keyed.get(c.column)) for c in cells]
+                out.append(replace(r, cells=tuple(c for c in cells if c.key)))
+            else:
+                out.append(replace(r, cells=tuple(replace(c, key="total") for c in cells[:1])))
         return out
     cells = [c for r in rows for c in sorted(r.cells, key=lambda c: c.column)]
     names = [
@@ -187,7 +340,136 @@ def _three_public(columns: Sequence[Column], rows: list[DetailedRow]) -> list[De
             names[k] = "“三公”经费小计"
         elif after in ("公务用车购置费", "公务用车运行维护费") or before == "因公出国（境）费":
             names[k] = "公务用车购置及运行维护费"
+    labels = [columns[c.column].label if c.column < len(columns) else "" for c in cells]
+    if any("决算" in label for label in labels):
+        return _three_public_pairs(cells, names, labels)
     return [
         DetailedRow(None, name, (replace(c, key="total"),), c.start, c.end, c.page, name == "合计")
         for c, name in zip(cells, names, strict=True)
     ]
+
+
+def _final_keys(columns: Sequence[Column]) -> dict[int, str]:
+    """Column index → budget / total for the 预算数 and first 决算数 columns of a 决算 table
+    (empty when no column says 决算)."""
+    out: dict[int, str] = {}
+    for k, c in enumerate(columns):
+        leaf = c.label.rsplit("/", 1)[-1]
+        if "决算" in leaf and "total" not in out.values():
+            out[k] = "total"
+        elif "预算" in leaf and "决算" not in leaf and "budget" not in out.values():
+            out[k] = "budget"
+    return out if "total" in out.values() else {}
+
+
+def _three_public_pairs(
+    cells: Sequence[SourceCell], names: Sequence[str], labels: Sequence[str]
+) -> list[DetailedRow]:
+    """A 决算 “三公” table: a 预算数 and a 决算数 under each item, one row per item with
+    `budget` and `total` (the 决算数)."""
+    rows: dict[str, list[SourceCell]] = {}
+    for c, name, label in zip(cells, names, labels, strict=True):
+        leaf = label.rsplit("/", 1)[-1]
+        key = "budget" if "预算" in leaf and "决算" not in leaf else "total"
+        got = rows.setdefault(name, [])
+        if all(x.key != key for x in got):
+            got.append(replace(c, key=key))
+    return [
+        DetailedRow(
+            None,
+            name,
+            tuple(got),
+            min(c.start for c in got),
+            max(c.end for c in got),
+            got[0].page,
+            name == "合计",
+        )
+        for name, got in rows.items()
+    ]
+
+
+def side_by_side(region: TableRegion) -> TableRegion:
+    """A 决算 基本支出 table printed as two blocks side by side — 人员经费 on the left, 公用经费
+    on the right, each 科目编码 | 科目名称 | 决算数, their totals on the last line — as one
+    list: the right block's cells moved under the left block's columns (its rows after the
+    left block's), the header reduced to one block without the 人员经费/公用经费 group
+    labels. Other tables, and a one-block header, are returned as they are."""
+    if region.kind != "basic_expense_by_economic":
+        return region
+    head = [c for r in region.header for c in r.cells]
+    codes = [c for c in head if re.search(r"编码|代码", squash_ascii(c.text))]
+    if sum("名称" in squash_ascii(c.text) for c in head) < 2 or len(codes) < 2:
+        return region
+    left, right = codes[0].x0, codes[1].x0
+    if right <= left:  # one cell a line: the rows come in code order anyway
+        cut = codes[1]
+        header = _first_block(region.header, lambda c: c.start < cut.start)
+        return replace(region, header=header)
+    slack = 0.3 * min(
+        (b.x0 - a.x0 for a, b in itertools.pairwise(sorted(head, key=lambda c: c.x0)))
+        if len(head) > 1
+        else [1.0]
+    )
+    edge = right - max(slack, 0.5)
+    # Where the right block starts, page by page (a PDF may draw each page's grid anew): from
+    # the rows that print both blocks, else from the header.
+    seen: dict[int, list[tuple[float, float]]] = {}
+    for row in region.body:
+        if (i := _right_block(row)) is not None:
+            seen.setdefault(row.page, []).append((row.cells[i].x0, row.cells[0].x0))
+    at = {
+        page: (statistics.median(r for r, _ in xs), statistics.median(r - x for r, x in xs))
+        for page, xs in seen.items()
+    }
+    lefts: list[Row] = []
+    rights: list[Row] = []
+    breaks: tuple[list[int], list[int]] = ([], [])  # page breaks within each block
+    for k, row in enumerate(region.body):
+        if k in region.breaks:
+            breaks[0].append(len(lefts))
+            breaks[1].append(len(rights))
+        page_edge, shift = at.get(row.page, (right, right - left))
+        if (i := _right_block(row)) is not None:
+            a, b = row.cells[:i], row.cells[i:]
+        else:
+            cut = min(edge, page_edge - max(slack, 0.5))
+            a = tuple(c for c in row.cells if c.x0 < cut)
+            b = tuple(c for c in row.cells if c.x0 >= cut)
+        b = tuple(replace(c, x0=c.x0 - shift, x1=c.x1 - shift) for c in b)
+        if a:
+            lefts.append(replace(row, cells=tuple(a)))
+        if b:
+            rights.append(replace(row, cells=b))
+    header = _first_block(region.header, lambda c: c.x0 < edge)
+    moved = (*breaks[0], *(len(lefts) + b for b in breaks[1]))
+    return replace(region, header=header, body=(*lefts, *rights), breaks=moved)
+
+
+_ECONOMIC_CODE = re.compile(r"[35]\d{2}(?:\d{2})?")
+
+
+def _right_block(row: Row) -> int | None:
+    """The index of the cell that starts a side-by-side row's right block: a second 经济分类
+    code after the left block's code and name, or the 公用经费 total after the 人员经费 one."""
+    for i, c in enumerate(row.cells):
+        text = squash_ascii(c.text)
+        if i >= 2 and _ECONOMIC_CODE.fullmatch(digits(c.text)):
+            return i
+        if i >= 1 and text.startswith("公用经费"):
+            return i
+    return None
+
+
+def _first_block(header: Sequence[Row], keep) -> tuple[Row, ...]:
+    """The header rows with the cells `keep` says are the first block's, without the
+    人员经费 / 公用经费 group labels."""
+    out = []
+    for row in header:
+        cells = tuple(
+            c
+            for c in row.cells
+            if keep(c) and not re.fullmatch(r"(?:人员|公用)经费", squash_ascii(c.text))
+        )
+        if cells:
+            out.append(replace(row, cells=cells))
+    return tuple(out)

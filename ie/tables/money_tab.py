@@ -124,7 +124,8 @@ def _continues(
 ) -> bool:
     """Without a 序号 column: a line continues the row above when that row is visibly cut off
     (a figure ending in "." or a code of impossible length), or when it is the first line after
-    a page break and holds only unnumbered text."""
+    a page break and holds only unnumbered text, or has no code and follows a coded row that
+    has no figures."""
     prev_text = {j: "".join(c.text for c in cs) for j, cs in prev.items()}
     if any(squash_ascii(prev_text[j]).endswith((".", ",")) for j in prev_text if j in by_index):
         return True
@@ -137,7 +138,15 @@ def _continues(
     texts = ["".join(c.text for c in cs) for cs in cur.values()]
     has_figures = any(parse_figure(t) is not None for t in texts)
     numbered = any(_ENUMERATOR.match(squash_ascii(t)) for t in texts)
-    return not has_figures and not numbered and (code_col is None or code_col not in cur)
+    uncoded = code_col is None or code_col not in cur
+    # a coded row left without its figures, and a line with no code that has them: the
+    # row's name and figures went on past the break
+    unfinished = (
+        code_col is not None
+        and code_col in prev
+        and not any(parse_figure(prev_text[j]) is not None for j in prev_text if j in by_index)
+    )
+    return not numbered and uncoded and (not has_figures or unfinished)
 
 
 def _is_stub(row: Row) -> bool:

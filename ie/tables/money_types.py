@@ -14,12 +14,13 @@ TOLERANCE = 0.011  # figures are printed to 0.01; sums of rounded figures may be
 SCALE = {"万元": 1.0, "元": 1e-4, "千元": 0.1, "亿元": 1e4}
 
 # Column keys each kind of table may carry (SCHEMA.md).
+# `budget` is a 决算 table's 年初预算数 / 全年预算数 column beside its 决算数 (SCHEMA 1.1).
 KIND_KEYS: dict[str, tuple[str, ...]] = {
-    "expense_by_function": ("total", "basic", "project"),
-    "gov_fund_expense": ("total", "basic", "project"),
-    "state_capital_expense": ("total", "basic", "project"),
-    "basic_expense_by_economic": ("total", "personnel", "public"),
-    "other": ("total", "basic", "project", "personnel", "public"),
+    "expense_by_function": ("total", "basic", "project", "budget"),
+    "gov_fund_expense": ("total", "basic", "project", "budget"),
+    "state_capital_expense": ("total", "basic", "project", "budget"),
+    "basic_expense_by_economic": ("total", "personnel", "public", "budget"),
+    "other": ("total", "basic", "project", "personnel", "public", "budget"),
 }
 CODED_KINDS = (
     "expense_by_function",
@@ -118,6 +119,10 @@ class DetailedTable:
 
 
 def _table(region, columns, rows, layout, issues=(), checked=0) -> DetailedTable:
+    if not any(r.cells for r in rows):
+        # a table printed without a figure (a blank template, an empty table not declared
+        # so) has no rows to report, only its names
+        rows, issues, checked = (), (), 0
     return DetailedTable(
         kind=region.kind,
         title=region.title,
@@ -146,4 +151,7 @@ def _finish(rows: Iterable[DetailedRow]) -> list[DetailedRow]:
     return out
 
 
+# A 决算 table's figure columns with no SCHEMA key (年初结转和结余, 本年收入, 年末结转和结余):
+# columns all the same, not group labels.
+_FINAL_COLUMN = re.compile(r"结转|结余|本年收入")
 _EXTRA_PART = re.compile(r"预留|机动|经营支出|上缴上级|上解上级|对附属单位")
