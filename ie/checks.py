@@ -13,6 +13,13 @@ numbers. Rules:
 - within each coded table: parent == sum of children, 合计 == sum of top-level codes,
   total == basic + project, total == personnel + public (ie.tables.money.table_issues)
 
+Final accounts (部门决算, `kind` final_accounts) have no income_total == expense_total; they
+get instead:
+
+- the 收入支出决算总表 identity: 总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余 =
+  本年支出合计 + 结余分配 + 年末结转和结余
+- the nine standard 决算 tables all there (printed, or printed empty), where five or more are
+
 Where the department has money besides its appropriations (income_total > 一般公共预算 +
 政府性基金 + 国有资本经营 income), a 财政拨款 / 一般公共预算 table and the 人员/公用经费 the prose
 gives for the 财政拨款 basic expense cover a part of the budget only: the whole-budget figures
@@ -52,6 +59,8 @@ _TABLE_FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("expense_basic", "basic_expense_by_economic", "合计", "total"),
     ("expense_personnel", "basic_expense_by_economic", "合计", "personnel"),
     ("expense_public", "basic_expense_by_economic", "合计", "public"),
+    ("expense_personnel", "basic_expense_by_economic", "人员经费合计", "total"),
+    ("expense_public", "basic_expense_by_economic", "公用经费合计", "total"),
     ("three_public_total", "three_public", "“三公”经费小计", "total"),
     ("three_public_abroad", "three_public", "因公出国（境）费", "total"),
     ("three_public_vehicle", "three_public", "公务用车购置及运行维护费", "total"),
@@ -89,11 +98,16 @@ def has_other_money(figures: dict[str, float]) -> bool:
 
 
 def run_checks(record: Disclosure) -> list[Check]:
-    """Every rule whose inputs `record` states, evaluated."""
-    checks = figure_checks(record.key_figures)
+    """Every rule whose inputs `record` states, evaluated; final accounts (`kind`
+    final_accounts) get the 决算 rules instead of income_total == expense_total."""
+    final = record.kind == "final_accounts"
+    checks = figure_checks(record.key_figures, final)
     checks += table_figure_checks(record.key_figures, record.tables)
     for table in record.tables:
         checks += table_checks(table)
+    if final:
+        checks += final_summary_checks(record.tables)
+        checks += final_tables_check(record.tables, record.year)
     return checks
 
 
@@ -101,12 +115,15 @@ def _close(a: float, b: float, parts: int = 1) -> bool:
     return abs(a - b) <= TOLERANCE * max(1, parts)
 
 
-def figure_checks(figures: dict[str, float]) -> list[Check]:
-    """Sums among the key figures."""
+def figure_checks(figures: dict[str, float], final: bool = False) -> list[Check]:
+    """Sums among the key figures. In final accounts (`final`) the year's income and
+    expense differ by the balances, so income_total == expense_total is no rule there."""
     out = []
     other_money = has_other_money(figures)
     for whole, parts, optional in _SUMS:
         if whole not in figures or any(p not in figures for p in parts):
+            continue
+        if final and whole == "income_total":
             continue
         if whole == "expense_basic" and other_money:
             continue  # 人员/公用经费 are stated for the 财政拨款 basic expense only
@@ -179,3 +196,79 @@ def table_checks(table: Table) -> list[Check]:
         return []
     rule = f"{table.kind}[{table.title}]: parents == sum(children), total == sum(parts)"
     return [Check(rule=rule, ok=not issues, detail="; ".join(issues))]
+
+
+# --- final accounts (部门决算) -----------------------------------------------------------------
+
+# The two sides of a 收入支出决算总表, each adding up to its 总计: (row name prefixes, side).
+_FINAL_SIDES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("本年收入", "使用非财政拨款结余", "年初结"), "收入"),
+    (("本年支出", "结余分配", "年末结"), "支出"),
+)
+
+# The nine standard 决算 tables (2019 template on): name, title pattern, first year required.
+FINAL_TABLES: tuple[tuple[str, str, int], ...] = (
+    ("收入支出决算总表", r"^(?!.*财政拨款).*收入支出决算总表", 0),
+    ("收入决算表", r"(?<!支出)收入决算表", 0),
+    ("支出决算表", r"^(?!.*(?:财政拨款|一般公共|基金|国有资本|三公)).*支出决算表", 0),
+    ("财政拨款收入支出决算总表", r"财政拨款收入支出决算总表", 0),
+    ("一般公共预算财政拨款支出决算表", r"一般公共预算财政拨款支出决算表", 0),
+    ("一般公共预算财政拨款基本支出决算表", r"一般公共预算财政拨款基本支出决算表", 0),
+    ("财政拨款“三公”经费支出决算表", r"三公", 0),
+    ("政府性基金预算财政拨款收入支出决算表", r"政府性基金", 0),
+    ("国有资本经营预算财政拨款收入支出决算表", r"国有资本经营", 2019),
+)
+
+
+def final_summary_checks(tables: Sequence[Table]) -> list[Check]:
+    """The 决算 identity on the whole department's 收入支出决算总表: 总计 = 本年收入合计 +
+    使用非财政拨款结余 + 年初结转和结余 = 本年支出合计 + 结余分配 + 年末结转和结余, on each side
+    whose three lines are all there (a line without a figure counts 0); the 总计 rows,
+    income side first, are its 合计 rows."""
+    table = next(
+        (
+            t
+            for t in tables
+            if t.kind == "income_expense_summary"
+            and "决算" in t.title
+            and not _APPROPRIATION_TITLE.search(t.title)
+        ),
+        None,
+    )
+    if table is None:
+        return []
+    totals = [r.values["total"] for r in table.rows if r.name == "合计" and "total" in r.values]
+    if not totals:
+        return []
+    out = []
+    for (prefixes, side), grand in zip(_FINAL_SIDES, (totals[0], totals[-1]), strict=True):
+        found = [
+            next((r for r in table.rows if fold_name(r.name).startswith(p)), None) for p in prefixes
+        ]
+        if any(row is None for row in found):
+            continue  # a line not read (or not in this template): nothing to add up
+        parts = [(p, r.values.get("total", 0.0)) for p, r in zip(prefixes, found, strict=True)]
+        got = sum(v for _, v in parts)
+        ok = _close(grand, got, len(parts))
+        said = " + ".join(f"{name} {format_amount(v)}" for name, v in parts)
+        detail = "" if ok else f"总计 {format_amount(grand)} != {said} = {format_amount(got)}"
+        rule = f"income_expense_summary[{table.title}]: {side} side adds up to 总计"
+        out.append(Check(rule=rule, ok=ok, detail=detail))
+    return out
+
+
+def final_tables_check(tables: Sequence[Table], year: int | None) -> list[Check]:
+    """Whether a 决算 disclosure has the nine standard tables (printed, or printed empty and
+    declared so). Only where it prints at least five of them: a file of the 情况说明 alone,
+    or of a few tables, is not held to the set."""
+    titles = [re.sub(r"\s", "", t.title) for t in tables]
+    required = [
+        (name, pattern)
+        for name, pattern, since in FINAL_TABLES
+        if year is None or year >= since or since == 0
+    ]
+    missing = [name for name, pattern in required if not any(re.search(pattern, t) for t in titles)]
+    if len(required) - len(missing) < 5:
+        return []
+    detail = "" if not missing else "missing: " + "、".join(missing)
+    return [Check(rule="final accounts: the nine standard tables", ok=not missing, detail=detail)]

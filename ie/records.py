@@ -45,6 +45,7 @@ from ie.segment import Sections
 from ie.spans import Span
 from ie.tables.assemble import Assembled, name_key
 from ie.tables.indicators import FIELDS, IndicatorTable, redaction_marker
+from ie.tables.money_arith import fold_name
 from ie.text import OCR_DIGITS
 
 _HAN = r"\u3400-\u9fff"
@@ -157,7 +158,7 @@ def to_wan(value: float, unit: str) -> float:
 # --- key figures from prose -----------------------------------------------------------------
 
 # 收入、支出预算总计 / 收支总预算 / 收支预算总额 / 收支预算安排: one figure for both totals.
-_BOTH_TOTAL = r"收[入]?[、,，]?支[出]?(?:预算)?总[计预额]"
+_BOTH_TOTAL = r"收[入]?[、,，]?支[出]?(?:预算|决算)?总[计预额]"
 _BOTH_PLAN = r"收[入]?[、,，]?支[出]?(?:预算)?安排"
 # key → keyword patterns; a keyword is followed by filler words and a figure with its unit.
 _KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -197,6 +198,17 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         r"固定资产(?:金额|总额|原值|价值)(?:合计|共计|总计)?",
     ),
 }  # fmt: skip
+# A 部门决算 (final accounts) names its totals otherwise (SCHEMA 1.1): 收入支出总计 is the
+# grand_total, 本年收入合计 / 本年支出合计 the year's income and expense, 年初/年末结转和结余 the
+# balances; the other keys read as in a budget.
+_FINAL_KEYWORDS: dict[str, tuple[str, ...]] = {
+    **_KEYWORDS,
+    "grand_total": (_BOTH_TOTAL, r"收支总计"),
+    "income_total": (r"本年收入(?:决算)?合计", r"收入决算合计"),
+    "expense_total": (r"本年支出(?:决算)?合计", r"支出决算合计"),
+    "carryover": (r"年初结转和?结余", r"上年结转和?结余"),
+    "carryover_end": (r"年末结转和?结余",),
+}
 # Keywords that name a figure only when the figure follows at once ("其中：一般公共预算拨款
 # 686.71万元"): with filler words they would read "一般公共预算拨款安排的会议费 …".
 _TIGHT: dict[str, tuple[str, ...]] = {
@@ -240,7 +252,11 @@ _DENY_BEFORE: dict[str, tuple[str, ...]] = {
     # 拟采购 / 货物类政府采购支出预算: a part of the procurement budget
     "procurement_total": ("拟", "类", "货物", "服务", "工程"),
 }
-_ALLOW_ONLY_AFTER = ("income_total", "expense_total")
+_DENY_BEFORE["grand_total"] = _DENY_BEFORE["income_total"]
+# 年初/年末财政拨款结转和结余 is the appropriations' part
+for _key in ("carryover", "carryover_end"):
+    _DENY_BEFORE[_key] = ("拨款",)
+_ALLOW_ONLY_AFTER = ("income_total", "expense_total", "grand_total")
 # "增加基本支出844.15万元" states a change, not the figure.
 _CHANGE_WORDS = ("增加", "减少", "新增", "压减", "调增", "调减", "增长", "下降")
 # A figure: a number with its unit, or a bare 0 right after 为 ("公务用车购置为 0，与上年持平":
@@ -263,12 +279,17 @@ class _Statement:
     end: int
 
 
-def _statements(view: _View, year: int | None) -> dict[str, list[_Statement]]:
+def _statements(
+    view: _View, year: int | None, kind: str | None = None
+) -> dict[str, list[_Statement]]:
     """key → every prose statement of it for `year`, in text order (a document may state a
-    figure twice, and now and then with two different numbers)."""
+    figure twice, and now and then with two different numbers). In final accounts (`kind`
+    final_accounts) the keywords are the 决算 ones, and a figure stated as a 预算数 (“三公”经费
+    年初预算为 …，支出决算为 …) is not the key's: the 决算数 after it is."""
     text = view.text
+    final = kind == "final_accounts"
     out: dict[str, list[_Statement]] = {}
-    for key, words in _KEYWORDS.items():
+    for key, words in (_FINAL_KEYWORDS if final else _KEYWORDS).items():
         patterns = [
             rf"(?P<kw>{'|'.join(words)}){_FILL}{{0,10}}?[:：]?(?:为|是|共计|合计)?{_FIGURE}"
         ]
@@ -297,6 +318,8 @@ def _statements(view: _View, year: int | None) -> dict[str, list[_Statement]]:
                 figure = "zero" if m.group("zero") is not None else "num"
                 if _TOPIC.search(text, m.end("kw"), m.start(figure)):
                     continue
+                if final and "预算" in text[m.end("kw") : m.start(figure)]:
+                    continue
                 if figure == "zero":
                     value, (start, end) = 0.0, view.span(m.start("zero"), m.end("zero"))
                 else:
@@ -305,7 +328,7 @@ def _statements(view: _View, year: int | None) -> dict[str, list[_Statement]]:
                 found.setdefault(m.start(figure), _Statement(value, start, end))
         if found:
             out[key] = [found[k] for k in sorted(found)]
-    if (change := _change_total(view)) is not None:
+    if (change := _change_total(view, final)) is not None:
         out["change_total"] = [_Statement(*change)]
     return out
 
@@ -330,9 +353,10 @@ def _other_year(text: str, pos: int, year: int | None, year_end: bool = False) -
 
 
 _CHANGE = re.compile(
-    rf"(?:同比|(?:较|比|与)(?:上年|上一年|去年|(?:19|20)\d\d年(?:度)?)(?:预算|执行)?(?:数)?"
+    rf"(?:同比|(?:较|比|与)(?:上年|上一年|去年|(?:19|20)\d\d年(?:度)?)(?:预算|决算|执行)?(?:数)?"
     rf"(?:相比)?)[，,]?"
-    rf"(?:收[入]?[、,，]?支[出]?(?:预算)?总计)?各?(增加|减少|增长|下降|持平)(?:了)?({_NUM})?({_UNIT})?"
+    rf"(?P<both>收[入]?[、,，]?支[出]?(?:预算|决算)?总计)?各?(增加|减少|增长|下降|持平)(?:了)?"
+    rf"({_NUM})?({_UNIT})?"
 )
 # Words that make a sentence about the whole budget ("2020年部门预算收入总额为…，比上年增加…")
 _TOTAL_CUE = re.compile(
@@ -345,25 +369,29 @@ _PART_CUE = re.compile(
 )
 
 
-def _change_total(view: _View) -> tuple[float, int, int] | None:
+def _change_total(view: _View, final: bool = False) -> tuple[float, int, int] | None:
     """The signed change of the total budget: the first change stated in a sentence about the
-    total (收支 / 预算总计), before any 其中 breakdown."""
+    total (收支 / 预算总计), before any 其中 breakdown. In final accounts the sentence may name
+    the total in the change itself ("与2023年度相比，收入、支出总计各增加…")."""
     text = view.text
     pos = 0
     # a blanked table line ends a sentence too, and so does a numbered heading ("3、比上年…")
     for sentence in re.split(r"(?<=[。\n])|(?=(?<![\d.])\d{1,2}、)", text):
         head = sentence.split("其中")[0]
         m = _CHANGE.search(head)
-        if m and _TOTAL_CUE.search(head[: m.start()]) and not _PART_CUE.search(head[: m.start()]):
-            word, num, unit = m.group(1), m.group(2), m.group(3)
+        cued = m is not None and (
+            bool(_TOTAL_CUE.search(head[: m.start()])) or (final and m.group("both") is not None)
+        )
+        if m and cued and not _PART_CUE.search(head[: m.start()]):
+            word, num, unit = m.group(2), m.group(3), m.group(4)
             if word == "持平":
-                s, e = view.span(pos + m.start(1), pos + m.end(1))
+                s, e = view.span(pos + m.start(2), pos + m.end(2))
                 return 0.0, s, e
             if num and unit:
                 value = to_wan(_number(num), unit)
                 if word in ("减少", "下降"):
                     value = -value
-                s, e = view.span(pos + m.start(2), pos + m.end(3))
+                s, e = view.span(pos + m.start(3), pos + m.end(4))
                 return value, s, e
         pos += len(sentence)
     return None
@@ -398,12 +426,45 @@ _ROW_KEYS: tuple[tuple[str, str, str], ...] = (
 _APPROPRIATION_TITLE = re.compile(r"财政拨款|一般公共预算|公共财政")
 
 
-def table_figures(tables: Sequence[Table]) -> dict[str, float]:
+# A 决算's 收入支出决算总表 rows: (row name pattern, key), the 总计 row being the grand total.
+_FINAL_SUMMARY_ROWS: tuple[tuple[str, str], ...] = (
+    # prefixes: a text tool may wrap a name and leave its figure beside the first piece
+    (r"^本年收入", "income_total"),
+    (r"^本年支出", "expense_total"),
+    (r"^(?:年初|上年)结", "carryover"),
+    (r"^年末结", "carryover_end"),
+)
+
+
+def _final_summary_figures(table: Table) -> dict[str, float]:
+    """The 决算 totals a whole-department 收入支出决算总表 prints (`_FINAL_SUMMARY_ROWS`, and its
+    last 合计, the 总计, as grand_total)."""
+    out: dict[str, float] = {}
+    totals = [r for r in table.rows if r.code is None and r.name == "合计" and "total" in r.values]
+    if totals:
+        out["grand_total"] = totals[-1].values["total"]
+    for pattern, key in _FINAL_SUMMARY_ROWS:
+        for row in table.rows:
+            if re.search(pattern, re.sub(r"\s", "", row.name)) and "total" in row.values:
+                out.setdefault(key, row.values["total"])
+    return out
+
+
+def table_figures(tables: Sequence[Table], kind: str | None = None) -> dict[str, float]:
     """Key figures the money tables state: totals of the 支出 and 基本支出 tables, the 合计 of
     the 收入总表 (and of a 收支总表 that is not the 财政拨款 one), the rows of 收入/收支总表,
     “三公”经费, 政府采购 and 固定资产 tables, the 合计 of the 机关运行经费 table (first table of
-    a kind wins, a whole-budget 支出 table before a 财政拨款 one)."""
+    a kind wins, a whole-budget 支出 table before a 财政拨款 one). In final accounts (`kind`
+    final_accounts) the 收入支出决算总表 gives the 决算 totals instead (`_final_summary_figures`).
+    """
     out: dict[str, float] = {}
+    if kind == "final_accounts":
+        for table in tables:
+            if table.kind == "income_expense_summary" and not _APPROPRIATION_TITLE.search(
+                table.title
+            ):
+                out.update(_final_summary_figures(table))
+                break
 
     def put(key: str, value: float | None) -> None:
         if value is not None and key not in out:
@@ -426,6 +487,11 @@ def table_figures(tables: Sequence[Table]) -> dict[str, float]:
             put("expense_basic", total.values.get("total"))
             put("expense_personnel", total.values.get("personnel"))
             put("expense_public", total.values.get("public"))
+        elif table.kind == "basic_expense_by_economic":
+            # a 决算's 人员经费 and 公用经费 blocks side by side, each with its total line
+            for row in table.rows:
+                if row.code is None and (key := _BLOCK_TOTALS.get(fold_name(row.name))):
+                    put(key, row.values.get("total"))
         elif (
             table.kind in ("income_summary", "income_expense_summary")
             and total is not None
@@ -435,7 +501,8 @@ def table_figures(tables: Sequence[Table]) -> dict[str, float]:
             # 合计 above 上年结转 and the 收入总计 below: its last 合计 is the grand total.
             if table.kind == "income_expense_summary":
                 total = [r for r in table.rows if r.code is None and r.name == "合计"][-1]
-            put("income_total", total.values.get("total"))
+            if table.kind == "income_summary" or kind != "final_accounts":
+                put("income_total", total.values.get("total"))  # a 决算's 总计: grand_total
         elif table.kind == "other" and "机关运行经费" in table.title and total is not None:
             put("operating_cost", total.values.get("total"))
         if table.kind == "three_public" and total is not None:
@@ -454,10 +521,23 @@ def table_figures(tables: Sequence[Table]) -> dict[str, float]:
             for row in table.rows:
                 if table.kind == "three_public" and _merged_three_public_row(row.name):
                     continue
-                if re.search(pattern, re.sub(r"\s", "", row.name)) and "total" in row.values:
+                name = re.sub(r"\s", "", row.name)
+                if table.kind == "income_expense_summary" and _merged_summary_row(name, pattern):
+                    continue
+                if re.search(pattern, name) and "total" in row.values:
                     put(key, row.values["total"])
                     break
     return out
+
+
+_BLOCK_TOTALS = {"人员经费合计": "expense_personnel", "公用经费合计": "expense_public"}
+
+
+def _merged_summary_row(name: str, pattern: str) -> bool:
+    """Whether a 收支总表 row name runs an item into a total line ("上年结转资金结转下年资金
+    收入合计": items without figures, read as one): its one figure is the total's."""
+    m = re.search(pattern, name)
+    return m is not None and bool(re.search(r"合计|总计|小计", name[m.end() :]))
 
 
 _THREE_PUBLIC_ITEMS = tuple(p for kinds, p, _ in _ROW_KEYS if kinds == "three_public")
@@ -856,7 +936,7 @@ def build_record(
     view = _prose_view(normalized, _table_spans(sections, layout))
     year = budget_year(doc)
     kind, level = document_kind(doc, sections)
-    key_figures, checks = _merge_figures(_statements(view, year), table_figures(tables))
+    key_figures, checks = _merge_figures(_statements(view, year, kind), table_figures(tables, kind))
     projects = with_prose_goals(assembled.projects, [*_subitem_goals(doc), *_section_goals(view)])
     record = Disclosure(
         doc_id=doc.doc_id,
