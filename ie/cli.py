@@ -348,11 +348,21 @@ def synth(
             "pdfminer, pdfplumber, pdfplumber-layout, ocr (needs the ocr extra and a CJK font).",
         ),
     ] = "",
+    final_share: Annotated[
+        float,
+        typer.Option(
+            "--final-share",
+            min=0.0,
+            max=1.0,
+            help="Share of 部门决算 (final accounts) among the documents, the rest budgets.",
+        ),
+    ] = 0.2,
 ) -> None:
     """Generate a synthetic labelled corpus: JSONL splits, a datasets DatasetDict, gold files.
 
     Every document comes with its SCHEMA.md record and character spans that stay exact through
-    the noise. Example:  budget-ie synth -n 1000 --seed 7 -o corpora/synth --noise medium
+    the noise; a fifth of them (--final-share) are 部门决算 rather than budgets.
+    Example:  budget-ie synth -n 1000 --seed 7 -o corpora/synth --noise medium
               budget-ie synth -n 200 -o corpora/conv --converters pdftotext,pdfplumber,ocr
     """
     from rich.progress import Progress
@@ -370,6 +380,7 @@ def synth(
             pdf=pdf,
             progress=lambda k: bar.update(task, completed=k),
             converters=tuple(c.strip() for c in converters.split(",") if c.strip()),
+            final_share=final_share,
         )
     typer.echo(json.dumps(summary, ensure_ascii=False))
 

@@ -14,11 +14,13 @@ from ie.errors import ConfigError
 from ie.schema import Disclosure, Source
 from training.synth.content import generate_content
 from training.synth.doc import SynthDoc
+from training.synth.final import render_final
 from training.synth.noise import NoiseConfig, add_noise, noise_level
 from training.synth.render import LAYOUTS, Writer
 from training.synth.templates import render_county, render_province
 
 SPLITS = ("train", "validation", "test")
+KINDS = ("budget", "final_accounts")
 
 
 def generate_document(
@@ -27,11 +29,18 @@ def generate_document(
     noise: str | float = "medium",
     layout: str | None = None,
     doc_id: str | None = None,
+    kind: str = "budget",
+    drop_table: bool = False,
 ) -> SynthDoc:
     """Generate one disclosure from a seed (or a Random): content -> text -> noise.
 
-    `layout` is tab, cell or space (drawn when None). Raises ConfigError for an unknown layout.
+    `layout` is tab, cell or space (drawn when None). `kind` is budget (部门预算, the county or
+    province family) or final_accounts (部门决算, `training.synth.final`); with `drop_table` a
+    决算 leaves one of its nine standard tables out (its gold record lists eight). Raises
+    ConfigError for an unknown layout or kind.
     """
+    if kind not in KINDS:
+        raise ConfigError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
     rng = rng_or_seed if isinstance(rng_or_seed, random.Random) else random.Random(rng_or_seed)
     level = noise_level(noise)
     if layout is None:
@@ -41,19 +50,24 @@ def generate_document(
     cfg = NoiseConfig(level)
     content = generate_content(rng)
     writer = Writer(content, rng, layout, cfg.row_split_p, cfg.rows_per_page(rng))
-    (render_county if content.family == "county" else render_province)(writer)
+    if kind == "final_accounts":
+        writer.drop_final_table = drop_table
+        render_final(writer)
+    else:
+        (render_county if content.family == "county" else render_province)(writer)
     doc = add_noise(writer.b.build(), cfg, layout, rng)
     spans = tuple(doc.spans())
     if doc_id is None:
         doc_id = f"synth_{rng.getrandbits(48):012x}"
     record = _record(writer, doc_id, doc.text)
-    return SynthDoc(doc_id, doc.text, spans, record, layout, level, content.family)
+    family = "final" if writer.final else content.family
+    return SynthDoc(doc_id, doc.text, spans, record, layout, level, family)
 
 
 def _record(w: Writer, doc_id: str, text: str) -> Disclosure:
     c = w.c
     projects, indicators, redactions = [], [], []
-    for p in c.projects:
+    for p in [] if w.final else c.projects:
         hidden = p.hidden
         goal_withheld = p.withheld in ("goal", "table")
         cells_withheld = p.withheld == "table" or bool(hidden)
@@ -113,6 +127,8 @@ def _record(w: Writer, doc_id: str, text: str) -> Disclosure:
     return Disclosure.model_validate(
         {
             "doc_id": doc_id,
+            "kind": "final_accounts" if w.final else "budget",
+            "level": w.level,
             "source": Source(
                 path=f"{doc_id}.txt", format="txt", pages=text.count("\f") + 1, sha256=sha
             ),
@@ -152,6 +168,7 @@ def generate_corpus(
     test_noise: str | float | None = None,
     save_dataset: bool = True,
     converters: Sequence[str] = (),
+    final_share: float = 0.2,
 ) -> dict:
     """Generate `n` documents into `out_dir` and return a summary dict.
 
@@ -163,10 +180,14 @@ def generate_corpus(
     PDF and written again as each converter extracts it (`<doc_id>~<converter>` rows in the
     same split, gold spans projected; the summary gives each converter's share of spans that
     could not be projected).
+    `final_share` of the documents, spread evenly over the splits, are 部门决算 (final accounts,
+    `kind: final_accounts`; family "final"), the others budgets.
     `progress(k)` is called after each document with the count done.
     """
     if n < 1:
         raise ConfigError("n must be at least 1")
+    if not 0.0 <= final_share <= 1.0:
+        raise ConfigError(f"final_share must be between 0 and 1, not {final_share}")
     from training.synth.convert import CONVERTERS, converted_rows, dropped_share
 
     unknown = [c for c in converters if c not in CONVERTERS]
@@ -191,11 +212,14 @@ def generate_corpus(
             split = _split_of(i, n)
             rng = random.Random(s)
             layout = layouts[i % len(layouts)]
+            # every 1/final_share-th document, by index, so each split gets its share
+            final = int((i + 1) * final_share) > int(i * final_share)
             doc = generate_document(
                 rng,
                 noise=t_level if split == "test" else level,
                 layout=layout,
                 doc_id=f"synth_{seed}_{i:06d}",
+                kind="final_accounts" if final else "budget",
             )
             row = doc.row()
             row["split"] = split

@@ -90,6 +90,12 @@ class Writer:
         self.kf: dict[str, float] = {}
         # projects described in "XX情况说明" sections instead of 绩效目标表 (no indicators)
         self.explain_projects = False
+        # a 部门决算 (training.synth.final); with drop_final_table one standard table is left
+        # out, and dropped_table names it
+        self.final = False
+        self.drop_final_table = False
+        self.dropped_table: str | None = None
+        self.level = "department"  # or unit (单位预算 / 单位决算)
         self.tables: list[dict] = []
         self.page = 1
 
@@ -147,7 +153,15 @@ class Writer:
 
     def table_head(self, title: str, unit_line: bool = True) -> None:
         c = self.c
-        if self.c.family == "county":
+        if self.final:
+            self.put("编制单位：")
+            self.put(c.dept_name, "DEPT")
+            self.put(" " if self.style.layout != "cell" else "\n")
+            self.put(f"{c.year}年度")
+            self.put(" " if self.style.layout != "cell" else "\n")
+            self.put(f"单位：{c.unit}")
+            self.nl(2)
+        elif self.c.family == "county":
             self.put(c.dept_code + " ")
             self.put(c.dept_name, "DEPT")
             self.nl(2)

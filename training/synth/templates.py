@@ -331,6 +331,7 @@ def _economic_table(
     kind: str = "basic_expense_by_economic",
     only: str | None = None,
     total_only: bool = False,
+    title_prefix: str = "",
 ) -> None:
     c = w.c
     items = [e for e in c.econ if only is None or e.group == only]
@@ -393,7 +394,7 @@ def _economic_table(
         + (["金额"] if total_only else ["合计", "人员经费", "公用经费"]),
         *_lanci(w, len(keys) + 2),
     ]
-    w.table(title, hdr, body)
+    w.table(title, hdr, body, title_prefix=title_prefix)
     w.record_table(kind, title, rec)
 
 
