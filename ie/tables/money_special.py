@@ -178,14 +178,16 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
     figures after it are its values; the first figure is its total."""
     rows: list[DetailedRow] = []
     lines = _summary_lines(body, layout)
+    head = [c for r in region.header for c in r.cells]
+    # the national template numbers each side's lines: a 行次 after each name
+    numbered = any(squash_ascii(c.text) == "行次" for c in head)
     # one cell a line (text tools' cell layout, or a PDF printed so): one stream of names and
     # figures
     stream = layout == "line" or 2 * sum(len(r.cells) == 1 for r in body) > len(body)
     if stream:
         # the first item may have gone to the header when its figure was broken
-        head = [c for r in region.header for c in r.cells]
         first = next((k for k, c in enumerate(head) if _ITEM_START.match(c.text)), len(head))
-        lines = [_cell_stream([head[first:], *lines])]
+        lines = [_cell_stream([head[first:], *lines], numbered)]
     read: list[list[tuple[list[Cell], list[Cell]]]] = []
     for cells in lines:
         items: list[tuple[list[Cell], list[Cell]]] = []
@@ -214,6 +216,8 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
         read.append(items)
     for items in read:
         for item, figures in items:
+            if numbered and figures and re.fullmatch(r"\d{1,3}", squash_ascii(figures[0].text)):
+                figures = figures[1:]  # its 行次
             values = [
                 _source_cell(
                     0, "total" if k == 0 else None, (parse_figure(c.text) or 0) * scale, [c]
@@ -233,10 +237,10 @@ _ITEM_START = re.compile(
 )
 
 
-def _cell_stream(lines: list[list[Cell]]) -> list[Cell]:
+def _cell_stream(lines: list[list[Cell]], numbered: bool = False) -> list[Cell]:
     """The cells of a one-cell-a-line 收支总表 in order, without its 序号 (1, 2, 3 … each
-    before a name)."""
-    cells = _joined_figures([c for line in lines for c in line])
+    before a name); `numbered`: the table prints a 行次 before each figure."""
+    cells = _joined_figures([c for line in lines for c in line], numbered)
     out, expected = [], 1
     for k, c in enumerate(cells):
         nxt = cells[k + 1].text if k + 1 < len(cells) else ""
@@ -251,17 +255,26 @@ _WHOLE = re.compile(r"-?[\d,]*\d\.\d\d")
 _PIECE = re.compile(r"-?[\d,]*\.?\d*")
 
 
-def _joined_figures(cells: list[Cell]) -> list[Cell]:
+def _joined_figures(cells: list[Cell], numbered: bool = False) -> list[Cell]:
     """Figures that a text tool broke over lines ("909" + ".83", "1" + "9.92") joined again:
     a piece that is not a whole figure with its two decimals and, with the pieces after it,
-    makes one."""
+    makes one. In a table with 行次 (`numbered`) a number before a whole figure is its 行次,
+    not a piece of it."""
     out: list[Cell] = []
     k = 0
     while k < len(cells):
         c = cells[k]
         text = digits(c.text, 1)
         end = k + 1
-        if not _WHOLE.fullmatch(text) and _PIECE.fullmatch(text) and re.search(r"\d", text):
+        # with 行次, a number right after a name is the 行次, the one after that the figure
+        after_name = k > 0 and parse_figure(cells[k - 1].text) is None
+        line_number = numbered and after_name and re.fullmatch(r"\d{1,3}", text) is not None
+        if (
+            not line_number
+            and not _WHOLE.fullmatch(text)
+            and _PIECE.fullmatch(text)
+            and re.search(r"\d", text)
+        ):
             joined = text
             for j in range(k + 1, min(k + 3, len(cells))):
                 piece = digits(cells[j].text, 1)

@@ -193,23 +193,35 @@ def render_final(w: Writer) -> None:
     _prose(w, f)
 
 
-def _money_rows(w: Writer, left: list[tuple[str, int]], right: list[tuple[str, list[int]]]):
-    """Body rows of a two-sided 收入/支出 summary: each side an item name and its figures."""
+def _money_rows(
+    w: Writer,
+    left: list[tuple[str, int]],
+    right: list[tuple[str, list[int]]],
+    line_no: tuple[int, int] | None = None,
+) -> list[list[Cell]]:
+    """Body rows of a two-sided 收入/支出 summary: each side an item name and its figures;
+    with `line_no` (the first 行次 of each side, as the national template numbers its lines)
+    a 行次 cell after each name, and no 序号."""
     width = max((len(v) for _, v in right), default=1)
+    pad = 1 if line_no else 0
     body = []
     for i in range(max(len(left), len(right))):
         lc: list[Cell] = (
-            [(left[i][0], None, "cell"), *_nums(w, [left[i][1]])]
+            [(left[i][0], None, "cell"), *_line_no(line_no, 0, i), *_nums(w, [left[i][1]])]
             if i < len(left)
-            else [("", None, None)] * 2
+            else [("", None, None)] * (2 + pad)
         )
         rc: list[Cell] = (
-            [(right[i][0], None, "cell"), *_nums(w, right[i][1])]
+            [(right[i][0], None, "cell"), *_line_no(line_no, 1, i), *_nums(w, right[i][1])]
             if i < len(right)
-            else [("", None, None)] * (1 + width)
+            else [("", None, None)] * (1 + pad + width)
         )
-        body.append(_seq(w, len(body) + 1) + lc + rc)
+        body.append(([] if line_no else _seq(w, len(body) + 1)) + lc + rc)
     return body
+
+
+def _line_no(line_no: tuple[int, int] | None, side: int, i: int) -> list[Cell]:
+    return [(str(line_no[side] + i), None, None)] if line_no else []
 
 
 def _summary(w: Writer, f: FinalFigures, title: str, prefix: str) -> None:
@@ -230,28 +242,36 @@ def _summary(w: Writer, f: FinalFigures, title: str, prefix: str) -> None:
         (n, v) for code, n, v in functional_rows(c, c.leaves, lambda x: [x.total]) if len(code) == 3
     ]
     right = [(f"{cn(i + 1)}、{n}", v) for i, (n, v) in enumerate(lei)]
-    body = _money_rows(w, left, right)
+    # the national template numbers the lines of each side (行次 1… and 29…)
+    line_no = (1, 29) if w.rng.random() < 0.4 else None
+    body = _money_rows(w, left, right, line_no)
     tail = [
         ("本年收入合计", f.income_total, "本年支出合计", c.total),
         ("使用非财政拨款结余", f.use_balance, "结余分配", f.distribution),
         ("年初结转和结余", f.carry_begin, "年末结转和结余", f.carry_end),
         ("总计", f.grand_total, "总计", f.grand_total),
     ]
-    for a, av, b, bv in tail:  # the balances are printed even when 0
+    n = max(len(left), len(right))
+    for k, (a, av, b, bv) in enumerate(tail):  # the balances are printed even when 0
         body.append(
             [
-                *_seq(w, len(body) + 1),
+                *([] if line_no else _seq(w, len(body) + 1)),
                 (a, None, "cell"),
+                *_line_no(line_no, 0, n + k),
                 (w.num(av, zero_blank=False), "AMOUNT", "num"),
                 (b, None, "cell"),
+                *_line_no(line_no, 1, n + k),
                 (w.num(bv, zero_blank=False), "AMOUNT", "num"),
             ]
         )
-    header = [
-        [*_h(w, "序号"), "收入", "", "支出", ""],
-        [*_h(w, ""), "项目", "决算数", "项目", "决算数"],
-        *_lanci(w, 4),
-    ]
+    if line_no:
+        header = [["收入", "", "", "支出", "", ""], ["项目", "行次", "决算数"] * 2]
+    else:
+        header = [
+            [*_h(w, "序号"), "收入", "", "支出", ""],
+            [*_h(w, ""), "项目", "决算数", "项目", "决算数"],
+            *_lanci(w, 4),
+        ]
     w.table(title, header, body, title_prefix=prefix)
     rows = [{"code": None, "name": "合计", "values": {"total": wan(f.grand_total)}}]
     w.record_table("income_expense_summary", title, rows)
