@@ -208,6 +208,8 @@ _FINAL_KEYWORDS: dict[str, tuple[str, ...]] = {
     "expense_total": (r"本年支出(?:决算)?合计", r"支出决算合计"),
     "carryover": (r"年初结转和?结余", r"上年结转和?结余"),
     "carryover_end": (r"年末结转和?结余",),
+    # 政府采购支出总额 (what was bought), not a 政府采购预算 it may state beside it
+    "procurement_total": (r"政府采购支出(?:总额|合计|总计)",),
 }
 # Keywords that name a figure only when the figure follows at once ("其中：一般公共预算拨款
 # 686.71万元"): with filler words they would read "一般公共预算拨款安排的会议费 …".
@@ -319,7 +321,11 @@ def _statements(
                 if _TOPIC.search(text, m.end("kw"), m.start(figure)):
                     continue
                 if final and "预算" in text[m.end("kw") : m.start(figure)]:
-                    continue
+                    # "…年初预算为 30 万元，支出决算为 25 万元": the 决算数 after it is the key's
+                    m = _ACTUAL_AFTER.match(text, m.end())
+                    if m is None:
+                        continue
+                    figure = "zero" if m.group("zero") is not None else "num"
                 if figure == "zero":
                     value, (start, end) = 0.0, view.span(m.start("zero"), m.end("zero"))
                 else:
@@ -331,6 +337,10 @@ def _statements(
     if (change := _change_total(view, final)) is not None:
         out["change_total"] = [_Statement(*change)]
     return out
+
+
+# The 决算数 stated right after a 预算数 in the same clause: "，支出决算为25万元".
+_ACTUAL_AFTER = re.compile(rf"[，,]\s*(?:支出)?决算(?:数)?(?:为|是)?\s*{_FIGURE}")
 
 
 def _in_subject_item(text: str, pos: int) -> bool:
