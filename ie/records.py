@@ -557,7 +557,8 @@ def _merged_three_public_row(name: str) -> bool:
     """Whether a “三公” row name holds the names of several rows ("因公出国（境）费二、公务用车
     购置及运维费其中：…"): rows run together, whose one figure is none of theirs for sure."""
     name = re.sub(r"\s", "", name)
-    return sum(bool(re.search(p, name)) for p in _THREE_PUBLIC_ITEMS) > 1
+    # unanchored: "“三公”经费小计一、因公出国（境）费" holds the 小计 too
+    return sum(bool(re.search(p.rstrip("$"), name)) for p in _THREE_PUBLIC_ITEMS) > 1
 
 
 def _three_public_adds_up(table: Table) -> bool:

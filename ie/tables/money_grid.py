@@ -122,7 +122,9 @@ def _geometric_rows(
         code, used = _lead(cells, seq_limit, coded)
         stub = _loose_numbers(cells, code, coded)
         figures = [c for c in cells[used:] if _is_figure(c.text, stub)]
-        if figures or code or _GRAND_TOTAL.match(clean_name(row.text)):
+        # a row that prints its 序号 is a row of its own, figures or not (an empty item)
+        numbered = used > (0 if code is None else 1) and len(cells) > used
+        if figures or code or numbered or _GRAND_TOTAL.match(clean_name(row.text)):
             data.append((row, cells))
         else:
             pieces.append(row)

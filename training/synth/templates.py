@@ -200,6 +200,12 @@ def _summary_table(w: Writer, title: str) -> None:
         *_lanci(w, 4),
     ]
     w.table(title, header, body)
+    # a presence-only kind in scoring: its grand total is enough of a record
+    w.record_table(
+        "income_expense_summary",
+        title,
+        [{"code": None, "name": "合计", "values": {"total": wan(tot)}}],
+    )
 
 
 def _income_table(w: Writer, title: str) -> None:
@@ -225,6 +231,9 @@ def _income_table(w: Writer, title: str) -> None:
         + ["合计", "本年收入", "财政拨款收入", "上年结转"]
     )
     w.table(title, [hdr, _h(w, "") + code_header(w) + ["科目名称"]], body)
+    w.record_table(
+        "income_summary", title, [{"code": None, "name": "合计", "values": {"total": wan(c.total)}}]
+    )
 
 
 def _nums(w: Writer, vals: list[int]) -> list[Cell]:
@@ -323,6 +332,11 @@ def _grant_summary(w: Writer, title: str) -> None:
         *_lanci(w, 6),
     ]
     w.table(title, hdr, body)
+    w.record_table(
+        "income_expense_summary",
+        title,
+        [{"code": None, "name": "合计", "values": {"total": wan(g)}}],
+    )
 
 
 def _economic_table(
