@@ -189,6 +189,10 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
         first = next((k for k, c in enumerate(head) if _ITEM_START.match(c.text)), len(head))
         lines = [_cell_stream([head[first:], *lines], numbered)]
     read: list[list[tuple[list[Cell], list[Cell]]]] = []
+    # in a stream, where each page's rows begin (after a repeated header)
+    page_starts = {id(c) for b in region.breaks if b < len(body) for c in body[b].cells[:1]}
+    if stream:
+        lines = _at_page_starts(lines[0], page_starts)
     for cells in lines:
         items: list[tuple[list[Cell], list[Cell]]] = []
         for c in cells:
@@ -203,8 +207,11 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
         if items and all(n in _HEAD_WORDS for n in names):
             continue  # the header, repeated on the next page
         prev = read[-1] if read else None
+        if stream and prev is not None:
+            _join_cut_items(prev, items)
         if (
-            prev is not None
+            not stream
+            and prev is not None
             and len(prev) == len(items)
             and not (any(f for _, f in prev) and any(f for _, f in items))
             and not any(_ITEM_START.match(n) for n in names)
@@ -231,6 +238,39 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
 
 
 _HEAD_WORDS = {"收入", "支出", "项目", "决算数", "预算数", "金额"}
+
+
+def _at_page_starts(cells: list[Cell], starts: set[int]) -> list[list[Cell]]:
+    """A stream of cells cut where pages begin."""
+    out: list[list[Cell]] = [[]]
+    for c in cells:
+        if id(c) in starts and out[-1]:
+            out.append([])
+        out[-1].append(c)
+    return out
+
+
+def _join_cut_items(before: list, after: list) -> None:
+    """Items cut by a page break in a one-cell-a-line 收支总表 put together: the items that
+    begin the page without starting a name (和结余 217.62, 和结余 230.80) finish, in order,
+    the items that ended the page before without a figure (年初结转, 年末结转). In place."""
+    lead = 0
+    while lead < len(after) and not _ITEM_START.match(
+        squash_ascii("".join(c.text for c in after[lead][0]))
+    ):
+        lead += 1
+    cut = 0
+    while cut < len(before) and not before[len(before) - 1 - cut][1]:
+        cut += 1
+    n = min(lead, cut)
+    if not n:
+        return
+    for k in range(n):
+        (names, _), (rest, figures) = before[len(before) - cut + k], after[k]
+        before[len(before) - cut + k] = (names + rest, figures)
+    del after[:n]
+
+
 # A 收支总表 item that starts a name: an enumerator (一、 …) or a total/balance line's words.
 _ITEM_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|本年|上年|年初|年末|年终|使用|结余分配|[收支]?\s*[入出]?\s*总\s*计)"
