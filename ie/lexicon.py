@@ -42,6 +42,14 @@ _NOT_FUND = re.compile(
 )
 
 
+# Names of budget categories — never a budget project, wherever the tagger finds them (a
+# chart legend's 预留机动经费, a 收支总表 line).
+BUDGET_CATEGORY = re.compile(
+    r"^(?:单位)?预留机动经费$|^(?:人员|公用|日常公用)经费$|^(?:基本|项目)支出$|"
+    r"^[“”\"]?三公[“”\"]?经费$|^机关运行经费$"
+)
+
+
 @lru_cache(maxsize=1)
 def economic_subjects() -> frozenset[str]:
     """The 经济分类科目 names of `ie/data/economic_subjects.txt` (办公费, 差旅费 …)."""

@@ -76,7 +76,7 @@ def default_stages(tagger: Any) -> list[Stage]:
     from ie.normalize import normalize
     from ie.records import PROSE_TRANSFORMS, build_record
     from ie.segment import document_rows, segment
-    from ie.tables.assemble import assemble
+    from ie.tables.assemble import assemble, item_tables
     from ie.tables.indicators import indicator_tables
     from ie.tables.money import money_tables
     from ie.tagger import tag_normalized
@@ -100,9 +100,11 @@ def default_stages(tagger: Any) -> list[Stage]:
         ),
         Stage(
             "assemble",
-            ("document", "spans", "layout"),
+            ("document", "spans", "layout", "sections"),
             "assembled",
-            lambda document, spans, layout: assemble(document.text, spans, layout),
+            lambda document, spans, layout, sections: assemble(
+                document.text, spans, layout, not_projects=item_tables(sections)
+            ),
         ),
         Stage(
             "record",

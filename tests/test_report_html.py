@@ -199,7 +199,8 @@ def test_cli_report_has_charts_and_the_whole_error_list(tmp_path: Path) -> None:
 
     rows = error_rows(page)
     assert {r["status"] for r in rows} <= {"wrong", "missed", "spurious"}
-    assert {r["doc_id"] for r in rows} == {"doc4101", "doc4102"}
+    # every error is of a scored document (a document read without one lists none)
+    assert rows and {r["doc_id"] for r in rows} <= {"doc4101", "doc4102"}
     assert "spans.partial" not in {r["field"] for r in rows}  # strict errors only
     # Every error is shown once: a wrong row stands for one missed and one spurious outcome.
     listed = [o for o in report.errors() if o.field != "spans.partial"]

@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ie.lexicon import BUDGET_CATEGORY
 from ie.schema import Indicator, Project, Redaction
+from ie.segment import Sections
 from ie.spans import Span
 from ie.tables.indicators import (
     ENUMERATOR,
@@ -147,7 +149,7 @@ class _Builder:
 
     def _name(self, name: str, titled: bool) -> _Project | None:
         key = name_key(name)
-        if len(key) < 2:
+        if len(key) < 2 or BUDGET_CATEGORY.match(re.sub(r"\s", "", name)):
             return None
         p = self.projects.get(key)
         if p is None:
@@ -380,17 +382,30 @@ def _trusted_tables(spans: Sequence[Span], layout: Sequence[IndicatorTable]) -> 
     return out
 
 
+def item_tables(sections: Sections) -> list[tuple[int, int]]:
+    """The source ranges of the money tables whose rows are budget items, not projects: every
+    kind but the project lists (`other` tables titled …项目…) — the 收支总表's 单位预留机动经费
+    or a 政府采购 table's 专项名称 (SCHEMA.md) is no project."""
+    return [
+        (t.start, t.end) for t in sections.tables if not (t.kind == "other" and "项目" in t.title)
+    ]
+
+
 def assemble(
     text: str,
     spans: Sequence[Span],
     layout: Sequence[IndicatorTable] = (),
     goals: Iterable[tuple[str, str]] = (),
+    not_projects: Sequence[tuple[int, int]] = (),
 ) -> Assembled:
     """Projects, indicator rows and redactions from the tagger's `spans` over `text`.
 
     `layout` is what the layout parser read of the 绩效目标表 (rows group spans; its goal rows
-    give goal texts); `goals` are (project name, goal text) pairs read from prose.
+    give goal texts); `goals` are (project name, goal text) pairs read from prose; a PROJECT
+    span inside one of the `not_projects` ranges (`item_tables`) names no project.
     """
+    starts = sorted(not_projects)
+    spans = [s for s in spans if s.label != "PROJECT" or not _inside(s.start, starts)]
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     trusted = _trusted_tables(ordered, layout)
     used = frozenset().union(*(t.used for t in trusted))
@@ -420,6 +435,12 @@ def assemble(
         elif p.goal is None:
             p.goal = goal
     return _record_lists(builder)
+
+
+def _inside(pos: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    """Whether `pos` lies in one of the sorted, non-overlapping `ranges`."""
+    k = bisect_right(ranges, (pos, float("inf"))) - 1
+    return k >= 0 and ranges[k][0] <= pos < ranges[k][1]
 
 
 def _record_lists(builder: _Builder) -> Assembled:

@@ -50,9 +50,10 @@ def test_labelling_a_new_layout_improves_the_record(tmp_path: Path) -> None:
     after = CRFTagger(SETTINGS).fit([(d.text, list(d.spans)) for d in known + new], tmp_path / "b")
     f1_before, f1_after = _record_f1(before, held_out), _record_f1(after, held_out)
     # The layout parser reads this layout too, and its geometry is trusted where the spans
-    # agree with it, so indicators start high (measured: 0.99 -> 0.99; projects 0.83 -> 0.96).
+    # agree with it, so indicators start high (measured: 0.99 -> 0.99; projects 0.91 -> 0.96,
+    # 0.83 -> 0.96 before PROJECT spans in budget-item tables stopped naming projects).
     assert f1_after["indicators"] >= f1_before["indicators"], (f1_before, f1_after)
-    assert f1_after["projects"] >= f1_before["projects"] + 0.05, (f1_before, f1_after)
+    assert f1_after["projects"] >= f1_before["projects"] + 0.03, (f1_before, f1_after)
     # Rows from the spans alone, as on a layout the parser cannot read (measured: 0.00 -> 0.56).
     spans_only = (
         _record_f1(before, held_out, layout=False),
