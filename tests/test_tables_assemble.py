@@ -257,3 +257,32 @@ def test_each_stage_value_is_kept_for_inspection() -> None:
         "record",
     ]  # fmt: skip
     assert values["record"].key_figures == {"income_total": 686.71}
+
+
+def test_names_of_budget_items_are_no_projects() -> None:
+    """SCHEMA: a name that appears only as a 政府采购 专项名称 (here also once where a text tool
+    printed a row of that table before its title) is no project, nor is a budget category; a
+    name a sentence states as project spending is, though the same table lists it too."""
+    stray = "机要及电子政务业务费 办公设备购置 50.00\n"
+    table = "政府采购预算表\n机要及电子政务业务费 会议费 11.40\n检察教育培训费 培训费 630.00\n"
+    prose = "主要用于检察教育培训费等项目支出。\n单位预留机动经费，13.48%\n"
+    text = stray + table + prose
+
+    def span(name: str, after: int = 0) -> Span:
+        start = text.index(name, after)
+        return Span(start, start + len(name), "PROJECT", name)
+
+    spans = [
+        span("机要及电子政务业务费"),
+        span("机要及电子政务业务费", len(stray)),
+        span("检察教育培训费", len(stray)),
+        span("检察教育培训费", len(stray) + len(table)),
+        span("预留机动经费"),
+    ]
+    items = [(len(stray), len(stray) + len(table))]
+    assembled = assemble(text, spans, not_projects=items)
+    assert [p.name for p in assembled.projects] == ["检察教育培训费"]
+    assert [p.name for p in assemble(text, spans).projects] == [
+        "机要及电子政务业务费",
+        "检察教育培训费",
+    ]

@@ -404,8 +404,7 @@ def assemble(
     give goal texts); `goals` are (project name, goal text) pairs read from prose; a PROJECT
     span inside one of the `not_projects` ranges (`item_tables`) names no project.
     """
-    starts = sorted(not_projects)
-    spans = [s for s in spans if s.label != "PROJECT" or not _inside(s.start, starts)]
+    spans = _not_item_names(text, spans, sorted(not_projects))
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     trusted = _trusted_tables(ordered, layout)
     used = frozenset().union(*(t.used for t in trusted))
@@ -435,6 +434,42 @@ def assemble(
         elif p.goal is None:
             p.goal = goal
     return _record_lists(builder)
+
+
+def _not_item_names(
+    text: str, spans: Sequence[Span], items: Sequence[tuple[int, int]]
+) -> list[Span]:
+    """`spans` without the PROJECT spans that name a budget item, not a project: those inside
+    a budget-item table (`item_tables`), and every span of a name found in one unless the
+    name is also stated as a project is — titled (…绩效目标表), as a listed item ("1、XX经费：
+    …") or in a sentence ("…检察教育培训费等项目支出"). A table's rows that a PDF-to-text tool
+    printed before its title lie outside its range, and are no projects either."""
+    in_items: set[str] = set()
+    stated: set[str] = set()
+    for s in spans:
+        if s.label != "PROJECT":
+            continue
+        key = name_key(project_name(s.text))
+        if _inside(s.start, items):
+            in_items.add(key)
+        elif re.match(r"\s*(?:[:：]|(?:项目)?绩效目标)", text[s.end : s.end + 12]) or _sentence(
+            text, s
+        ):
+            stated.add(key)
+    return [
+        s
+        for s in spans
+        if s.label != "PROJECT"
+        or not (_inside(s.start, items) or name_key(project_name(s.text)) in in_items - stated)
+    ]
+
+
+def _sentence(text: str, span: Span) -> bool:
+    """Whether `span` lies in prose: its line has sentence punctuation (a table row has none)."""
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    line = text[start : end if end >= 0 else len(text)]
+    return bool(re.search(r"[，。；、]", line))
 
 
 def _inside(pos: int, ranges: Sequence[tuple[int, int]]) -> bool:
