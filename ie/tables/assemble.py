@@ -443,14 +443,15 @@ def _not_item_names(
     a budget-item table (`item_tables`), and every span of a name found in one unless the
     name is also stated as a project is — titled (…绩效目标表), as a listed item ("1、XX经费：
     …") or in a sentence ("…检察教育培训费等项目支出"). A table's rows that a PDF-to-text tool
-    printed before its title lie outside its range, and are no projects either."""
+    printed before its title lie outside its range, and are no projects either, nor is a name
+    on a 政府采购 row that no region holds (`_procurement_row`)."""
     in_items: set[str] = set()
     stated: set[str] = set()
     for s in spans:
         if s.label != "PROJECT":
             continue
         key = name_key(project_name(s.text))
-        if _inside(s.start, items):
+        if _inside(s.start, items) or _procurement_row(text, s):
             in_items.add(key)
         elif re.match(r"\s*(?:[:：]|(?:项目)?绩效目标)", text[s.end : s.end + 12]) or _sentence(
             text, s
@@ -460,8 +461,24 @@ def _not_item_names(
         s
         for s in spans
         if s.label != "PROJECT"
-        or not (_inside(s.start, items) or name_key(project_name(s.text)) in in_items - stated)
+        or not (
+            _inside(s.start, items)
+            or _procurement_row(text, s)
+            or name_key(project_name(s.text)) in in_items - stated
+        )
     ]
+
+
+_PROCUREMENT_METHOD = re.compile(r"政府集中采购|部门集中采购|分散自行组织|分散采购|自行采购")
+
+
+def _procurement_row(text: str, span: Span) -> bool:
+    """Whether `span` is on a 政府采购 table row (its line or the next names a procurement
+    method): for a table whose title was lost or printed after its rows."""
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    end = text.find("\n", end + 1) if end >= 0 else -1
+    return bool(_PROCUREMENT_METHOD.search(text[start : end if end >= 0 else len(text)]))
 
 
 def _sentence(text: str, span: Span) -> bool:
