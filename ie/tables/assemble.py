@@ -447,25 +447,24 @@ def _not_item_names(
     on a 政府采购 row that no region holds (`_procurement_row`)."""
     in_items: set[str] = set()
     stated: set[str] = set()
+    item_spans: set[int] = set()  # ids of the spans on a budget-item row
     for s in spans:
         if s.label != "PROJECT":
             continue
         key = name_key(project_name(s.text))
         if _inside(s.start, items) or _procurement_row(text, s):
             in_items.add(key)
+            item_spans.add(id(s))
         elif re.match(r"\s*(?:[:：]|(?:项目)?绩效目标)", text[s.end : s.end + 12]) or _sentence(
             text, s
         ):
             stated.add(key)
+    unstated = in_items - stated
     return [
         s
         for s in spans
         if s.label != "PROJECT"
-        or not (
-            _inside(s.start, items)
-            or _procurement_row(text, s)
-            or name_key(project_name(s.text)) in in_items - stated
-        )
+        or not (id(s) in item_spans or name_key(project_name(s.text)) in unstated)
     ]
 
 

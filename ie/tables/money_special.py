@@ -31,6 +31,23 @@ from ie.tables.money_types import (
 from ie.text import squash_ascii
 
 
+def _three_public_columns(said: str) -> list[str]:
+    """The columns every wide “三公”经费 table has, in their printed order: 合计, (“三公”经费
+    小计,) 因公出国（境）费, 公务用车购置及运行维护费, 公务用车购置费, 公务用车运行维护费,
+    公务接待费, then 会议费 and 培训费 where its title or header (`said`) names them."""
+    extra = [name for name, word in (("会议费", "会议"), ("培训费", "培训")) if word in said]
+    return [
+        "合计",
+        *(["“三公”经费小计"] if extra else []),
+        "因公出国（境）费",
+        "公务用车购置及运行维护费",
+        "公务用车购置费",
+        "公务用车运行维护费",
+        "公务接待费",
+        *extra,
+    ]
+
+
 def _three_public_by_sums(
     region: TableRegion, reading: dict[str, float] | None, values: Sequence[float]
 ) -> tuple[list[str], list[tuple[int, ...]]] | None:
@@ -43,18 +60,8 @@ def _three_public_by_sums(
     (`reading`: row name -> figure, None when they do not give one label per figure) are
     kept unless this reading adds up better. None then, or when no placement adds up."""
     said = squash_ascii(region.title + "".join(c.text for r in region.header for c in r.cells))
-    extra = [name for name, word in (("会议费", "会议"), ("培训费", "培训")) if word in said]
-    subtotal = "“三公”经费小计" if extra else "合计"
-    columns = [
-        "合计",
-        *(["“三公”经费小计"] if extra else []),
-        "因公出国（境）费",
-        "公务用车购置及运行维护费",
-        "公务用车购置费",
-        "公务用车运行维护费",
-        "公务接待费",
-        *extra,
-    ]
+    columns = _three_public_columns(said)
+    subtotal = "“三公”经费小计" if "“三公”经费小计" in columns else "合计"
     if len(values) > len(columns):
         return None
     scored = []
@@ -83,17 +90,7 @@ def three_public_final(region: TableRegion, scale: float) -> list[DetailedRow] |
     if head.count("决算") < 2 or head.count("预算") < 2:  # 预算数 决算数 (wrapped: 决算 / 数)
         return None
     said = squash_ascii(region.title) + head
-    extra = [name for name, word in (("会议费", "会议"), ("培训费", "培训")) if word in said]
-    columns = [
-        "合计",
-        *(["“三公”经费小计"] if extra else []),
-        "因公出国（境）费",
-        "公务用车购置及运行维护费",
-        "公务用车购置费",
-        "公务用车运行维护费",
-        "公务接待费",
-        *extra,
-    ]
+    columns = _three_public_columns(said)
     figures: list[tuple[float, list[Cell]]] = []
     buf: list[Cell] = []
     for c in (c for r in rows for c in r.cells):
