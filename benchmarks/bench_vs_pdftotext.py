@@ -4,14 +4,17 @@
 
 The 22 Jiangsu PDFs (../shared/corpora/jiangsu): poppler's `pdftotext -layout` (text only, a C
 program; Debian package poppler-utils) is the yardstick a researcher knows. Each side is timed
-`--repeat` times over all files in one process on one core and the best run is kept; the ratio
-is budget-ie's time over pdftotext's. `--stages` adds the time of each pipeline stage.
+`--repeat` times over all files on one core, the two in turn, budget-ie in a fresh process each
+time (warmed up on a text outside the set, with the OCR engine loaded: start-up costs are not
+per-document costs), and the best run of each is kept; the ratio is
+budget-ie's time over pdftotext's. `--stages` adds the time of each pipeline stage.
 Prints a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -21,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 JIANGSU = ROOT.parent / "shared" / "corpora" / "jiangsu"
+REAL = ROOT / "corpora" / "real" / "004_3c37c7924f173325.txt"  # the warm-up document
 
 
 def time_pdftotext(paths: list[Path]) -> float:
@@ -33,11 +37,33 @@ def time_pdftotext(paths: list[Path]) -> float:
 
 
 def time_budget_ie(paths: list[Path], backend: str) -> tuple[float, dict[str, float]]:
+    """Seconds of extracting every file of `paths` in a fresh process, and of each stage.
+
+    A fresh process each time: the pipeline remembers what it cut and parsed (jieba's blocks,
+    figures, cell keys), so a second pass over the same files in one process is faster than
+    any first pass a researcher's new corpus gets."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", backend, *map(str, paths)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(out.stdout.splitlines()[-1])
+    return result["seconds"], result["stages"]
+
+
+def _child(paths: list[Path], backend: str) -> tuple[float, dict[str, float]]:
     from ie.ingest import ingest
     from ie.pipeline import Extractor
 
     extractor = Extractor(backend)
-    extractor.extract(paths[0])  # warm-up: jieba's dictionary, the model
+    extractor.extract(REAL)  # warm-up on a file outside the set: jieba's dictionary, the model
+    from ie.ocr import DEFAULT_ENGINE, OcrUnavailable, get_engine
+
+    try:  # and the OCR engine (one Jiangsu page is an image), loaded once per process too
+        get_engine(DEFAULT_ENGINE)
+    except OcrUnavailable:  # no OCR extra: that page costs nothing either way
+        pass
     stages: dict[str, float] = {"ingest": 0.0}
     start = time.perf_counter()
     if not hasattr(extractor, "stages"):  # an older checkout (PYTHONPATH=...): no stage list
@@ -61,7 +87,12 @@ def main() -> int:
     parser.add_argument("--backend", default="crf")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stages", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # BACKEND PATH...: one timed pass
+    args, rest = parser.parse_known_args()
+    if args.child:
+        seconds, stages = _child([Path(p) for p in rest], args.child)
+        print(json.dumps({"seconds": seconds, "stages": stages}))
+        return 0
     paths = sorted(JIANGSU.glob("*/*.pdf"))
     if not paths:
         print("skipped: ../shared/corpora/jiangsu is not present")
@@ -73,10 +104,14 @@ def main() -> int:
     from ie.ingest import ingest
 
     pages = sum(len(ingest(p).pages) for p in paths)
-    poppler = min(time_pdftotext(paths) for _ in range(args.repeat))
-    runs = [time_budget_ie(paths, args.backend) for _ in range(args.repeat)]
-    ours, stages = min(runs, key=lambda r: r[0])
-    print(f"{len(paths)} PDFs, {pages} pages, best of {args.repeat}, one process\n")
+    pairs = []  # the two sides run in turn, so that a slow spell of the machine hits both
+    for _ in range(args.repeat):
+        pairs.append((time_pdftotext(paths), time_budget_ie(paths, args.backend)))
+    poppler = min(p for p, _ in pairs)
+    ours, stages = min((r for _, r in pairs), key=lambda r: r[0])
+    ratios = ", ".join(f"{r[0] / p:.2f}" for p, r in pairs)
+    print(f"{len(paths)} PDFs, {pages} pages, best of {args.repeat}, one process each")
+    print(f"(ratio of each run to the pdftotext run before it: {ratios})\n")
     print("| | seconds | pages/s | × pdftotext -layout |")
     print("|---|---:|---:|---:|")
     print(f"| pdftotext -layout (text only) | {poppler:.2f} | {pages / poppler:.0f} | 1.0 |")

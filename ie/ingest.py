@@ -273,13 +273,14 @@ def _read_pdf(pdf, path: Path, sha: str, ocr: str, engine: str | None) -> Docume
             # get_text_range may differ in length from count_chars when pdfium adds
             # characters; boxes are taken by index only where the two agree.
             same = len(raw) == textpage.count_chars()
+            charbox = _CharBoxes(textpage)
             out.start_page()
             for i, ch in enumerate(raw):
                 if ch == "\r":
                     continue
                 box = None
                 if same and ch not in "\n ":
-                    left, bottom, right, top = textpage.get_charbox(i)
+                    left, bottom, right, top = charbox(i)
                     if right > left or top > bottom:
                         box = Box(left, height - top, right, height - bottom, index + 1)
                 out.add(ch, box)
@@ -303,6 +304,28 @@ def _read_pdf(pdf, path: Path, sha: str, ocr: str, engine: str | None) -> Docume
         tuple(out.boxes),
         reader.source() if reader else None,
     )
+
+
+class _CharBoxes:
+    """`textpage.get_charbox(i)` (left, bottom, right, top), the same call to pdfium with its
+    four output doubles made once per page rather than per character: the wrapper's
+    allocations were a third of the time of reading a born-digital PDF."""
+
+    def __init__(self, textpage) -> None:
+        import ctypes
+
+        import pypdfium2.raw as pdfium_c
+
+        self._get = pdfium_c.FPDFText_GetCharBox
+        self._page = textpage.raw
+        self._out = [ctypes.c_double() for _ in range(4)]
+        self._refs = [ctypes.byref(d) for d in self._out]
+
+    def __call__(self, i: int) -> tuple[float, float, float, float]:
+        left, right, bottom, top = self._out
+        if not self._get(self._page, i, *self._refs):  # pdfium's order: left, right, bottom, top
+            raise IngestError(f"pdfium has no box for character {i}")
+        return left.value, bottom.value, right.value, top.value
 
 
 # --- scans ----------------------------------------------------------------------------------

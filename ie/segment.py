@@ -30,13 +30,13 @@ import itertools
 import re
 import statistics
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ie.ingest import Box, Document
-from ie.text import OCR_LETTERS, OCR_TABLE, display_width, squash_ascii
+from ie.text import OCR_LETTERS, OCR_TABLE, cell_memo, display_width, squash_ascii
 
 Layout = Literal["tab", "space", "line", "pdf"]
 
@@ -51,6 +51,15 @@ def digits(text: str, least: int = 2) -> str:
     """`text` squashed (`squash_ascii`), with OCR letter-for-digit confusions fixed when it is
     otherwise a number or code ("2O80５05" → "2080505", "280.S8" → "280.58"); other text only
     squashed."""
+    return _digits(text) if least == 2 else _fix_digits(text, least)
+
+
+@cell_memo
+def _digits(text: str) -> str:
+    return _fix_digits(text, 2)
+
+
+def _fix_digits(text: str, least: int) -> str:
     t = squash_ascii(text)
     if _OCR_TOKEN.fullmatch(t) and sum(ch.isdigit() for ch in t) >= least:
         fixed = t.translate(OCR_TABLE).replace("，", ",")
@@ -246,22 +255,29 @@ def _word_cells(
 # --- PDF rows from character boxes ------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Char:
+class _Char(NamedTuple):
+    """One character's box, upright; `cy` and `h` are its vertical centre and height, computed
+    once (rows read them millions of times on a long document)."""
+
     index: int
     ch: str
     x0: float
     x1: float
     top: float
     bottom: float
+    cy: float
+    h: float
 
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
-    @property
-    def h(self) -> float:
-        return self.bottom - self.top
+def _char(index: int, ch: str, x0: float, x1: float, top: float, bottom: float) -> _Char:
+    return _Char(index, ch, x0, x1, top, bottom, (top + bottom) / 2, bottom - top)
+
+
+def _median(ordered: Sequence[float]) -> float:
+    """`statistics.median` of values already sorted (the same figure, without the sort)."""
+    n = len(ordered)
+    mid = n // 2
+    return ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def _upright(chars: list[tuple[int, str, Box]]) -> list[_Char]:
@@ -282,16 +298,16 @@ def _upright(chars: list[tuple[int, str, Box]]) -> list[_Char]:
     out = []
     for i, ch, b in chars:
         if way == "up":  # /Rotate 90: upright x runs against the page's y
-            c = _Char(i, ch, -b.bottom, -b.top, b.x0, b.x1)
+            c = _char(i, ch, -b.bottom, -b.top, b.x0, b.x1)
         elif way == "down":  # /Rotate 270
-            c = _Char(i, ch, b.top, b.bottom, -b.x1, -b.x0)
+            c = _char(i, ch, b.top, b.bottom, -b.x1, -b.x0)
         else:
-            c = _Char(i, ch, b.x0, b.x1, b.top, b.bottom)
+            c = _char(i, ch, b.x0, b.x1, b.top, b.bottom)
         width = c.x1 - c.x0
         if c.h < 0.2 * width:
             # Glyphs of a font that is not embedded get a flat box on the baseline; give them
             # the height of a CJK glyph of that width so that they line up with digits.
-            c = _Char(i, ch, c.x0, c.x1, c.bottom - 0.88 * width, c.bottom + 0.12 * width)
+            c = _char(i, ch, c.x0, c.x1, c.bottom - 0.88 * width, c.bottom + 0.12 * width)
         out.append(c)
     return out
 
@@ -323,18 +339,20 @@ def _pdf_page_rows(doc: Document, start: int, end: int, page: int) -> list[Row]:
                 runs[-1].append(c)
                 continue
         runs.append([c])
-    placed = sorted(runs, key=lambda r: statistics.median(c.cy for c in r))
+    centres = [_median(sorted(c.cy for c in run)) for run in runs]
+    placed = sorted(range(len(runs)), key=centres.__getitem__)
     lines: list[list[list[_Char]]] = []
-    for run in placed:
-        cy = statistics.median(c.cy for c in run)
-        h = max(statistics.median(c.h for c in run), size * 0.5)
-        if lines:
-            last = lines[-1]
-            lcy = statistics.median(c.cy for r in last for c in r)
-            if abs(cy - lcy) < 0.45 * max(h, size):
-                last.append(run)
-                continue
+    line_cys: list[float] = []  # the last line's characters' centres, kept sorted
+    for k in placed:
+        run, cy = runs[k], centres[k]
+        h = max(_median(sorted(c.h for c in run)), size * 0.5)
+        if lines and abs(cy - _median(line_cys)) < 0.45 * max(h, size):
+            lines[-1].append(run)
+            for c in run:
+                insort(line_cys, c.cy)
+            continue
         lines.append([run])
+        line_cys = sorted(c.cy for c in run)
     rows = []
     for line in lines:
         ordered = sorted((c for run in line for c in run), key=lambda c: (c.x0, c.index))
@@ -388,9 +406,11 @@ def _em_boxes(chars: Sequence[_Char], em: float) -> list[tuple[float, float]]:
 def _spaced(a: _Char, b: _Char, text: str) -> bool | None:
     """Whether the source has a space between `a` and `b` when they follow each other there
     (True/False), or None when they do not (another text object, a wrapped line)."""
-    lo, hi = sorted((a.index, b.index))
+    lo, hi = (a.index, b.index) if a.index < b.index else (b.index, a.index)
+    if hi - lo > 3:
+        return None
     between = text[lo + 1 : hi]
-    if len(between) > 2 or "\n" in between or "\f" in between:
+    if "\n" in between or "\f" in between:
         return None
     return any(ch.isspace() for ch in between)
 
@@ -404,20 +424,27 @@ def _split_cells(chars: Sequence[_Char], em: float, text: str) -> list[list[_Cha
     follow each other in the source with no space between, wider than `_JOINED_GAP_EM` ems."""
     cells: list[list[_Char]] = []
     right = -float("inf")  # the right edge so far: boxes of overlapping glyphs may interleave
+    # The current cell's letter heights (and all its heights), kept sorted for their median.
+    letters: list[float] = []
+    heights: list[float] = []
     for c, (x0, x1) in zip(chars, _em_boxes(chars, em), strict=True):
         if cells:
             cell = cells[-1]
             if _spaced(cell[-1], c, text) is False:
                 limit = _JOINED_GAP_EM * em
             else:
-                tall = [d.h for d in cell if d.ch.isalnum()] or [d.h for d in cell]
-                limit = _CELL_GAP * max(statistics.median(tall), 0.5 * em)
+                limit = _CELL_GAP * max(_median(letters or heights), 0.5 * em)
             if x0 - right <= limit:
                 cell.append(c)
                 right = max(right, x1)
+                insort(heights, c.h)
+                if c.ch.isalnum():
+                    insort(letters, c.h)
                 continue
         cells.append([c])
         right = x1
+        heights = [c.h]
+        letters = [c.h] if c.ch.isalnum() else []
     return cells
 
 

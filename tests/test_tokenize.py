@@ -61,9 +61,9 @@ def test_tokenizers_do_not_share_dictionaries(tok: Tokenizer) -> None:
 
 def test_misaligned_words_raise_alignment_error() -> None:
     with pytest.raises(AlignmentError, match="does not line up"):
-        list(_aligned("预算收入", iter([("预算", 0, 2), ("支出", 2, 4)])))
+        list(_aligned("预算收入", iter(["预算", "支出"])))
     with pytest.raises(AlignmentError, match="cover 2 of 4"):
-        list(_aligned("预算收入", iter([("预算", 0, 2)])))
+        list(_aligned("预算收入", iter(["预算"])))
 
 
 def test_bmes_tags_per_character(tok: Tokenizer) -> None:

@@ -20,9 +20,10 @@ from ie.tables.money_types import (
     DetailedRow,
     SourceCell,
 )
-from ie.text import squash_ascii
+from ie.text import cell_memo, squash_ascii
 
 
+@cell_memo
 def parse_figure(text: str) -> float | None:
     """A printed figure ("13,649.07", "686. 71", "528.", "-12.5", OCR "1l65.37") as a float,
     else None."""
