@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from ie.errors import IngestError
 from ie.schema import OcrSource, Source
@@ -33,9 +34,10 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"RIFF")
 
 
-@dataclass(frozen=True, slots=True)
-class Box:
-    """Where one character of `Document.text` sits on its page (PDF points, top-left origin)."""
+class Box(NamedTuple):
+    """Where one character of `Document.text` sits on its page (PDF points, top-left origin).
+    A named tuple: a document has one per character, made ~4× faster than a frozen
+    dataclass's."""
 
     x0: float
     top: float
@@ -275,6 +277,7 @@ def _read_pdf(pdf, path: Path, sha: str, ocr: str, engine: str | None) -> Docume
             same = len(raw) == textpage.count_chars()
             charbox = _CharBoxes(textpage)
             out.start_page()
+            chars, boxes = out.chars, out.boxes  # out.add, inlined: a call per character
             for i, ch in enumerate(raw):
                 if ch == "\r":
                     continue
@@ -283,7 +286,8 @@ def _read_pdf(pdf, path: Path, sha: str, ocr: str, engine: str | None) -> Docume
                     left, bottom, right, top = charbox(i)
                     if right > left or top > bottom:
                         box = Box(left, height - top, right, height - bottom, index + 1)
-                out.add(ch, box)
+                chars.append(ch)
+                boxes.append(box)
             out.end_page(index + 1, width, height)
         textpage.close()
         page.close()

@@ -407,6 +407,8 @@ def _spaced(a: _Char, b: _Char, text: str) -> bool | None:
     """Whether the source has a space between `a` and `b` when they follow each other there
     (True/False), or None when they do not (another text object, a wrapped line)."""
     lo, hi = (a.index, b.index) if a.index < b.index else (b.index, a.index)
+    if hi - lo == 1:  # neighbours in the source (most pairs): nothing between
+        return False
     if hi - lo > 3:
         return None
     between = text[lo + 1 : hi]

@@ -138,6 +138,10 @@ class Tokenizer:
         )
         return _aligned(text, words)
 
+    def forget(self) -> None:
+        """Empty the memory of jieba's blocks (see `_block`; benchmarks time a first pass)."""
+        self._memo.clear()
+
     def _cut(self, text: str) -> Iterator[str]:
         """`jieba.Tokenizer.cut(text, HMM=True)`: the same words, each block's remembered."""
         for block in jieba.re_han_default.split(text):

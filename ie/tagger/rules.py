@@ -1163,19 +1163,22 @@ _SECTION = re.compile(
 def _squashed_prose(ctx: _Context) -> tuple[str, list[int]]:
     """The text without white space and without tab-table lines (each such line a "\\n"),
     full-width letters and digits folded to ASCII, and the source offset of each character."""
-    chars: list[str] = []
-    where: list[int] = []
+    runs: list[str] = []  # runs of non-space characters (a regex finds them: one call a run,
+    where: list[int] = []  # not a Python step a character)
     for line in ctx.lines:
         if line.tabbed:
-            if chars and chars[-1] != "\n":
-                chars.append("\n")
+            if runs and runs[-1] != "\n":
+                runs.append("\n")
                 where.append(line.start)
             continue
-        for i, ch in enumerate(line.text):
-            if not ch.isspace():
-                chars.append(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch)
-                where.append(line.start + i)
-    return "".join(chars), where
+        for m in _NON_SPACE.finditer(line.text):
+            runs.append(m.group().translate(_FOLD_FULLWIDTH))
+            where.extend(range(line.start + m.start(), line.start + m.end()))
+    return "".join(runs), where
+
+
+_NON_SPACE = re.compile(r"\S+")  # re's \s is str.isspace (both Py_UNICODE_ISSPACE)
+_FOLD_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 
 
 def _fund_items(
