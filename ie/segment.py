@@ -326,26 +326,27 @@ def _pdf_page_rows(doc: Document, start: int, end: int, page: int) -> list[Row]:
     # Runs: characters that follow each other in the source and sit side by side. A run's
     # vertical centre is the median of its characters', so small punctuation (. , 、) whose
     # boxes hang low does not pull it onto another line.
-    runs: list[list[_Char]] = []
-    for c in chars:
-        if runs:
-            p = runs[-1][-1]
-            tall = max(p.h, c.h, size * 0.5)
-            if (
-                c.index <= p.index + 2
-                and abs(c.cy - p.cy) < 0.6 * tall
-                and -0.5 * tall < c.x0 - p.x1 < 0.6 * tall
-            ):
-                runs[-1].append(c)
-                continue
-        runs.append([c])
-    centres = [_median(sorted(c.cy for c in run)) for run in runs]
+    runs: list[list[_Char]] = [[chars[0]]]
+    half = size * 0.5
+    for p, c in itertools.pairwise(chars):  # (max() and the like inlined: a step per char)
+        tall = p.h if p.h > c.h else c.h
+        if tall < half:
+            tall = half
+        if (
+            c.index <= p.index + 2
+            and abs(c.cy - p.cy) < 0.6 * tall
+            and -0.5 * tall < c.x0 - p.x1 < 0.6 * tall
+        ):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    centres = [run[0].cy if len(run) == 1 else _median(sorted(c.cy for c in run)) for run in runs]
     placed = sorted(range(len(runs)), key=centres.__getitem__)
     lines: list[list[list[_Char]]] = []
     line_cys: list[float] = []  # the last line's characters' centres, kept sorted
     for k in placed:
         run, cy = runs[k], centres[k]
-        h = max(_median(sorted(c.h for c in run)), size * 0.5)
+        h = max(run[0].h if len(run) == 1 else _median(sorted(c.h for c in run)), half)
         if lines and abs(cy - _median(line_cys)) < 0.45 * max(h, size):
             lines[-1].append(run)
             for c in run:
