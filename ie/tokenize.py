@@ -105,7 +105,11 @@ class Tokenizer:
     def __init__(self, terms: tuple[Term, ...] | None = None) -> None:
         self.terms = load_terms() if terms is None else terms
         self.categories: dict[str, str] = {}
-        self._memo: dict[str, _Block] = {}  # see `_block`
+        # Blocks seen recently (see `_block`), in two generations: when the newer is full it
+        # becomes the older and the older is dropped, so the memory is bounded and what a
+        # corpus keeps using (headers, 万元, item names) survives, unlike with a plain clear().
+        self._memo: dict[str, _Block] = {}
+        self._older: dict[str, _Block] = {}
         for term in self.terms:
             self.categories.setdefault(term.text, term.category)
 
@@ -141,6 +145,7 @@ class Tokenizer:
     def forget(self) -> None:
         """Empty the memory of jieba's blocks (see `_block`; benchmarks time a first pass)."""
         self._memo.clear()
+        self._older.clear()
 
     def _cut(self, text: str) -> Iterator[str]:
         """`jieba.Tokenizer.cut(text, HMM=True)`: the same words, each block's remembered."""
@@ -176,8 +181,10 @@ class Tokenizer:
         jieba cuts a text block by block (runs of its word characters; the rest split at
         whitespace), each on its own, in pure Python; disclosures repeat their blocks (table
         headers, item names, 万元 …): 87 % of the blocks of the 22 Jiangsu PDFs were seen
-        before in the same run. The memory is bounded: it starts afresh when full."""
+        before in the same run."""
         marks = self._memo.get(block)
+        if marks is None and (marks := self._older.get(block)) is not None:
+            self._remember(block, marks)
         if marks is None:
             words = tuple(self._jieba.cut(block, HMM=True))
             if "".join(words) != block:
@@ -190,10 +197,14 @@ class Tokenizer:
                 b"S" if len(w) == 1 else b"B" + b"M" * (len(w) - 2) + b"E" for w in words
             )
             cats = b"".join(bytes([index[self.categories.get(w, "")]]) * len(w) for w in words)
-            if len(self._memo) >= _MEMO_BLOCKS:
-                self._memo.clear()
-            marks = self._memo[block] = _Block(words, bmes, cats)
+            marks = _Block(words, bmes, cats)
+            self._remember(block, marks)
         return marks
+
+    def _remember(self, block: str, marks: _Block) -> None:
+        if len(self._memo) >= _MEMO_BLOCKS:
+            self._older, self._memo = self._memo, {}
+        self._memo[block] = marks
 
     def chars(self, text: str) -> list[Token]:
         """One Token per character of `text`."""
@@ -216,7 +227,7 @@ class Tokenizer:
 
 # Characters per piece of text given to jieba at once (extended to the next line break).
 _PIECE_CHARS = 1 << 16
-_MEMO_BLOCKS = 100_000  # ~10-20 MB of remembered blocks at most
+_MEMO_BLOCKS = 50_000  # blocks a generation: ~20 MB each at most (~170 new blocks a document)
 
 
 def _pieces(text: str, size: int) -> Iterator[tuple[int, int]]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ie import tokenize
 from ie.errors import AlignmentError
 from ie.tokenize import Tokenizer, _aligned, bmes_tags, char_class, load_terms
 
@@ -73,6 +76,33 @@ def test_bmes_tags_per_character(tok: Tokenizer) -> None:
     assert tags[:4] == ["B", "M", "M", "E"]
     assert tags[4] == "S"
     assert bmes_tags([], 3) == ["S", "S", "S"]
+
+
+REAL = Path(__file__).resolve().parents[1] / "corpora" / "real" / "004_3c37c7924f173325.txt"
+
+
+def test_remembered_blocks_give_jiebas_own_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memory of jieba's blocks changes no word: a real disclosure cut cold, warm, and
+    with a memory of three blocks a generation (evicting all the time) gives the words of
+    jieba's own tokenize over the whole text."""
+    tok = Tokenizer()
+    text = REAL.read_text(encoding="utf-8")[:6000] + "\n\t 合计\u3000686.71\f"
+    expected = [w for w, _, _ in tok._jieba.tokenize(text, HMM=True)]
+    assert [t.text for t in tok.words(text)] == expected  # cold
+    assert [t.text for t in tok.words(text)] == expected  # warm
+    monkeypatch.setattr(tokenize, "_MEMO_BLOCKS", 3)
+    tok.forget()
+    for _ in range(2):
+        assert [t.text for t in tok.words(text)] == expected
+    assert len(tok._memo) <= 3 and len(tok._older) <= 3
+
+
+def test_word_marks_are_the_bmes_tags_and_dictionary_hits(tok: Tokenizer) -> None:
+    text = "一般公共服务支出\t590.67\n服务对象满意度指标≥95%"
+    bmes, cats = tok.word_marks(text)
+    assert any(cats)  # 一般公共服务支出 is a term of the dictionary
+    assert bmes.decode("ascii") == "".join(tok.bmes(text))
+    assert [tok.category_names[k] or "" for k in cats] == tok.dictionary_hits(text)
 
 
 def test_chars_and_classes(tok: Tokenizer) -> None:
