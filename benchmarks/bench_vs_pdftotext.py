@@ -1,6 +1,6 @@
 """PDF → validated record against `pdftotext -layout` on the same files, in the same run.
 
-    python benchmarks/bench_vs_pdftotext.py [--backend crf] [--repeat 3] [--stages]
+    python benchmarks/bench_vs_pdftotext.py [--backend crf] [--repeat 3] [--stages] [--before DIR]
 
 The 22 Jiangsu PDFs (../shared/corpora/jiangsu): poppler's `pdftotext -layout` (text only, a C
 program; Debian package poppler-utils) is the yardstick a researcher knows. Each side is timed
@@ -8,7 +8,8 @@ program; Debian package poppler-utils) is the yardstick a researcher knows. Each
 time (warmed up on a text outside the set, with the OCR engine loaded: start-up costs are not
 per-document costs), and the best run of each is kept; the ratio is
 budget-ie's time over pdftotext's, in wall time and in CPU time (user + system). `--stages`
-adds the time of each pipeline stage.
+adds the time of each pipeline stage. `--before DIR` also times the `ie` package of another
+checkout (`git archive BASE | tar -x -C DIR`), in turn with the other two.
 Prints a Markdown table.
 """
 
@@ -42,18 +43,23 @@ def time_pdftotext(paths: list[Path]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def time_budget_ie(paths: list[Path], backend: str) -> tuple[float, float, dict[str, float]]:
+def time_budget_ie(
+    paths: list[Path], backend: str, checkout: Path | None = None
+) -> tuple[float, float, dict[str, float]]:
     """Wall and CPU seconds of extracting every file of `paths` in a fresh process, and the
     wall seconds of each stage.
 
     A fresh process each time: the pipeline remembers what it cut and parsed (jieba's blocks,
     figures, cell keys), so a second pass over the same files in one process is faster than
-    any first pass a researcher's new corpus gets."""
+    any first pass a researcher's new corpus gets. `checkout`: import `ie` from that
+    folder (another version of the code) instead."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)} if checkout else None
     out = subprocess.run(
         [sys.executable, __file__, "--child", backend, *map(str, paths)],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     result = json.loads(out.stdout.splitlines()[-1])
     return result["seconds"], result["cpu"], result["stages"]
@@ -94,6 +100,7 @@ def main() -> int:
     parser.add_argument("--backend", default="crf")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stages", action="store_true")
+    parser.add_argument("--before", type=Path, help="another checkout whose ie is 'before'")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # BACKEND PATH...: one timed pass
     args, rest = parser.parse_known_args()
     if args.child:
@@ -111,31 +118,48 @@ def main() -> int:
     from ie.ingest import ingest
 
     pages = sum(len(ingest(p).pages) for p in paths)
-    pairs = []  # the two sides run in turn, so that a slow spell of the machine hits both
-    for _ in range(args.repeat):
-        pairs.append((time_pdftotext(paths), time_budget_ie(paths, args.backend)))
-    poppler_wall = min(p[0] for p, _ in pairs)
-    poppler_cpu = min(p[1] for p, _ in pairs)
-    ours_wall, _, stages = min((r for _, r in pairs), key=lambda r: r[0])
-    ours_cpu = min(r[1] for _, r in pairs)
-    ratios = ", ".join(f"{r[0] / p[0]:.2f}" for p, r in pairs)
+    sides: dict[str, Path | None] = {"after": None}
+    if args.before:
+        sides = {"before": args.before, "after": None}
+    runs: dict[str, list] = {"pdftotext": [], **{side: [] for side in sides}}
+    for _ in range(args.repeat):  # the sides in turn: a slow spell of the machine hits all
+        runs["pdftotext"].append(time_pdftotext(paths))
+        for side, checkout in sides.items():
+            runs[side].append(time_budget_ie(paths, args.backend, checkout))
+    poppler_wall = min(r[0] for r in runs["pdftotext"])
+    poppler_cpu = min(r[1] for r in runs["pdftotext"])
     print(f"{len(paths)} PDFs, {pages} pages, best of {args.repeat}, one process each")
-    print(f"(wall-time ratio of each run to the pdftotext run before it: {ratios})\n")
+    ratios = [r[0] / p[0] for r, p in zip(runs["after"], runs["pdftotext"], strict=True)]
+    print(
+        "(wall-time ratio of each run to the pdftotext run before it: "
+        + ", ".join(f"{x:.2f}" for x in ratios)
+        + ")\n"
+    )
     print("| | wall s | CPU s | pages/s (wall) | × pdftotext -layout, wall | × pdftotext, CPU |")
     print("|---|---:|---:|---:|---:|---:|")
     print(
         f"| pdftotext -layout (text only) | {poppler_wall:.2f} | {poppler_cpu:.2f} | "
         f"{pages / poppler_wall:.0f} | 1.0 | 1.0 |"
     )
-    print(
-        f"| budget-ie extract, {args.backend} (validated record) | {ours_wall:.2f} | "
-        f"{ours_cpu:.2f} | {pages / ours_wall:.0f} | {ours_wall / poppler_wall:.1f} | "
-        f"{ours_cpu / poppler_cpu:.1f} |"
-    )
+    best = {}
+    for side in sides:
+        wall, _, stages = min(runs[side], key=lambda r: r[0])
+        cpu = min(r[1] for r in runs[side])
+        best[side] = (wall, stages)
+        label = f"budget-ie extract, {args.backend} (validated record)"
+        if args.before:
+            label += f", {side}" + (f" ({args.before.name})" if side == "before" else "")
+        print(
+            f"| {label} | {wall:.2f} | {cpu:.2f} | {pages / wall:.0f} | "
+            f"{wall / poppler_wall:.1f} | {cpu / poppler_cpu:.1f} |"
+        )
     if args.stages:
-        print("\n| stage | seconds | share |\n|---|---:|---:|")
-        for name, seconds in stages.items():
-            print(f"| {name} | {seconds:.2f} | {100 * seconds / ours_wall:.0f} % |")
+        names = list(dict.fromkeys(n for _, st in best.values() for n in st))
+        print("\n| stage | " + " | ".join(f"{side} s" for side in sides) + " |")
+        print("|---|" + "---:|" * len(sides))
+        for name in names:
+            cells = " | ".join(f"{best[side][1].get(name, 0.0):.2f}" for side in sides)
+            print(f"| {name} | {cells} |")
     return 0
 
 

@@ -1,14 +1,17 @@
 """One command for every figure: writes benchmarks/RESULTS.md (and benchmarks/noise_sweep.png).
 
     python benchmarks/run_all.py [--crf DIR] [--transformer DIR] [--n 10] [--out FILE]
+                                 [--before DIR]
 
 Sections: the machine; speed (documents/s and pages/s per backend on synthetic text, synthetic
 PDF, the real labelled text and the 22 Jiangsu PDFs, one process on one core, each measured in a
 fresh child process so its peak RSS is its own); accuracy (fresh synthetic documents per layout
 at high noise, synthetic PDFs, and the real labelled set, through benchmarks/accuracy.py); the
 noise sweep (benchmarks/noise_sweep.py); and, when ../shared is present, the PDF library
-comparison (bench_pdf_ingest.py) and the batch speed-up (bench_batch.py) run as subprocesses
-with small settings. Backends: rules, plus crf / transformer when a model folder is given or
+comparison (bench_pdf_ingest.py), PDF to record against pdftotext -layout
+(bench_vs_pdftotext.py; `--before DIR` adds another checkout's figures), the tagger's throughput
+(bench_tagger.py) and the batch speed-up (bench_batch.py) run as subprocesses with small
+settings. Backends: rules, plus crf / transformer when a model folder is given or
 ships with the package. Takes a few minutes on two cores.
 """
 
@@ -354,6 +357,9 @@ def main() -> None:
     parser.add_argument("--n-sweep", type=int, default=5, help="documents per noise level")
     parser.add_argument("--seed", type=int, default=990, help="accuracy seed (accuracy.py's)")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument(
+        "--before", type=Path, help="another checkout, timed beside this one against pdftotext"
+    )
     parser.add_argument("--png", type=Path, default=HERE / "noise_sweep.png")
     args = parser.parse_args()
 
@@ -372,11 +378,14 @@ def main() -> None:
     noise_sweep.plot(
         sweep_rows, args.png, f"F1 against noise ({args.n_sweep} synthetic documents per level)"
     )
+    tagger = run_script(["benchmarks/bench_tagger.py", "--repeat", "5"])
     if shared:
         pdf_ingest = demote(run_script(["benchmarks/bench_pdf_ingest.py"]))
-        batch = demote(run_script(["benchmarks/bench_batch.py", "--repeat", "2", "--runs", "1"]))
+        before = ["--before", str(args.before)] if args.before else []
+        vs_poppler = run_script(["benchmarks/bench_vs_pdftotext.py", "--stages", *before])
+        batch = demote(run_script(["benchmarks/bench_batch.py", "--runs", "1"]))
     else:
-        pdf_ingest = batch = "(skipped: ../shared/corpora/jiangsu is not present)\n"
+        pdf_ingest = vs_poppler = batch = "(skipped: ../shared/corpora/jiangsu is not present)\n"
     info["load average (1 min) at end"] = f"{os.getloadavg()[0]:.2f}"
 
     crf_note = "" if "crf" in backends else " (no CRF model given: pass `--crf DIR` to add it)"
@@ -409,6 +418,24 @@ generated at medium noise from seed {SPEED_SEED}, the PDFs rendered from the sam
 of a text file are its form-feed separated pages (one when it has none).
 
 {speed_table(speed)}
+### PDF to record against `pdftotext -layout`
+
+The 22 Jiangsu PDFs, default backend, one process per run (a fresh one, warmed up on a text
+outside the set), run in turn with poppler's `pdftotext -layout` and the best of three of each
+kept (`bench_vs_pdftotext.py --stages{" --before " + args.before.name if args.before else ""}`;
+with `--before DIR`, the `ie` of another checkout as well). Target: at most 3× pdftotext.
+
+{vs_poppler}
+### Tagger throughput on real text
+
+The default CRF on the labelled real text (corpora/real, 16,623 characters), one core, best of
+five (`bench_tagger.py --repeat 5`). "crf": a first pass, with nothing remembered from an earlier
+call (jieba's blocks, cell keys); "crf (warm)": the same text again. Target: 50,000 chars/s.
+
+```
+{tagger.strip()}
+```
+
 ## Accuracy
 
 F1 per record field (SCHEMA.md scoring) and strict span F1 (micro over labels). Synthetic rows:
@@ -437,7 +464,8 @@ level; `python benchmarks/noise_sweep.py` runs it alone.
 {pdf_ingest}
 ## Batch speed-up (budget-ie batch, 1 vs 2 workers)
 
-The 22 Jiangsu PDFs linked twice, one run per setting (`bench_batch.py --repeat 2 --runs 1`).
+The 22 Jiangsu PDFs and 66 generated ones, every file different, one run per setting
+(`bench_batch.py --runs 1`).
 
 {batch}"""
     args.out.write_text(text, encoding="utf-8")

@@ -186,6 +186,23 @@ def test_chunk_features_equal_char_features(tok: Tokenizer) -> None:
             assert chunk_features(piece, window) == expected, (window, n)
 
 
+def test_remembered_attribute_strings_change_no_feature(
+    tok: Tokenizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Attribute strings are looked up by value (`_Attribute`); with a memory of two values,
+    emptied all the time, the features are still `char_features`'."""
+    from ie.tagger import crf
+    from ie.tagger.rules import RulesTagger
+
+    text = tiny_doc(random.Random(9)).text
+    chars = annotate(text, tok, RulesTagger())
+    expected = [char_features(chars, i) for i in range(len(chars))]
+    monkeypatch.setattr(crf, "_ATTRIBUTE_VALUES", 2)
+    monkeypatch.setattr(crf, "_ATTR", crf._Attributes())
+    assert chunk_features(chars) == expected
+    assert chunk_features(chars) == expected
+
+
 def test_features_that_hold_the_separators_travel_unpacked(tok: Tokenizer) -> None:
     docs = [("合计\x1e686.71\n", []), ("合计\t686.71\n", [])]
     out = list(_parallel_sequences(iter(docs), CRFSettings(use_rules=False), tok.terms, 2))
