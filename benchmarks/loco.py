@@ -26,6 +26,7 @@ import shlex
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -51,28 +52,37 @@ def _doc(seed: int, i: int, noise: str):
     return generate_document(seed + i, noise=noise, kind=kind, layout=layout)
 
 
-def converted(n: int, converters: list[str], work: Path) -> list[dict]:
-    """Rows of `n` documents as each converter makes them (cached in `work`)."""
+def converted(n: int, converters: list[str], work: Path, workers: int = 2) -> list[dict]:
+    """Rows of `n` documents as each converter makes them, `workers` documents at a time
+    (cached in `work`: a rerun converts only what is missing)."""
+    todo = [i for i in range(n) if _cached(i, converters, work) is None]
+    with ProcessPoolExecutor(workers) as pool:
+        for done, i in enumerate(pool.map(_convert_one, todo, [converters] * len(todo),
+                                          [work] * len(todo)), 1):  # fmt: skip
+            print(f"converted {done}/{len(todo)} (document {i})", file=sys.stderr, flush=True)
     rows = []
     for i in range(n):
-        cache = work / f"conv{i:04d}.jsonl"
-        if cache.exists():
-            got = [json.loads(x) for x in cache.read_text("utf-8").splitlines()]
-            if {r["converter"] for r in got} >= set(converters):
-                rows += [r for r in got if r["converter"] in converters]
-                continue
-        doc = _doc(CONV_SEED, i, "low")
-        made = converted_rows(doc, converters, work)
-        for r in made:
-            r["index"] = i
-        cache.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in made), "utf-8")
-        rows += made
-        print(f"converted {i + 1}/{n}", file=sys.stderr, flush=True)
+        rows += _cached(i, converters, work) or []
     return rows
 
 
-def _spans(row: dict) -> list[Span]:
-    return [Span(s["start"], s["end"], s["label"], s["text"]) for s in row["spans"]]
+def _cached(i: int, converters: list[str], work: Path) -> list[dict] | None:
+    cache = work / f"conv{i:04d}.jsonl"
+    if not cache.exists():
+        return None
+    got = [json.loads(x) for x in cache.read_text("utf-8").splitlines()]
+    if not {r["converter"] for r in got} >= set(converters):
+        return None
+    return [r for r in got if r["converter"] in converters]
+
+
+def _convert_one(i: int, converters: list[str], work: Path) -> int:
+    made = converted_rows(_doc(CONV_SEED, i, "low"), converters, work)
+    for r in made:
+        r["index"] = i
+    cache = work / f"conv{i:04d}.jsonl"
+    cache.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in made), "utf-8")
+    return i
 
 
 def available(converters: list[str], work: Path) -> list[str]:
@@ -90,6 +100,10 @@ def available(converters: list[str], work: Path) -> list[str]:
         except ConverterUnavailable as exc:
             print(f"left out {name}: {exc}", file=sys.stderr)
     return usable
+
+
+def _spans(row: dict) -> list[Span]:
+    return [Span(s["start"], s["end"], s["label"], s["text"]) for s in row["spans"]]
 
 
 def _pairs(rows: list[dict]) -> list[tuple[str, list[Span]]]:
