@@ -184,9 +184,22 @@ def time_extraction(backend: str, model: str | None, paths: Sequence[str]) -> di
         "chars": chars,
         "errors": errors,
         "startup_seconds": startup,
-        # Linux reports ru_maxrss in KiB.
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mib": peak_rss_mib(),
     }
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set (MiB): VmHWM where /proc has it. Not ru_maxrss: a
+    spawned child is forked from this script before it execs, and Linux carries the parent's
+    peak across the exec into the child's ru_maxrss (every row read the parent's 775 MiB)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def measure_speed(backends: dict[str, str | None], sets: dict[str, list[Path]]) -> list[dict]:
