@@ -33,6 +33,17 @@ def spans_only(extractor: Extractor) -> Extractor:
     return Extractor(extractor.backend, tagger=extractor.tagger, stages=stages)
 
 
+def pdf_ready_document(seed: int, noise: str | float, kind: str = "budget"):
+    """A generated document of `kind` whose PDF draws its tables on their grid: a 决算's wide
+    tables (six figure columns, three mostly empty) are drawn so only from the tab layout (the
+    cell layout drops empty cells and the space layout's noise shifts them, and synth.pdf
+    places cells by position); a budget draws its layout."""
+    from training.synth import generate_document
+
+    layout = "tab" if kind == "final_accounts" else None
+    return generate_document(seed, noise=noise, layout=layout, kind=kind)
+
+
 def synthetic_pairs(
     extractor: Extractor,
     n: int,
@@ -49,13 +60,10 @@ def synthetic_pairs(
     pairs = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(n):
-            lay = layout
-            if pdf and kind == "final_accounts" and lay is None:
-                # A 决算's wide tables (six figure columns, three mostly empty) are drawn on
-                # their grid only from the tab layout: the cell layout drops empty cells and
-                # the space layout's noise shifts them (synth.pdf places cells by position).
-                lay = "tab"
-            doc = generate_document(seed * 100_000 + i, noise=noise, layout=lay, kind=kind)
+            if pdf and layout is None:
+                doc = pdf_ready_document(seed * 100_000 + i, noise, kind)
+            else:
+                doc = generate_document(seed * 100_000 + i, noise=noise, layout=layout, kind=kind)
             gold = json.loads(doc.record.model_dump_json())
             if pdf:
                 from training.synth.pdf import write_pdf

@@ -60,19 +60,13 @@ def sleep_factory(backend: str) -> Callable[[Path], Disclosure]:
 
 def synthetic_pdfs(n: int, root: Path) -> list[Path]:
     """`n` generated disclosures (medium noise, mixed layouts, a fifth 决算) as PDFs."""
-    from training.synth import generate_document
+    from accuracy import pdf_ready_document
+
     from training.synth.pdf import write_pdf
 
     root.mkdir(parents=True)
     kinds = ("budget", "budget", "budget", "budget", "final_accounts")
-    return [
-        write_pdf(
-            generate_document(9001 + i, noise="medium", kind=kinds[i % 5],
-                              layout="tab" if i % 5 == 4 else None),
-            root,
-        )
-        for i in range(n)
-    ]  # fmt: skip
+    return [write_pdf(pdf_ready_document(9001 + i, "medium", kinds[i % 5]), root) for i in range(n)]
 
 
 def link_corpus(pdfs: list[Path], repeat: int, root: Path) -> Path:

@@ -30,13 +30,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
+from accuracy import pdf_ready_document
 
 from ie.evaluate import EvalPair, evaluate_pairs
 from ie.pipeline import Extractor
 from ie.spans import Span
 from ie.tagger.crf import MODEL_FILE, CRFSettings, CRFTagger
 from training.synth.convert import CONVERTERS, ConverterUnavailable, converted_rows
-from training.synth.corpus import generate_document
 from training.transformer import span_scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,11 +45,7 @@ KINDS = ("budget", "budget", "budget", "budget", "final_accounts")
 
 
 def _doc(seed: int, i: int, noise: str):
-    kind = KINDS[i % len(KINDS)]
-    # A 决算's wide tables are drawn on their grid only from the tab layout (see
-    # benchmarks/accuracy.synthetic_pairs); budgets draw theirs.
-    layout = "tab" if kind == "final_accounts" else None
-    return generate_document(seed + i, noise=noise, kind=kind, layout=layout)
+    return pdf_ready_document(seed + i, noise, KINDS[i % len(KINDS)])
 
 
 def converted(n: int, converters: list[str], work: Path, workers: int = 2) -> list[dict]:

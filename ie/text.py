@@ -55,6 +55,7 @@ def fold_ascii(text: str) -> str:
 
 T = TypeVar("T")
 _CELL_CHARS = 64  # the longest string `cell_memo` remembers
+_MEMOS: list = []  # every cell_memo's cache, for `forget_cells`
 
 
 def cell_memo(fn: Callable[[str], T]) -> Callable[[str], T]:
@@ -70,9 +71,6 @@ def cell_memo(fn: Callable[[str], T]) -> Callable[[str], T]:
 
     _MEMOS.append(remembered)
     return call
-
-
-_MEMOS: list = []
 
 
 def forget_cells() -> None:

@@ -137,21 +137,12 @@ class Tokenizer:
 
         Raises AlignmentError when jieba's words do not re-assemble into `text`.
         """
-        words = (
-            w for start, end in _pieces(text, _PIECE_CHARS) for w in self._cut(text[start:end])
-        )
-        return _aligned(text, words)
+        return _aligned(text, (w for block in self._blocks(text) for w in block.words))
 
     def forget(self) -> None:
         """Empty the memory of jieba's blocks (see `_block`; benchmarks time a first pass)."""
         self._memo.clear()
         self._older.clear()
-
-    def _cut(self, text: str) -> Iterator[str]:
-        """`jieba.Tokenizer.cut(text, HMM=True)`: the same words, each block's remembered."""
-        for block in jieba.re_han_default.split(text):
-            if block:
-                yield from self._block(block).words
 
     def word_marks(self, text: str) -> tuple[bytes, bytes]:
         """Two bytes per character of `text`, as two strings: the character's place in its
@@ -161,19 +152,25 @@ class Tokenizer:
 
         Raises AlignmentError when jieba's words do not re-assemble into `text`.
         """
-        bmes, cats = [], []
+        blocks = list(self._blocks(text))
+        return b"".join(b.bmes for b in blocks), b"".join(b.categories for b in blocks)
+
+    def _blocks(self, text: str) -> Iterator[_Block]:
+        """jieba's blocks of `text` in order, cut (`_block`): what `jieba.Tokenizer.cut(text,
+        HMM=True)` cuts, with the same words, taken a piece of `_PIECE_CHARS` at a time."""
         for start, end in _pieces(text, _PIECE_CHARS):
             for block in jieba.re_han_default.split(text[start:end]):
                 if block:
-                    marks = self._block(block)
-                    bmes.append(marks.bmes)
-                    cats.append(marks.categories)
-        return b"".join(bmes), b"".join(cats)
+                    yield self._block(block)
 
     @cached_property
     def category_names(self) -> tuple[str, ...]:
         """The dictionary categories, as `word_marks` numbers them (0 is none)."""
         return ("", *dict.fromkeys(self.categories.values()))
+
+    @cached_property
+    def _category_index(self) -> dict[str, int]:
+        return {c: k for k, c in enumerate(self.category_names)}
 
     def _block(self, block: str) -> _Block:
         """jieba's words of one of its blocks, and their marks, remembered.
@@ -192,7 +189,7 @@ class Tokenizer:
                     f"jieba's words {words[:5]!r}… do not re-assemble into {block[:20]!r}; "
                     "report this input as a tokenizer bug"
                 )
-            index = {c: k for k, c in enumerate(self.category_names)}
+            index = self._category_index
             bmes = b"".join(
                 b"S" if len(w) == 1 else b"B" + b"M" * (len(w) - 2) + b"E" for w in words
             )

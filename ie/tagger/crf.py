@@ -90,9 +90,9 @@ def annotate(text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> list
 
 class _Annotation:
     """What `annotate` reads about each character of a text, one byte per character (jieba's
-    BMES tag, dictionary category, the rules' tag as indices), so that `CharInfo` objects are
-    made for one chunk at a time: a list of them for a whole text of millions of characters
-    is gigabytes."""
+    BMES tag, dictionary category, the rules' tag as indices), so that the per-character
+    columns (`_Columns`) are made for one chunk at a time: for a whole text of millions of
+    characters they would be gigabytes."""
 
     def __init__(self, text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> None:
         self.text = text
