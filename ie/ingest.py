@@ -282,8 +282,8 @@ def _read_pdf(pdf, path: Path, sha: str, ocr: str, engine: str | None) -> Docume
                 if ch == "\r":
                     continue
                 box = None
-                if same and ch not in "\n ":
-                    left, bottom, right, top = charbox(i)
+                if same and ch not in "\n " and (got := charbox(i)) is not None:
+                    left, bottom, right, top = got
                     if right > left or top > bottom:
                         box = Box(left, height - top, right, height - bottom, index + 1)
                 chars.append(ch)
@@ -329,10 +329,12 @@ class _CharBoxes:
         self._out = [ctypes.c_double() for _ in range(4)]
         self._refs = [ctypes.byref(d) for d in self._out]
 
-    def __call__(self, i: int) -> tuple[float, float, float, float]:
+    def __call__(self, i: int) -> tuple[float, float, float, float] | None:
+        """None where pdfium has no box for the character (a damaged page): the character is
+        kept, without a place, as one whose box is empty."""
         left, right, bottom, top = self._out
         if not self._get(self._page, i, *self._refs):  # pdfium's order: left, right, bottom, top
-            raise IngestError(f"pdfium has no box for character {i}")
+            return None
         return left.value, bottom.value, right.value, top.value
 
 
