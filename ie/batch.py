@@ -251,11 +251,12 @@ def _context() -> Any:
     import multiprocessing as mp
 
     # forkserver: workers fork from a clean, single-threaded server (never from this process,
-    # whose progress bar runs a thread), with the pipeline already imported.
+    # whose progress bar runs a thread), with the pipeline imported and the default extractor
+    # built and loaded (ie.batch_warm).
     if "forkserver" not in mp.get_all_start_methods():  # Windows
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["ie.pipeline"])
+    ctx.set_forkserver_preload(["ie.pipeline", "ie.batch_warm"])
     return ctx
 
 
