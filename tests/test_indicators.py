@@ -473,3 +473,45 @@ def test_comparison_printed_in_its_own_column(tmp_path, layout) -> None:
         ("合格率", "≥95%", "≥"),
         ("能力提升", "明显提升", None),
     ]
+
+
+_FORM = [
+    ("{n}、2024年项目支出绩效目标申报表",),
+    ("填报单位：", "某县农业农村局"),
+    ("项目名称", "高标准农田建设项目经费"),
+    ("主管部门", "某县农业农村局", "实施单位", "某县农业农村局"),
+    ("项目资金（元）", "年度资金总额", "1,200,000.00"),
+    ("", "其中：财政拨款", "1,200,000.00"),
+    ("年度总体目标", "完成高标准农田建设2000亩。"),
+    ("一级指标", "二级指标", "三级指标", "指标值"),
+    ("产出指标", "数量指标", "建设面积", "≥2000亩"),
+    ("", "", "验收合格率", "100%"),
+    ("满意度指标", "服务对象满意度指标", "农户满意度", "≥90%"),
+]
+_FORM_ROWS = [
+    ("产出指标", "数量指标", "建设面积", "≥2000亩"),
+    ("产出指标", "数量指标", "验收合格率", "100%"),
+    ("满意度指标", "服务对象满意度指标", "农户满意度", "≥90%"),
+]
+
+
+@pytest.mark.parametrize("layout", ["tab", "cell"])
+def test_national_project_form(tmp_path, layout) -> None:
+    """The national project form (项目支出绩效目标申报表): a generic title, a header block whose
+    项目名称 names the project (on the next line, wrapped, when one cell is one line), and a
+    grid without 绩效指标描述 and 指标值确定依据."""
+    lines = []
+    for n, row in enumerate(_FORM):
+        cells = [c.format(n=n + 1) for c in row]
+        if row[0] == "项目名称" and layout == "cell":
+            cells = ["项目名称", "高标准农田", "建设项目经费"]  # the name wrapped in its cell
+        if layout == "tab":
+            lines.append("\t".join(cells))
+        else:
+            lines += [c for c in cells if c]
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (table,) = indicator_tables(ingest(path))
+    assert _norm(table.project) == "高标准农田建设项目经费"
+    got = [tuple(_norm(r.values()[k]) for k in KEYS) for r in table.rows]
+    assert got == [(*row, None) for row in _FORM_ROWS]

@@ -269,9 +269,12 @@ class _Builder:
         fields = self.line_fields.get(line, set())
         row = self.row
         first = min(s.start for spans in row.cells.values() for s in spans)
-        side_by_side = len(self.line_fields.get(self.lines.start_of(first), ())) >= 3
+        first_fields = len(self.line_fields.get(self.lines.start_of(first), ()))
+        side_by_side = first_fields >= 3
         if not side_by_side and fields & {"level1", "level2"}:
             return False
+        if first_fields == 1 and len(fields) == 1:
+            return False  # one cell per line: a field the row has starts the next row
         return (
             line > first
             and bool(fields)

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, takewhile
 
 from ie.ingest import Document
 from ie.lexicon import REDACTION_MARKERS, data_lines
@@ -42,9 +42,13 @@ _CJK = r"\u3400-\u9fff"
 ENUMERATOR = re.compile(
     r"^(?:\d+\s*[、.．]|[（(][\d一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"
 )
-_TITLE = re.compile(r"^(?P<name>.*?)绩效目标表(?:[（(][^）)]{0,12}[）)])?$")
+# 绩效目标表, or the national project form's 绩效目标申报表 / 绩效目标填报表 (generic: its
+# 项目名称 row names the project)
+_TITLE = re.compile(r"^(?P<name>.*?)绩效目标(?:申报|填报)?表(?:[（(][^）)]{0,12}[）)])?$")
 # Generic titles name no project; the 项目名称 row does.
-_GENERIC = re.compile(r"^(?:\d{4}年度?)?(?:部门)?(?:预算)?(?:项目支出|项目|专项资金|专项)?$")
+_GENERIC = re.compile(
+    r"^(?:\d{4}年度?)?(?:部门)?(?:预算)?(?:财政)?(?:项目支出|项目|专项资金|专项)?$"
+)
 _NOT_PROJECT = re.compile(r"整体|部门预算$|^部门")
 _REGION_STOP = re.compile(
     r"^(?:[一二三四五六七八九十]+、\S{2,30}$|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[）)]\S{2,20}$)"
@@ -72,7 +76,7 @@ _HEADER_TESTS: tuple[tuple[str, str], ...] = (
     ("指标值", "target"),
     ("目标值", "target"),
 )
-_GOAL_LABEL = re.compile(r"^(?:年度|项目|总体|预期)?(?:绩效)?目标(?:内容)?$|^绩效目标")
+_GOAL_LABEL = re.compile(r"^(?:年度|项目|总体|预期){0,2}(?:绩效)?目标(?:内容)?$|^绩效目标")
 _DATE = re.compile(r"(?:19|20)\d\d\s*年(?!\s*[以内])|\d{1,2}\s*月|\d{1,2}\s*日|年底|年末|月底")
 _NUMBER = re.compile(r"\d[\d,，]*(?:\.\d+)?")
 _OPS = (
@@ -368,7 +372,11 @@ def _title_name(row: _Row) -> str | None:
     if len(row.cells) > 2:
         return None
     key = row.key
-    if not key.endswith(("绩效目标表", "）", ")")) or "《" in key or re.search(r"[.…·]{3}", key):
+    if (
+        not key.endswith(("绩效目标表", "目标申报表", "目标填报表", "）", ")"))
+        or "《" in key
+        or re.search(r"[.…·]{3}", key)
+    ):
         return None
     m = _TITLE.match(ENUMERATOR.sub("", key))
     if m is None:
@@ -380,7 +388,9 @@ def _title_name(row: _Row) -> str | None:
 
 
 def _project_name_row(region: Sequence[_Row]) -> SourceText | None:
-    for row in region[:8]:
+    """The name a 项目名称 cell gives: the rest of its cell, the next cell, or (one cell per
+    line) the next line."""
+    for n, row in enumerate(region[:8]):
         for k, cell in enumerate(row.cells):
             if squash(cell.text).startswith("项目名称"):
                 rest = squash(cell.text)[4:].lstrip(":：")
@@ -388,8 +398,26 @@ def _project_name_row(region: Sequence[_Row]) -> SourceText | None:
                     return SourceText(rest, cell.start, cell.end)
                 if k + 1 < len(row.cells):
                     nxt = row.cells[k + 1]
-                    return SourceText(clean_text(nxt.text), nxt.start, nxt.end)
+                else:  # one cell per line: the next lines up to the form's next label
+                    lines = [
+                        r.cells[0]
+                        for r in takewhile(
+                            lambda r: len(r.cells) == 1 and not _FORM_LABEL.match(r.key),
+                            region[n + 1 : n + 5],
+                        )
+                    ]
+                    if not lines:
+                        return None
+                    text = clean_text("\n".join(c.text for c in lines))
+                    return SourceText(text, lines[0].start, lines[-1].end)
+                return SourceText(clean_text(nxt.text), nxt.start, nxt.end)
     return None
+
+
+# The labels of the project form's header block after 项目名称.
+_FORM_LABEL = re.compile(
+    r"^(?:主管部门|实施单位|项目资金|项目单位|预算单位|年度|总体目标|绩效目标|一级指标)"
+)
 
 
 def _goal_and_body(region: Sequence[_Row]) -> tuple[SourceText | None, list[_Row]]:

@@ -467,3 +467,28 @@ def test_pdf_regroups_a_cell_layout_money_table_into_rows() -> None:
     assert d["208"][2] == d["社会保障和就业支出"][2] == d["789.35"][2]  # one row
     assert d["1,172.33"][1] == pytest.approx(d["789.35"][1])  # one right edge
     assert d["部门：某局"][2] > d["合计"][2]  # the unit line stays above the table
+
+
+def test_project_form_occurs_with_its_header_block_and_fewer_columns() -> None:
+    """The national project form (项目支出绩效目标申报表): a header block naming the project,
+    its funds and goal, then the indicator grid, most often without 绩效指标描述 and
+    指标值确定依据; the gold rows leave a missing column's field empty."""
+    forms = without_basis = 0
+    for seed in range(40):
+        doc = generate_document(seed, noise="none", layout="tab")
+        if "年度资金总额" not in doc.text:
+            continue
+        forms += 1
+        rec, flat = doc.record, "".join(doc.text.split())
+        assert any(t in doc.text for t in ("绩效目标申报表", "绩效目标填报表", "绩效目标表"))
+        for p in rec.projects:
+            assert f"项目名称{p.name}" in flat
+        for row in rec.indicators:
+            if row.basis is None:
+                without_basis += 1
+                assert row.description is None
+            if not row.redacted:
+                assert "".join(row.target.split()) in flat
+        labels = {s.label for s in doc.spans}
+        assert {"PROJECT", "IND_L1", "IND_L2", "IND_L3", "IND_TARGET", "AMOUNT"} <= labels
+    assert forms >= 5 and without_basis > 0

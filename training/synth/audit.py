@@ -47,18 +47,32 @@ def number_forms(value: float) -> set[str]:
 
 def in_pieces(value: str, text: str, reach: int = 300) -> bool:
     """Whether `value` can be read from `text` as pieces in order, each piece within `reach`
-    characters after the one before (greedy: the longest piece that occurs there first)."""
-    start = 0
-    first = True
+    characters after the one before (greedy: the longest piece that occurs there first). The
+    first piece is tried at each place it occurs (a cell's first words may also stand in an
+    earlier cell, a project's name in its goal)."""
+    n = len(value)
+    while n and value[:n] not in text:
+        n -= 1
+    if n == 0 or (n < 2 and len(value) > 1):
+        return False
+    at = text.find(value[:n])
+    while at >= 0:
+        if _rest_in_pieces(value[n:], text, at + n, reach):
+            return True
+        at = text.find(value[:n], at + 1)
+    return False
+
+
+def _rest_in_pieces(value: str, text: str, start: int, reach: int) -> bool:
     while value:
-        window = text[start:] if first else text[start : start + reach]
+        window = text[start : start + reach]
         n = len(value)
         while n and value[:n] not in window:
             n -= 1
-        if n == 0 or (first and n < 2 and len(value) > 1):
+        if n == 0:
             return False
         start += window.index(value[:n]) + n
-        value, first = value[n:], False
+        value = value[n:]
     return True
 
 

@@ -86,6 +86,7 @@ def _record(w: Writer, doc_id: str, text: str) -> Disclosure:
             redactions.append({"project": p.name, "scope": "indicators", "marker": p.marker})
         if w.explain_projects:
             continue  # no 绩效目标表: the document states no indicators
+        start = len(indicators)
         if p.withheld == "table":
             seen = []
             for r in p.indicators:
@@ -106,23 +107,29 @@ def _record(w: Writer, doc_id: str, text: str) -> Disclosure:
                         "target_parsed": {"op": None, "value": None, "unit": None},
                     }
                 )
-            continue
-        for k, r in enumerate(p.indicators):
-            hid = k in hidden
-            op, value, unit = (None, None, None) if hid else r.parsed
-            indicators.append(
-                {
-                    "project": p.name,
-                    "level1": r.level1,
-                    "level2": r.level2,
-                    "level3": r.level3,
-                    "description": r.description,
-                    "target": p.marker if hid else r.target,
-                    "basis": p.marker if hid else r.basis,
-                    "redacted": hid,
-                    "target_parsed": {"op": op, "value": value, "unit": unit},
-                }
-            )
+        else:
+            for k, r in enumerate(p.indicators):
+                hid = k in hidden
+                op, value, unit = (None, None, None) if hid else r.parsed
+                indicators.append(
+                    {
+                        "project": p.name,
+                        "level1": r.level1,
+                        "level2": r.level2,
+                        "level3": r.level3,
+                        "description": r.description,
+                        "target": p.marker if hid else r.target,
+                        "basis": p.marker if hid else r.basis,
+                        "redacted": hid,
+                        "target_parsed": {"op": op, "value": value, "unit": unit},
+                    }
+                )
+        fields = w.indicator_fields.get(p.name)
+        if fields:  # the project form: columns it lacks leave their fields empty
+            for row in indicators[start:]:
+                for f in ("description", "basis"):
+                    if f not in fields:
+                        row[f] = None
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Disclosure.model_validate(
         {

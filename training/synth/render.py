@@ -90,6 +90,9 @@ class Writer:
         self.kf: dict[str, float] = {}
         # projects described in "XX情况说明" sections instead of 绩效目标表 (no indicators)
         self.explain_projects = False
+        # project name -> the indicator fields its table has, where it lacks some (the national
+        # project form); gold rows leave the others empty
+        self.indicator_fields: dict[str, tuple[str, ...]] = {}
         # a 部门决算 (training.synth.final); with drop_final_table one standard table is left
         # out, and dropped_table names it
         self.final = False

@@ -558,6 +558,118 @@ def _indicator_table(w: Writer, i: int, p: ProjectSpec) -> None:
 # The share of 绩效目标表 (outside the cell layout) printed as `_emit_ruled` prints them.
 RULED_SHARE = 0.3
 
+# The share of documents whose projects come as the national project form (项目支出绩效目标申报表)
+# instead of a 绩效目标表.
+FORM_SHARE = 0.3
+
+# The form's indicator grid: which of 绩效指标描述 / 指标值确定依据 it has (most have neither).
+_FORM_COLUMNS = (
+    (("level1", "level2", "level3", "target"), 0.55),
+    (("level1", "level2", "level3", "target", "basis"), 0.2),
+    (("level1", "level2", "level3", "description", "target", "basis"), 0.25),
+)
+_FIELD = {
+    "level1": ("一级指标", "IND_L1"),
+    "level2": ("二级指标", "IND_L2"),
+    "level3": ("三级指标", "IND_L3"),
+    "description": ("绩效指标描述", "IND_DESC"),
+    "target": ("指标值", "IND_TARGET"),
+    "basis": ("指标值确定依据", "IND_BASIS"),
+}
+
+
+def project_targets(w: Writer, i: int, p: ProjectSpec) -> None:
+    """Project `p`'s performance targets as the document's template states them: a 绩效目标表
+    or, in a `FORM_SHARE` of documents, the national project form. The choice is drawn from
+    the document's own seed (its department and year), so the other draws are unchanged."""
+    c = w.c
+    if random.Random(f"form|{c.dept_name}|{c.year}|{c.total}").random() < FORM_SHARE:
+        _project_form(w, i, p)
+    else:
+        _indicator_table(w, i, p)
+
+
+def _project_form(w: Writer, i: int, p: ProjectSpec) -> None:
+    """项目支出绩效目标申报表 (财政项目支出绩效目标填报表), as the national template has it: a
+    header block (项目名称, 主管部门 and 实施单位, 项目资金 in 元 or 万元 with 年度资金总额 and
+    its parts, 年度总体目标), then the 一级/二级/三级指标/指标值 grid, often without the
+    绩效指标描述 and 指标值确定依据 columns. Gold rows leave a missing column's field empty
+    (`Writer.indicator_fields`). Drawn from its own Random, so the document's other draws are
+    unchanged."""
+    rng = random.Random(f"formrows|{p.name}|{i}")
+    c, y = w.c, w.c.year
+    fields = rng.choices([f for f, _ in _FORM_COLUMNS], [wt for _, wt in _FORM_COLUMNS])[0]
+    w.indicator_fields[p.name] = fields
+    title = rng.choice(
+        [f"{y}年项目支出绩效目标申报表", "财政项目支出绩效目标填报表", f"{y}年度项目支出绩效目标表"]
+    )
+    w.put(f"{i}、" if rng.random() < 0.5 else "")
+    w.put(title)
+    w.nl(2)
+    if rng.random() < 0.5:
+        w.put("填报单位（盖章）：" if rng.random() < 0.5 else "填报单位：")
+        w.put(c.dept_name, "DEPT")
+        w.nl(2)
+    in_yuan = rng.random() < 0.6
+
+    def money(yuan: int) -> Cell:
+        v = yuan if in_yuan else yuan / 10000
+        text = f"{v:,.2f}" if rng.random() < 0.6 else f"{v:.2f}"
+        return (text, "AMOUNT" if yuan else None, "num")
+
+    other = 0 if rng.random() < 0.7 else p.amount // rng.choice((5, 10, 20))
+    head: list[list[Cell]] = [
+        [("项目名称", None, None), (p.name, "PROJECT", "cell")],
+        [("主管部门", None, None), (c.dept_name, "DEPT", "cell")]
+        + ([("实施单位", None, None), (c.dept_name, "DEPT", "cell")] if rng.random() < 0.6 else []),
+        [
+            ("项目资金（元）" if in_yuan else "项目资金（万元）", None, None),
+            ("年度资金总额", None, None),
+            money(p.amount + other),
+        ],
+        [("", None, None), ("其中：财政拨款", None, None), money(p.amount)],
+        [("", None, None), ("其他资金", None, None), money(other)],
+    ]
+    goal = (
+        (p.marker, "REDACTED", None)
+        if p.withheld in ("goal", "table")
+        else ("".join(f"{k + 1}.{g}。" for k, g in enumerate(p.goal_items)), None, "cell")
+    )
+    head.append([(rng.choice(["年度总体目标", "年度绩效目标", "总体目标"]), None, None), goal])
+    grid: list[list[Cell]] = [[(_FIELD[f][0], None, None) for f in fields]]
+    lead: list[Cell] = []
+    if rng.random() < 0.4:  # a 绩效指标 cell merged down the grid's first column
+        grid[0].insert(0, ("绩效指标", None, None))
+        lead = [("", None, None)]
+    hidden = p.hidden
+    last1 = last2 = None
+    rows = p.indicators
+    if p.withheld == "table":
+        rows = [r for k, r in enumerate(rows) if (r.level1, r.level2) not in
+                {(q.level1, q.level2) for q in rows[:k]}]  # fmt: skip
+    for k, r in enumerate(rows):
+        show1 = r.level1 != last1
+        show2 = r.level2 != last2 or show1
+        cells: list[Cell] = []
+        for f in fields:
+            if f == "level1":
+                cells.append((r.level1 if show1 else "", "IND_L1" if show1 else None, "cell"))
+            elif f == "level2":
+                shown = show2 or p.withheld == "table"
+                cells.append((r.level2 if shown else "", "IND_L2" if shown else None, "cell"))
+            elif p.withheld == "table" or (k in hidden and f in ("target", "basis")):
+                cells.append((p.marker, "REDACTED", None))
+            else:
+                cells.append((getattr(r, f), _FIELD[f][1], "cell"))
+        grid.append(lead + cells)
+        last1, last2 = r.level1, r.level2
+    if w.style.layout != "cell" and rng.random() < RULED_SHARE:
+        _emit_ruled(w, head + grid, random.Random(f"widths|{p.name}|{i}"))
+        return
+    for row in head:
+        w.row(row)
+    _emit_rows(w, grid)
+
 
 def _emit_ruled(w: Writer, rows: list[list[Cell]], rng: random.Random) -> None:
     """Rows as pdftotext writes a ruled table without -layout: each row's non-empty cells
@@ -570,8 +682,8 @@ def _emit_ruled(w: Writer, rows: list[list[Cell]], rng: random.Random) -> None:
         pieces = []
         for col, (text, label, kind) in enumerate(row):
             width = 99 if k == 0 else widths[min(col, len(widths) - 1)]
-            # a target (≥95%, 12月31日前) is not cut: it fits its column
-            if label in ("IND_TARGET", "REDACTED") or not text:
+            # a target (≥95%, 12月31日前) or a figure is not cut: it fits its column
+            if label in ("IND_TARGET", "REDACTED") or kind == "num" or not text:
                 width = 99
             pieces.append([(text[a : a + width], label, kind) for a in range(0, len(text), width)])
         for n in range(max((len(p) for p in pieces), default=0)):
@@ -791,7 +903,7 @@ def _county_prose(w: Writer) -> None:
     else:
         w.para("第三部分 预算项目绩效目标")
         for i, p in enumerate(c.projects, 1):
-            _indicator_table(w, i, p)
+            project_targets(w, i, p)
             w.nl()
     _procurement(w, "六、政府采购预算情况")
     _assets(w)
@@ -1115,7 +1227,7 @@ def _prov_prose(w: Writer) -> None:
         if w.explain_projects:
             _project_explained(w, i, p)
         else:
-            _indicator_table(w, i, p)
+            project_targets(w, i, p)
             w.nl()
     w.para("第四部分 名词解释")
     w.para("一、财政拨款：指由一般公共预算、政府性基金预算安排的财政拨款数。")
