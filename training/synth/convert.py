@@ -22,10 +22,12 @@ raises `ConverterUnavailable` with what to install.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,15 +57,26 @@ class Projection:
     dropped: int
 
 
+@functools.lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """One character as alignment compares it: its NFKC form when that is one character (a
+    fullwidth digit or comma the source's noise wrote, which a PDF draws as ASCII), O and l as
+    the digits they stand for. Folding keeps one character per character, so offsets hold."""
+    folded = unicodedata.normalize("NFKC", ch)
+    ch = folded if len(folded) == 1 else ch
+    return {"O": "0", "l": "1"}.get(ch, ch)
+
+
 def project_spans(source: str, spans: list[Span], target: str) -> Projection:
     """Move `spans` (offsets into `source`) onto `target`, the same document as another tool
     wrote it. Characters are aligned with difflib's longest matching blocks over the two texts
     with whitespace removed; a span survives only when all its non-space characters are aligned
-    to consecutive non-space characters of `target`."""
+    to consecutive non-space characters of `target`. Characters are compared folded (`fold_char`):
+    the source's character noise (fullwidth digits, O for 0) is what a PDF draws as ASCII."""
     src_idx = [i for i, ch in enumerate(source) if not ch.isspace()]
     tgt_idx = [i for i, ch in enumerate(target) if not ch.isspace()]
-    a = "".join(source[i] for i in src_idx)
-    b = "".join(target[i] for i in tgt_idx)
+    a = "".join(fold_char(source[i]) for i in src_idx)
+    b = "".join(fold_char(target[i]) for i in tgt_idx)
     # autojunk off: in a budget document the frequent characters (万, 元, digits) are exactly
     # the ones that must align.
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
