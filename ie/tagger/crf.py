@@ -79,6 +79,7 @@ class CharInfo:
     col: int  # tab cell index in its line
     cell_pos: int  # index of the character inside its cell
     line_pos: int  # index of the character inside its line
+    cells: int = 1  # tab cells in its line (1: no tab)
 
 
 def annotate(text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> list[CharInfo]:
@@ -113,6 +114,7 @@ class _Annotation:
                 col, cell_pos, line_pos = _step(ch, col, cell_pos, line_pos)
             chars = text[a:b]
             cols, cells, lines = [], [], []
+            widths = _cells_in_lines(text, a, b)
             for ch in chars:  # `_step`, inlined: one call a character was a third of this
                 cols.append(col)
                 cells.append(cell_pos)
@@ -133,6 +135,7 @@ class _Annotation:
                 cols,
                 cells,
                 lines,
+                widths,
             )
             pos = b
 
@@ -150,6 +153,7 @@ class _Columns:
     col: Sequence[int]
     cell_pos: Sequence[int]
     line_pos: Sequence[int]
+    cells: Sequence[int]
 
     def __len__(self) -> int:
         return len(self.ch)
@@ -157,7 +161,7 @@ class _Columns:
     def info(self, i: int) -> CharInfo:
         return CharInfo(
             self.ch[i], self.cls[i], self.bmes[i], self.dict_hit[i], self.rule[i],
-            self.col[i], self.cell_pos[i], self.line_pos[i],
+            self.col[i], self.cell_pos[i], self.line_pos[i], self.cells[i],
         )  # fmt: skip
 
     @classmethod
@@ -166,6 +170,21 @@ class _Columns:
 
 
 _char_class = functools.lru_cache(maxsize=1 << 16)(char_class)
+
+
+def _cells_in_lines(text: str, a: int, b: int) -> list[int]:
+    """For each character of `text[a:b]`, the number of tab cells of its line (the whole
+    line, also where it runs past the chunk); a line break counts with the line it ends."""
+    out: list[int] = []
+    i = a
+    while i < b:
+        start = max(text.rfind("\n", 0, i), text.rfind("\f", 0, i)) + 1
+        ends = [k for k in (text.find("\n", i), text.find("\f", i)) if k >= 0]
+        end = min(ends) if ends else len(text)
+        upto = min(end + 1, b)
+        out.extend([text.count("\t", start, end) + 1] * (upto - i))
+        i = upto
+    return out
 
 
 def _step(ch: str, col: int, cell_pos: int, line_pos: int) -> tuple[int, int, int]:
@@ -243,7 +262,25 @@ def char_features(chars: Sequence[CharInfo], i: int, window: int = 2) -> list[st
     f.append(f"bi-:{prev}{ch}")
     f.append(f"bi+:{ch}{nxt}")
     f.append(f"tri:{prev}{ch}{nxt}")
+    before = chars[i - 2].rule if i >= 2 else "O"
+    after = chars[i + 2].rule if i + 2 < n else "O"
+    f.extend(_wide_context(c.col, c.cells, before, after))
     return f
+
+
+def _wide_context(col: int, cells: int, before: str, after: str) -> list[str]:
+    """Attributes that read further than the window, only where they say something: the tab
+    cell's index among its line's `cells` (column 4 of 4 is a 指标值, of 6 a 绩效指标描述), and
+    the rules' tags two characters `before` and `after` when not O (a code's digits before a
+    department's name, "201 中国共产党…", head a table; "201 一般公共服务支出" is a row)."""
+    out = []
+    if cells > 1:
+        out.append(f"colx:{min(col, 8)}|{min(cells, 9)}")
+    if before != "O":
+        out.append(f"rule-2:{before}")
+    if after != "O":
+        out.append(f"rule+2:{after}")
+    return out
 
 
 def chunk_features(chars: Sequence[CharInfo] | _Columns, window: int = 2) -> list[list[str]]:
@@ -296,6 +333,14 @@ def chunk_features(chars: Sequence[CharInfo] | _Columns, window: int = 2) -> lis
     context.append(map(_ATTR["tri:"], zip(prev, mid, nxt, strict=True)))
     for row, extra in zip(rows[lo:hi], zip(*context, strict=True), strict=True):
         row.extend(extra)
+    # Wider context, sparse (most characters have none): only the characters it applies to.
+    tagged = [j for j in range(max(0, lo - 2), min(n, hi + 2)) if rule[j] != "O"]
+    todo = {i for i in range(lo, hi) if c.cells[i] > 1}
+    todo.update(i for j in tagged for i in (j - 2, j + 2) if lo <= i < hi)
+    for i in sorted(todo):
+        before = rule[i - 2] if i >= 2 else "O"
+        after = rule[i + 2] if i + 2 < n else "O"
+        rows[i].extend(_wide_context(c.col[i], c.cells[i], before, after))
     # The first and last `reach` characters, whose context runs off the chunk, one at a time
     # over the characters they can see.
     head = [c.info(i) for i in range(min(n, lo + reach))]
