@@ -7,7 +7,8 @@ labelled text, and speed as a ratio to `jieba.lcut` on the same text in the same
         [--backends rules,crf,transformer] [--json out.json]
 
 The test split is generated at +0.3 noise over the training level (high noise for the
-recipe above). Figures are printed per backend: micro and per-label F1, per layout, on the
+recipe above). Figures are printed per backend: micro and per-label F1, per layout, per
+converter (rows of `synth --converters`; "generator" for the generator's own text), on the
 real text, and characters per second.
 """
 
@@ -37,7 +38,9 @@ def _keys(spans: list[Span]) -> set[tuple[str, int, int]]:
 
 def measure(tagger: Tagger, rows: list[dict], real_text: str, real_gold: list[Span]) -> dict:
     """F1 (micro and per label) on `rows`, per layout, and on the real text; chars/s."""
-    gold, pred, by_layout = [], [], defaultdict(lambda: ([], []))
+    gold, pred = [], []
+    by_layout: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
+    by_converter: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
     t0 = time.perf_counter()
     for row in rows:
         g, p = _keys(list(row_spans(row))), _keys(tagger.predict(row["text"]))
@@ -45,12 +48,19 @@ def measure(tagger: Tagger, rows: list[dict], real_text: str, real_gold: list[Sp
         pred.append(p)
         by_layout[row.get("layout", "?")][0].append(g)
         by_layout[row.get("layout", "?")][1].append(p)
+        by_converter[row.get("converter", "generator")][0].append(g)
+        by_converter[row.get("converter", "generator")][1].append(p)
     seconds = time.perf_counter() - t0
     chars = sum(len(r["text"]) for r in rows)
     real = span_scores([_keys(real_gold)], [_keys(tagger.predict(real_text))])
     return {
         "synthetic": span_scores(gold, pred),
         "layouts": {k: span_scores(*v)["micro"]["f1"] for k, v in sorted(by_layout.items())},
+        # rows written by a PDF-to-text converter (`synth --converters`) apart from the
+        # generator's own text
+        "converters": {
+            k: (len(v[0]), span_scores(*v)["micro"]["f1"]) for k, v in sorted(by_converter.items())
+        },
         "real": real,
         "chars_per_second": round(chars / seconds) if seconds else None,
     }
@@ -99,6 +109,8 @@ def main() -> None:
             r = real.get(label, {}).get("f1", float("nan"))
             print(f"| {label} | {syn[label]['f1']:.3f} | {r:.3f} |")
         print("per layout:", {k: round(v, 3) for k, v in res["layouts"].items()})
+        by_conv = {k: (n, round(f, 3)) for k, (n, f) in res["converters"].items()}
+        print("per converter (rows, F1):", by_conv)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
