@@ -109,12 +109,13 @@ class _Annotation:
         text, cats = self.text, self.categories
         col = cell_pos = line_pos = 0
         pos = 0
+        line = [-1, -1, 1]  # the line `_cells_in_lines` measured last
         for a, b in bounds:
             for ch in text[pos:a]:  # characters between chunks: only the positions move on
                 col, cell_pos, line_pos = _step(ch, col, cell_pos, line_pos)
             chars = text[a:b]
             cols, cells, lines = [], [], []
-            widths = _cells_in_lines(text, a, b)
+            widths = _cells_in_lines(text, a, b, line)
             for ch in chars:  # `_step`, inlined: one call a character was a third of this
                 cols.append(col)
                 cells.append(cell_pos)
@@ -172,17 +173,23 @@ class _Columns:
 _char_class = functools.lru_cache(maxsize=1 << 16)(char_class)
 
 
-def _cells_in_lines(text: str, a: int, b: int) -> list[int]:
+def _cells_in_lines(text: str, a: int, b: int, line: list[int] | None = None) -> list[int]:
     """For each character of `text[a:b]`, the number of tab cells of its line (the whole
-    line, also where it runs past the chunk); a line break counts with the line it ends."""
+    line, also where it runs past the chunk); a line break counts with the line it ends.
+    `line` ([start, end, cells] of the last line measured) carries over between the chunks of
+    one text, so a line cut into many chunks (one very long line) is measured once, not once
+    a chunk: linear in the text, not quadratic."""
+    line = line if line is not None else [-1, -1, 1]
     out: list[int] = []
     i = a
     while i < b:
-        start = max(text.rfind("\n", 0, i), text.rfind("\f", 0, i)) + 1
-        ends = [k for k in (text.find("\n", i), text.find("\f", i)) if k >= 0]
-        end = min(ends) if ends else len(text)
-        upto = min(end + 1, b)
-        out.extend([text.count("\t", start, end) + 1] * (upto - i))
+        if not line[0] <= i <= line[1]:
+            start = max(text.rfind("\n", 0, i), text.rfind("\f", 0, i)) + 1
+            ends = [k for k in (text.find("\n", i), text.find("\f", i)) if k >= 0]
+            end = min(ends) if ends else len(text)
+            line[:] = [start, end, text.count("\t", start, end) + 1]
+        upto = min(line[1] + 1, b)
+        out.extend([line[2]] * (upto - i))
         i = upto
     return out
 
