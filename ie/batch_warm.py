@@ -4,8 +4,8 @@ backend, the call a worker makes for the default job) and runs it once on a two-
 that the model, jieba's dictionary and the lexicons are loaded once, in the server, and every
 worker (and every replacement of a killed one) starts with them instead of loading its own
 (~1.4 s of CPU each). A batch on another backend or factory builds its own, as before. Nothing
-here starts a thread (the server forks), and a failure is left for the worker to meet and
-report."""
+here starts a thread of its own (the server forks; numpy's OpenBLAS pool, which the pipeline
+starts, is fork-safe), and a failure is left for the worker to meet and report."""
 
 from __future__ import annotations
 

@@ -184,9 +184,14 @@ def _cells_in_lines(text: str, a: int, b: int, line: list[int] | None = None) ->
     i = a
     while i < b:
         if not line[0] <= i <= line[1]:
-            start = max(text.rfind("\n", 0, i), text.rfind("\f", 0, i)) + 1
-            ends = [k for k in (text.find("\n", i), text.find("\f", i)) if k >= 0]
-            end = min(ends) if ends else len(text)
+            # searched only between the last line measured and the next line break: a search
+            # over the whole text for each line would be quadratic in the number of lines
+            lo = line[1] + 1 if line[1] < i else 0
+            start = max(text.rfind("\n", lo, i), text.rfind("\f", lo, i), lo - 1) + 1
+            end = text.find("\n", i)
+            end = len(text) if end < 0 else end
+            ff = text.find("\f", i, end)
+            end = end if ff < 0 else ff
             line[:] = [start, end, text.count("\t", start, end) + 1]
         upto = min(line[1] + 1, b)
         out.extend([line[2]] * (upto - i))

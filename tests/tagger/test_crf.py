@@ -342,3 +342,27 @@ def test_the_shipped_model_labels_the_real_text() -> None:
     pred = {(s.label, s.start, s.end) for s in get_tagger("crf", model).predict(text)}
     # trained on synthetic documents only; the issue-4 bar on the real text is 0.90
     assert span_scores([gold], [pred])["micro"]["f1"] >= 0.90
+
+
+def test_cells_in_lines_counts_each_line_whole_across_chunks() -> None:
+    """The tab cells of a character's line, the whole line even where chunks (with gaps
+    between them) cut it, equal a count made afresh for every character."""
+    import random
+
+    from ie.tagger.crf import _cells_in_lines
+
+    def fresh(text: str, a: int, b: int) -> list[int]:
+        out = []
+        for i in range(a, b):
+            start = max(text.rfind("\n", 0, i), text.rfind("\f", 0, i)) + 1
+            ends = [k for k in (text.find("\n", i), text.find("\f", i)) if k >= 0]
+            out.append(text.count("\t", start, min(ends, default=len(text))) + 1)
+        return out
+
+    rng = random.Random(2)
+    for _ in range(500):
+        text = "".join(rng.choice("ab\t\n\f") for _ in range(rng.randint(0, 60)))
+        cuts = sorted(rng.sample(range(len(text) + 1), min(len(text) + 1, rng.randint(1, 8))))
+        line = [-1, -1, 1]
+        for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+            assert _cells_in_lines(text, a, b, line) == fresh(text, a, b), (text, a, b)
