@@ -50,6 +50,32 @@ BUDGET_CATEGORY = re.compile(
 )
 
 
+#: Endings of a department's name (机构名称): 办公室, 委员会, 局 …
+DEPT_END = re.compile(
+    r"(?:办公室|办公厅|委员会|局|厅|院|部|委|会|所|站|中心|馆|校|学|处|室|队|社|团|府|署|人民法院|人民检察院)$"
+)
+# Parts that only a department's name holds, also when a line break cut its ending off
+# ("中国共产党卢龙县委员会办" + "公室").
+_DEPT_PART = re.compile(r"委员会|人民政府|中国共产党|[^\s]{2,}局")
+
+
+@lru_cache(maxsize=1)
+def subject_names() -> frozenset[str]:
+    """The 功能分类 and 经济分类 科目 names of `ie/data/` (一般公共服务支出, 办公费 …)."""
+    return frozenset(data_lines("functional_subjects.txt")) | economic_subjects()
+
+
+def is_department_name(name: str) -> bool:
+    """Whether `name` reads as a department's name rather than a 科目's (法院 is both: a
+    subject).
+
+    >>> is_department_name("依安县司法局"), is_department_name("公共安全支出")
+    (True, False)
+    """
+    key = re.sub(r"\s", "", name)
+    return key not in subject_names() and bool(DEPT_END.search(key) or _DEPT_PART.search(key))
+
+
 @lru_cache(maxsize=1)
 def economic_subjects() -> frozenset[str]:
     """The 经济分类科目 names of `ie/data/economic_subjects.txt` (办公费, 差旅费 …)."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from ie.checks import format_amount, run_checks
 from ie.ingest import Document, source_of
-from ie.lexicon import is_fund_name
+from ie.lexicon import DEPT_END, is_fund_name
 from ie.normalize import TRANSFORMS, NormalizedText, Offsets
 from ie.schema import (
     Amount,
@@ -617,9 +617,6 @@ _SUBJECT = re.compile(
 _YEAR_FIRST_TITLE = re.compile(
     rf"(?:19|20)\d\d年度?([{_HAN}（）()]{{3,30}}?)(?:部门|单位)(?:综合)?(?:预算|决算)"
 )
-_DEPT_END = re.compile(
-    r"(?:办公室|办公厅|委员会|局|厅|院|部|委|会|所|站|中心|馆|校|学|处|室|队|社|团|府|署|人民法院|人民检察院)$"
-)
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年\s*度?\s*(?:部门|单位)?\s*(?:综合)?(?:预算|决算)")
 _YEAR_LOOSE = re.compile(rf"((?:19|20)\d\d)年度?[{_HAN}“”]{{0,12}}?(?:预算|决算)")
 _YEAR_FIELD = re.compile(r"预算年度\s*[:：]?\s*((?:19|20)\d\d)")
@@ -636,15 +633,15 @@ def department(doc: Document) -> Department:
             continue
         name = m.group(2)
         nxt = lines[k + 1].text.strip() if k + 1 < len(lines) else ""
-        if not _DEPT_END.search(name) and re.fullmatch(rf"[{_HAN}（）()]{{1,6}}", nxt):
+        if not DEPT_END.search(name) and re.fullmatch(rf"[{_HAN}（）()]{{1,6}}", nxt):
             name += nxt
-        if _DEPT_END.search(name):
+        if DEPT_END.search(name):
             coded[(m.group(1), name)] += 1
     if coded:
         (code, name), count = coded.most_common(1)[0]
         if count >= 2:
             return Department(name=name, code=code)
-    labels = Counter(m.group(1) for m in _LABEL.finditer(doc.text) if _DEPT_END.search(m.group(1)))
+    labels = Counter(m.group(1) for m in _LABEL.finditer(doc.text) if DEPT_END.search(m.group(1)))
     if labels:
         return Department(name=labels.most_common(1)[0][0], code=None)
     # The subject of "XXX 2019 年度部门预算" titles and "XXX 2019 年度收入、支出预算总计"
@@ -670,7 +667,7 @@ def _dept_tail(text: str) -> str | None:
     text = re.split(r"[，。；：:、）)]", text)[-1]
     text = re.sub(r"^(?:\d+|第[一二三四五六七八九十]+部分|目录)", "", text)
     # 3 characters is a whole name for central ministries (外交部, 商务部)
-    return text if 3 <= len(text) <= 30 and _DEPT_END.search(text) else None
+    return text if 3 <= len(text) <= 30 and DEPT_END.search(text) else None
 
 
 # The names of the budget types contain 预算 in a 决算 as much as in a budget: left out.

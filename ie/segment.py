@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
 from ie.ingest import Box, Document
+from ie.lexicon import is_department_name
 from ie.text import OCR_LETTERS, OCR_TABLE, cell_memo, display_width, squash_ascii
 
 Layout = Literal["tab", "space", "line", "pdf"]
@@ -236,7 +237,15 @@ def _word_cells(
     figures = [bool(_WORD_FIGURE.fullmatch(w)) for w in words]
     if any(f and _WORD_UNIT.match(w) for f, w in zip(figures, words[1:], strict=False)):
         return None
-    coded = coded_ok and bool(_WORD_CODE.fullmatch(words[0])) and not words[1][0].isdigit()
+    # [序号] code, then a name or the 款/项 digits glued to one ("208 0501行政单位离退休")
+    lead = int(
+        len(words) >= 3
+        and bool(re.fullmatch(r"\d{1,3}", words[0]))
+        and bool(_WORD_CODE.fullmatch(words[1]))
+    )
+    after = words[lead + 1]
+    named = not after[0].isdigit() or bool(re.match(r"\d{2}(?:\d{2})?[^\d.,%]", after))
+    coded = coded_ok and bool(_WORD_CODE.fullmatch(words[lead])) and named
     # A header: every word header vocabulary, or most of three or more (合计 基本支出 项目支出
     # 单位预留机动经费); two words of which one is not ("项目 支出") are one wrapped label.
     heads = sum(bool(_HEADER_WORDS.search(squash_ascii(w))) for w in words)
@@ -594,12 +603,23 @@ def is_furniture(row: Row) -> bool:
     return bool(_FURNITURE.match(key))
 
 
+def is_department_line(row: Row) -> bool:
+    """A department's code and name over a table ("797 依安县司法局"), printed as two cells of
+    a row: not a 科目 row, whose name is a subject's ("204 公共安全支出")."""
+    if len(row.cells) != 2 or has_money(row):
+        return False
+    code, name = row.cells
+    return bool(re.fullmatch(r"\d{3,9}", code.text.strip())) and is_department_name(name.text)
+
+
 def is_stub_row(row: Row) -> bool:
     """A 栏次 row (栏次 1 2 3 …) that numbers the columns under the header."""
     key = row.key
     if re.match(r"^(?:栏次|档次|栏号|行次)", key):
         return True
     nums = [c.text for c in row.cells]
+    if len(nums) == 1:  # "1 2 3 4 5" as one cell: a text tool's line read as one figure
+        nums = nums[0].split()
     return len(nums) >= 3 and nums == [str(i) for i in range(1, len(nums) + 1)]
 
 
@@ -956,7 +976,12 @@ def _region(
             and key.isdigit()
             and not re.search(r"[:：]$", rows[j - 1].key)
         )
-        if (is_furniture(row) and not code_piece) or key == squash_ascii(title) or _row_title(row):
+        if (
+            (is_furniture(row) and not code_piece)
+            or key == squash_ascii(title)
+            or _row_title(row)
+            or (not body and not header and is_department_line(row))
+        ):
             if not body:
                 preamble.append(key)
             continue
@@ -1069,13 +1094,20 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
     form feed): a row cut there has its pieces on both sides."""
     keys = [digits(r.key) for r in rows]
     start = None
-    stub = next((k for k, key in enumerate(keys) if _STUB_LABEL.match(key)), None)
+    # 栏次 alone, or last on a header line ("类 款 项 科目名称 栏次" over "1 2 3 4 5")
+    stub = next(
+        (k for k, key in enumerate(keys) if _STUB_LABEL.match(key) or key.endswith("栏次")), None
+    )
     if stub is not None:
         start, n = stub + 1, 1
+        if start < len(rows) and len(rows[start].cells) == 1 and is_stub_row(rows[start]):
+            start += 1  # the numbers on one line
         while start < len(keys) and keys[start] == str(n):
             start, n = start + 1, n + 1
     else:
         for k, key in enumerate(keys):
+            if is_stub_row(rows[k]):
+                continue  # "1 2 3 4 5" read as one figure
             if (MONEY.match(key) and ("." in key or "," in key or len(key) >= 3)) or (
                 len(rows[k].cells) > 1 and has_money(rows[k])  # a row of single-space cells
             ):

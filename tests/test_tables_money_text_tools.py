@@ -183,6 +183,55 @@ def test_code_alone_and_wrapped_name_before_the_figure_line() -> None:
     assert not table.issues
 
 
+# A county table in 类 | 款 | 项 columns as pypdfium2 writes it: the department's code and name
+# over the page, 栏次 last on a header line with its numbers on the next, each 序号 on a line of
+# its own, the 款/项 digits run into the name, a wrapped name with its figures on a third line.
+COUNTY_FUNCTION = [
+    "部门预算支出总表",
+    "303021 霍城县生态环境分局",
+    "预算年度：2020",
+    "单位：万元",
+    "序号 功能分类科目 合计 基本支出 项目支出",
+    "类 款 项 科目名称 栏次",
+    "1 2 3 4 5 ",
+    "1 ",
+    "合计 103.00 92.58 10.42",
+    "2 ",
+    "208 社会保障和就业支出 92.58 92.58",
+    "3 ",
+    "208 05行政事业单位养老支出 92.58 92.58",
+    "4 ",
+    "208 0501行政单位离退休 38.27 38.27",
+    "5 ",
+    "208 0505机关事业单位基本养老",
+    "保险缴费支出",
+    "54.31 54.31",
+    "6 211 节能环保支出 10.42 10.42",
+    "7 21101 环境保护管理事务 10.42 10.42",
+    "8 2110101 行政运行 10.42 10.42",
+]
+
+
+@pytest.mark.parametrize("dept_line", ["303021 霍城县生态环境分局", "201 中国共产党卢龙县委员会办"])
+def test_county_table_with_code_columns_run_together(dept_line: str) -> None:
+    text = "\n".join(COUNTY_FUNCTION).replace("303021 霍城县生态环境分局", dept_line)
+    (table,) = by_kind(text)["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 103.0, "basic": 92.58, "project": 10.42},
+        "208": {"total": 92.58, "basic": 92.58},
+        "20805": {"total": 92.58, "basic": 92.58},
+        "2080501": {"total": 38.27, "basic": 38.27},
+        "2080505": {"total": 54.31, "basic": 54.31},
+        "211": {"total": 10.42, "project": 10.42},
+        "21101": {"total": 10.42, "project": 10.42},
+        "2110101": {"total": 10.42, "project": 10.42},
+    }
+    names = {r.code: r.name for r in table.rows}
+    assert names["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert names["2080501"] == "行政单位离退休"
+    assert not table.issues
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(

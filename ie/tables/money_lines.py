@@ -69,6 +69,7 @@ def _line_rows(
         if len(totals) > 1 and _GRAND_TOTAL.match(squash_ascii(texts[totals[0]])):
             del texts[totals[0]]
     has_seq = any(re.search(r"序号|行次", squash_ascii(t)) for t in header)
+    body = [_joined_code(r) for r in body]
     region_breaks = region.breaks
     moved = _labels_among_figures(region.kind, body)
     if moved:
@@ -142,6 +143,26 @@ def _line_rows(
 
     codes = [code for code, *_ in parsed]
     return columns, _settle(options, build_row, region.kind, columns, codes, guess=False)
+
+
+# A 款 (and 项) code printed against its name, after the 类 code's cell: "208" "0501行政单位离退休"
+# (a 类 | 款 | 项 | 科目名称 table whose narrow code cells a text tool ran together).
+_GLUED_CODE = re.compile(r"(\d{2}|\d{4})(?=[^\d.,%\s])")
+
+
+def _joined_code(row: Row) -> Row:
+    """`row` with a 类 code and the 款/项 digits glued to the name that follows it made one
+    code cell and one name cell ("208" + "0501行政单位离退休" → "2080501" + "行政单位离退休")."""
+    cells = list(row.cells)
+    for k in range(len(cells) - 1):
+        code, after = cells[k], cells[k + 1]
+        m = _GLUED_CODE.match(after.text)
+        if re.fullmatch(r"[2-5]\d\d", code.text) and m and not _CODE.match(after.text):
+            n = m.end()
+            cells[k] = replace(code, text=code.text + m.group(1), end=after.start + n)
+            cells[k + 1] = replace(after, text=after.text[n:], start=after.start + n)
+            return replace(row, cells=tuple(cells))
+    return row
 
 
 def _column_order(
