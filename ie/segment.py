@@ -1104,28 +1104,20 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
             start += 1  # the numbers on one line
         while start < len(keys) and keys[start] == str(n):
             start, n = start + 1, n + 1
+        # the numbers among the column labels (pdftotext prints a header column by column:
+        # "1" "2" "合计" "基本支出" "3" "4"): the figures start further on
+        found = _first_figures(keys, rows, stub + 1)
+        if (
+            found is not None
+            and found > start
+            and all(
+                re.fullmatch(r"\d{1,2}", keys[m]) or _column_labels(rows[m])
+                for m in range(start, found)
+            )
+        ):
+            start = found
     else:
-        for k, key in enumerate(keys):
-            if is_stub_row(rows[k]):
-                continue  # "1 2 3 4 5" read as one figure
-            if (MONEY.match(key) and ("." in key or "," in key or len(key) >= 3)) or (
-                len(rows[k].cells) > 1 and has_money(rows[k])  # a row of single-space cells
-            ):
-                start = k
-                if (
-                    k > 1
-                    and re.fullmatch(r"\d[\d,]*", keys[k - 1])
-                    and _TOTAL_LABEL.match(keys[k - 2])
-                    and re.search(r"[.,]", key)
-                ):
-                    # 合计 and a figure broken after its first digits ("3" + "0.47", "2,04" +
-                    # "7.66")
-                    start = k - 2
-                elif k and _TOTAL_LABEL.match(keys[k - 1]):
-                    start = k - 1
-                if start and re.fullmatch(r"\d{1,3}", keys[start - 1]):
-                    start -= 1  # its 序号
-                break
+        start = _first_figures(keys, rows, 0)
     if start is None:
         return list(rows), [], []
     header, body, breaks = list(rows[:start]), [], []
@@ -1149,6 +1141,56 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
         body.append(rows[k])
         k += 1
     return header, body, breaks
+
+
+def _first_figures(keys: Sequence[str], rows: Sequence[Row], begin: int) -> int | None:
+    """Where the body of a one-cell-per-line table starts, searching from `begin`: the first
+    code or figure, with the 合计 label or 序号 just before it."""
+    for k in range(begin, len(keys)):
+        key = keys[k]
+        if is_stub_row(rows[k]):
+            continue  # "1 2 3 4 5" read as one figure
+        if (MONEY.match(key) and ("." in key or "," in key or len(key) >= 3)) or (
+            len(rows[k].cells) > 1 and has_money(rows[k])  # a row of single-space cells
+        ):
+            start = k
+            if (
+                k > begin + 1
+                and re.fullmatch(r"\d[\d,]*", keys[k - 1])
+                and _TOTAL_LABEL.match(keys[k - 2])
+                and re.search(r"[.,]", key)
+            ):
+                # 合计 and a figure broken after its first digits ("3" + "0.47", "2,04" +
+                # "7.66")
+                start = k - 2
+            elif k > begin and _TOTAL_LABEL.match(keys[k - 1]):
+                start = k - 1
+            if start > begin and re.fullmatch(r"\d{1,3}", keys[start - 1]):
+                start -= 1  # its 序号
+            return start
+    return None
+
+
+_COLUMN_LABEL = re.compile(
+    r"^(?:合计|总计|小计|金额|基本支出|项目支出|人员经费|公用经费|科目名称|科目编码|预算数|决算数"
+    r"|(?:支出)?(?:部门)?(?:功能|经济)(?:分类)?科目(?:编码|名称)?|[类款项])$"
+)
+
+
+def _column_labels(row: Row) -> bool:
+    """Whether `row` reads as column labels (合计 | 基本支出, 一般公共预算基本支出), not as a
+    row label: no digits, no 一、 item numbering, no total label (a row's, when a figure
+    follows)."""
+    key = squash_ascii(row.key)
+    return (
+        not any(ch.isdigit() for ch in key)
+        and not re.match(r"^[一二三四五六七八九十]+、", key)
+        and (
+            all(_COLUMN_LABEL.match(squash_ascii(c.text)) for c in row.cells)
+            or (bool(_HEADER_WORDS.search(key)) and not _TOTAL_LABEL.match(key))
+            or bool(re.search(r"(?:支出|经费|科目)$", key))
+        )
+    )
 
 
 def _looks_like_data(row: Row) -> bool:

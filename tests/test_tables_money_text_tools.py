@@ -232,6 +232,34 @@ def test_county_table_with_code_columns_run_together(dept_line: str) -> None:
     assert not table.issues
 
 
+def test_pdftotext_code_column_printed_after_its_rows() -> None:
+    # pdftotext without -layout prints a page's header column by column (栏次 numbers among the
+    # labels), then names and figures, then the 序号 and codes, a wrapped name's end after its
+    # code.
+    lines = ["部门预算支出总表", "757 清远市科学技术局", "预算年度：", "2023", "单位：万元"]
+    lines += ["序号", "功能分类科目", "合计", "基本支出 项目支出", "科目编码", "科目名称", "栏次"]
+    lines += ["3", "4", "5", "1", "合计", "300.00", "200.00", "100.00"]
+    lines += ["科学技术支出", "280.00", "180.00", "100.00", "科学技术管理事务", "280.00"]
+    lines += ["180.00", "100.00", "行政运行", "180.00", "180.00", "一般行政管理事务", "100.00"]
+    lines += ["100.00", "社会保障和就业支出", "20.00", "20.00", "行政事业单位养老支出", "20.00"]
+    lines += ["20.00", "机关事业单位基本养老保险", "20.00", "20.00"]
+    lines += ["2", "206", "3", "20601", "4", "2060101", "5", "2060102", "6", "208", "7"]
+    lines += ["20805", "8", "2080505", "缴费支出"]
+    (table,) = by_kind("\n\n".join(lines))["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 300.0, "basic": 200.0, "project": 100.0},
+        "206": {"total": 280.0, "basic": 180.0, "project": 100.0},
+        "20601": {"total": 280.0, "basic": 180.0, "project": 100.0},
+        "2060101": {"total": 180.0, "basic": 180.0},
+        "2060102": {"total": 100.0, "project": 100.0},
+        "208": {"total": 20.0, "basic": 20.0},
+        "20805": {"total": 20.0, "basic": 20.0},
+        "2080505": {"total": 20.0, "basic": 20.0},
+    }
+    assert {r.code: r.name for r in table.rows}["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert not table.issues
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(

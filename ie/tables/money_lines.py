@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -105,6 +106,8 @@ def _line_rows(
     if sum(len(r.cells) > 1 and has_money(r) for r in body) >= 2:
         lines = [k for k, r in enumerate(body) for _ in r.cells]
     parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks, words, lines)
+    if blocks := _code_blocks(tokens):
+        parsed = _codes_printed_apart(tokens, blocks, has_seq, breaks, words, lines) or parsed
     if region.kind == "three_public":
         texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
         wide = [p for p in parsed if len(p[2]) >= 3]
@@ -143,6 +146,89 @@ def _line_rows(
 
     codes = [code for code, *_ in parsed]
     return columns, _settle(options, build_row, region.kind, columns, codes, guess=False)
+
+
+_Parsed = tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]
+
+
+def _code_blocks(tokens: Sequence[Cell]) -> list[tuple[int, int]]:
+    """[start, end) token ranges of a code column printed apart from its rows (pdftotext's
+    raw mode prints a page's names and figures first, then its 序号 and codes: "1" "2" "206"
+    "3" "20601" …, a wrapped name's last piece after its code): runs of integers, with text
+    only right after a code, holding at least three codes and no figure."""
+    kinds = [_kind_of(c.text) for c in tokens]
+    texts = [_line_text(c.text) for c in tokens]
+    out = []
+    k, n = 0, len(tokens)
+    while k < n:
+        if kinds[k] != "int":
+            k += 1
+            continue
+        j = k
+        while j < n and (
+            kinds[j] == "int"
+            or (kinds[j] == "text" and j > k and _CODE.match(texts[j - 1]) and len(texts[j - 1]) > 3
+                and (j + 1 == n or kinds[j + 1] == "int"))
+        ):  # fmt: skip
+            j += 1
+        codes = sum(1 for m in range(k, j) if kinds[m] == "int" and len(texts[m]) >= 3
+                    and _CODE.match(texts[m]))  # fmt: skip
+        if codes >= 3 and j - k >= 2 * codes - 1:
+            out.append((k, j))
+        k = j
+    return out
+
+
+def _codes_printed_apart(
+    tokens: Sequence[Cell],
+    blocks: Sequence[tuple[int, int]],
+    has_seq: bool,
+    breaks: Sequence[int],
+    words: dict[int, int],
+    lines: Sequence[int] | None,
+) -> list[_Parsed] | None:
+    """The rows read without the code `blocks` (`_code_blocks`), each block's codes given in
+    order to the rows without a code printed before it (after the block before), a name
+    piece in a block ending its code's name; None unless every block has exactly as many
+    codes as such rows."""
+    drop = {m for a, b in blocks for m in range(a, b)}
+    keep = [m for m in range(len(tokens)) if m not in drop]
+    index = {old: new for new, old in enumerate(keep)}
+    kept = [tokens[m] for m in keep]
+    parsed = _line_groups(
+        kept,
+        has_seq,
+        _decimals(kept),
+        sorted({index.get(b, bisect_left(keep, b)) for b in breaks}),
+        {index[m]: r for m, r in words.items() if m in index},
+        [lines[m] for m in keep] if lines is not None else None,
+    )
+    position = {id(c): index[m] for m, c in enumerate(tokens) if m in index}
+    out = list(parsed)
+    done = 0  # rows before this are taken by an earlier block
+    for a, b in blocks:
+        before = bisect_left(keep, a)  # kept tokens printed before the block
+        codes: list[tuple[str, list[Cell]]] = []
+        for m in range(a, b):
+            t = _line_text(tokens[m].text)
+            if _kind_of(t) == "int" and len(t) >= 3 and _CODE.match(t):
+                codes.append((t, []))
+            elif _kind_of(t) == "text" and codes:
+                codes[-1][1].append(tokens[m])
+        rows = [
+            k
+            for k in range(done, len(out))
+            if out[k][3] and position[id(out[k][3][0])] < before
+            and out[k][0] is None and out[k][2]
+            and not _GRAND_TOTAL.match(clean_name("".join(c.text for c in out[k][1])))
+        ]  # fmt: skip
+        if len(rows) != len(codes):
+            return None
+        for k, (code, tail) in zip(rows, codes, strict=True):
+            _, names, figs, cells = out[k]
+            out[k] = (code, names + tail, figs, cells + tail)
+        done = rows[-1] + 1 if rows else done
+    return out
 
 
 # A 款 (and 项) code printed against its name, after the 类 code's cell: "208" "0501行政单位离退休"
