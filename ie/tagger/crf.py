@@ -1,9 +1,10 @@
 """The crf backend: a linear-chain CRF (sklearn-crfsuite) over characters, IOB2 labels.
 
 Features are a pure function `char_features(chars, i) -> dict` over pre-computed `CharInfo`
-(character, its class, jieba BMES tag, dictionary hit, the rules backend's tag, and its place
-in the line and tab cell). A model directory holds `model.crfsuite`, `tagger.json` (settings
-and the label map), and, when written by training, `config.yaml` and `metrics.json`.
+(character, its class, jieba BMES tag, dictionary hit, the rules backend's tag, its place in
+the line and tab cell, and for a digit the dictionary category of the word after its run).
+A model directory holds `model.crfsuite`, `tagger.json` (settings and the label map), and,
+when written by training, `config.yaml` and `metrics.json`.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ class CharInfo:
     cell_pos: int  # index of the character inside its cell
     line_pos: int  # index of the character inside its line
     cells: int = 1  # tab cells in its line (1: no tab)
+    # for a digit: the dictionary category of the first word after its run of digits and the
+    # blanks after them ("201 中国共产党…" DEPT heads a table, "201 一般公共服务支出" FUNC is a
+    # coded row), "" where none
+    after: str = ""
 
 
 def annotate(text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> list[CharInfo]:
@@ -116,6 +121,8 @@ class _Annotation:
             chars = text[a:b]
             cols, cells, lines = [], [], []
             widths = _cells_in_lines(text, a, b, line)
+            classes = [_char_class(ch) for ch in chars]
+            hits = [cats[h] for h in self.hits[a:b]]
             for ch in chars:  # `_step`, inlined: one call a character was a third of this
                 cols.append(col)
                 cells.append(cell_pos)
@@ -129,14 +136,15 @@ class _Annotation:
                     line_pos += 1
             yield _Columns(
                 chars,
-                [_char_class(ch) for ch in chars],
+                classes,
                 self.bmes[a:b].decode("ascii"),
-                [cats[h] for h in self.hits[a:b]],
+                hits,
                 [BIO_TAGS[r] for r in self.rule[a:b]],
                 cols,
                 cells,
                 lines,
                 widths,
+                _word_after_digits(classes, hits),
             )
             pos = b
 
@@ -155,6 +163,7 @@ class _Columns:
     cell_pos: Sequence[int]
     line_pos: Sequence[int]
     cells: Sequence[int]
+    after: Sequence[str]
 
     def __len__(self) -> int:
         return len(self.ch)
@@ -162,7 +171,7 @@ class _Columns:
     def info(self, i: int) -> CharInfo:
         return CharInfo(
             self.ch[i], self.cls[i], self.bmes[i], self.dict_hit[i], self.rule[i],
-            self.col[i], self.cell_pos[i], self.line_pos[i], self.cells[i],
+            self.col[i], self.cell_pos[i], self.line_pos[i], self.cells[i], self.after[i],
         )  # fmt: skip
 
     @classmethod
@@ -171,6 +180,24 @@ class _Columns:
 
 
 _char_class = functools.lru_cache(maxsize=1 << 16)(char_class)
+
+
+def _word_after_digits(classes: Sequence[str], hits: Sequence[str]) -> list[str]:
+    """`CharInfo.after` for each character of a chunk, from the characters' classes and
+    dictionary categories: a digit takes the category of the first character after its run of
+    digits and the blanks that follow it, on the same line (none: "")."""
+    out = [""] * len(classes)
+    look = ""  # the category of the first non-blank character after the one at hand
+    for j in range(len(classes) - 1, -1, -1):
+        kind = classes[j]
+        if kind in ("space", "tab"):
+            continue
+        if kind == "digit":
+            out[j] = out[j + 1] if j + 1 < len(classes) and classes[j + 1] == "digit" else look
+            look = ""
+        else:
+            look = hits[j] if kind != "newline" else ""
+    return out
 
 
 def _cells_in_lines(text: str, a: int, b: int, line: list[int] | None = None) -> list[int]:
@@ -257,6 +284,8 @@ def char_features(chars: Sequence[CharInfo], i: int, window: int = 2) -> list[st
         f.append("line_start")
     if c.cell_pos == 0:
         f.append("cell_start")
+    if c.after:
+        f.append("after:" + c.after)
     n = len(chars)
     for d in range(1, window + 1):
         for sign, j in (("-", i - d), ("+", i + d)):
@@ -323,11 +352,13 @@ def chunk_features(chars: Sequence[CharInfo] | _Columns, window: int = 2) -> lis
             [_CELL_POS[k] if k < 4 else "cell_pos:4" for k in c.cell_pos],
         )
     ]
-    for row, line_pos, cell_pos in zip(rows, c.line_pos, c.cell_pos, strict=True):
+    for row, line_pos, cell_pos, after in zip(rows, c.line_pos, c.cell_pos, c.after, strict=True):
         if line_pos == 0:
             row.append("line_start")
         if cell_pos == 0:
             row.append("cell_start")
+        if after:
+            row.append("after:" + after)
     # Characters with every neighbour inside the chunk: context columns as slices.
     context: list[Iterable[str]] = []
     for d in range(1, window + 1):
