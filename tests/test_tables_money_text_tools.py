@@ -260,6 +260,69 @@ def test_pdftotext_code_column_printed_after_its_rows() -> None:
     assert not table.issues
 
 
+# pdftotext -layout places each character at its x position, one column a character however
+# wide the glyph: a figure's column is its start in characters, not in display columns (a
+# generated county budget's table through pdftotext -layout).
+LAYOUT_BY_CHARACTER = [
+    '部门预算支出总表',
+    '218 海淀区住房和城乡建设局',
+    '预算年度：2020',
+    '单位：万元',
+    '序号   功能分类科目                   合计       基本支出        项目支出',
+    '     科目编码      科目名称',
+    '栏次   1         2                3       4           5',
+    '1              总计             579.91    486.17      93.74',
+    '2    208       社会保障和就业支出       52.92     52.92',
+    '3    20805     行政事业单位养老支出      52.92     52.92',
+    '4    2080501   行政单位离退休         12.33     12.33',
+    '5    2080505   机关事业单位基本养老保险    40.59     40.59',
+    '               缴费支出',
+    '6    210       卫生健康支出          15.89     15.89',
+    '7    21011     行政事业单位医疗        15.89     15.89',
+    '8    2101101   行政单位医疗           9.96        9.96',
+    '9    2101102   事业单位医疗           3.32        3.32',
+    '10   2101103   公务员医疗补助          2.61        2.61',
+    '11   212       城乡社区支出         487.79    394.05      93.74',
+    '12   21201     城乡社区管理事务       487.79    394.05      93.74',
+    '13   2120101   行政运行           394.05    394.05',
+    '14   2120104   城管执法            93.74                93.74',
+    '15   221       住房保障支出          23.31     23.31',
+    '16   22102     住房改革支出          23.31     23.31',
+    '17   2210201   住房公积金           23.31     23.31',
+    '部门预算财政拨款收支总表',
+    '',
+    '218 海淀区住房和城乡建设局',
+]
+
+
+def test_layout_text_columns_counted_in_characters() -> None:
+    from ie.segment import grid_width
+
+    text = "\n".join(LAYOUT_BY_CHARACTER)
+    assert grid_width(text_doc(text)) is len
+    (table,) = by_kind(text)["expense_by_function"]
+    got = values(table)
+    assert got["合计"] == {"total": 579.91, "basic": 486.17, "project": 93.74}
+    assert got["2101102"] == {"total": 3.32, "basic": 3.32}
+    assert got["2120104"] == {"total": 93.74, "project": 93.74}
+    assert got["2080505"] == {"total": 40.59, "basic": 40.59}
+    assert len(got) == 17 and not table.issues
+
+
+def test_padded_text_columns_counted_in_display_columns() -> None:
+    from ie.segment import grid_width
+    from ie.text import display_width
+
+    # the same table padded for a monospaced screen (a CJK character two columns wide)
+    rows = [("合计", "579.91", "486.17", "93.74"), ("行政单位离退休", "12.33", "12.33", "")]
+    rows += [("城管执法", "93.74", "", "93.74"), ("住房公积金", "23.31", "23.31", "")] * 6
+    lines = []
+    for name, *figures in rows:
+        line = name + " " * (24 - display_width(name))
+        lines.append(line + "".join(f.rjust(12) for f in figures))
+    assert grid_width(text_doc("\n".join(lines))) is display_width
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(

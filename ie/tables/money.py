@@ -40,7 +40,7 @@ from pathlib import Path
 
 from ie.ingest import Document
 from ie.schema import Table
-from ie.segment import Row, Sections, TableRegion, segment
+from ie.segment import Row, Sections, TableRegion, document_rows, grid_width, segment
 from ie.tables.money_arith import fold_name, table_issues
 from ie.tables.money_cells import clean_name, column_key, parse_figure, three_public_name
 from ie.tables.money_grid import _geometric_rows
@@ -74,6 +74,7 @@ from ie.tables.money_types import (
     _finish,
     _table,
 )
+from ie.text import display_width
 
 # The rebuild's parts live in ie.tables.money_* (types, cells, arith, solver, tab, grid, lines,
 # special); these names stay importable from here.
@@ -107,9 +108,35 @@ def money_tables(doc: Document, sections: Sections | None = None) -> list[Table]
 
 
 def money_tables_detailed(doc: Document, sections: Sections | None = None) -> list[DetailedTable]:
-    """The money tables of `doc` with the provenance of every cell and their arithmetic issues."""
+    """The money tables of `doc` with the provenance of every cell and their arithmetic issues.
+
+    In layout text (columns of spaces) a cell's column is read from where it starts on its
+    line, counted in characters or in display columns (`ie.segment.grid_width` picks one for
+    the document); a table whose arithmetic holds better counted the other way is read that
+    way (pdftotext -layout places words by character, but wide CJK labels throw the header's
+    columns off)."""
     sections = sections if sections is not None else segment(doc)
-    return [rebuild(region) for region in sections.tables]
+    tables = [rebuild(region) for region in sections.tables]
+    if doc.boxes is None and any(t.layout == "space" for t in tables):
+        other = len if grid_width(doc) is display_width else display_width
+        alternative = {
+            (t.kind, t.start): t
+            for t in (rebuild(r) for r in segment(doc, document_rows(doc, other)).tables)
+        }
+        tables = [
+            alt
+            if t.layout == "space"
+            and (alt := alternative.get((t.kind, t.start))) is not None
+            and _quality(alt) > _quality(t)
+            else t
+            for t in tables
+        ]
+    return tables
+
+
+def _quality(table: DetailedTable) -> tuple[int, int, int]:
+    """Fewer arithmetic issues, then more checks passed, then more figures."""
+    return (-len(table.issues), table.checked, sum(len(r.cells) for r in table.rows))
 
 
 def rebuild(region: TableRegion) -> DetailedTable:
