@@ -471,6 +471,33 @@ def test_pdfminer_column_order_block() -> None:
     assert not table.issues and table.checked
 
 
+def test_pdfminer_three_columns_printed_one_after_another() -> None:
+    # pdfminer prints a ruled table column by column: 序号, codes, names (a wrapped one in two
+    # pieces), then each figure column top to bottom with its empty cells left out, the 合计
+    # row first in each; here the parts before the total column, as it printed a 基本支出表.
+    lines = ["部门预算一般公共预算财政拨款基本支出表", "单位：万元", "序号 支出部门经济分类科目"]
+    lines += ["一般公共预算基本支出", "合计", "人员经费 公用经费", "科目编码", "科目名称", "栏次 1"]
+    lines += [str(k) for k in range(1, 8)]
+    lines += ["301", "30101", "30108", "302", "30201", "30211", "合计", "工资福利支出", "基本工资"]
+    lines += ["机关事业单位基本养老保险", "缴费", "商品和服务支出", "办公费", "差旅费"]
+    lines += ["4", "100.00", "100.00", "60.00", "40.00"]  # 人员经费
+    lines += ["5", "30.00", "30.00", "10.00", "20.00"]  # 公用经费
+    lines += ["130.00", "100.00", "60.00", "40.00", "30.00", "10.00", "20.00"]  # 合计
+    (table,) = by_kind("\n".join(lines))["basic_expense_by_economic"]
+    assert values(table) == {
+        "合计": {"total": 130.0, "personnel": 100.0, "public": 30.0},
+        "301": {"total": 100.0, "personnel": 100.0},
+        "30101": {"total": 60.0, "personnel": 60.0},
+        "30108": {"total": 40.0, "personnel": 40.0},
+        "302": {"total": 30.0, "public": 30.0},
+        "30201": {"total": 10.0, "public": 10.0},
+        "30211": {"total": 20.0, "public": 20.0},
+    }
+    names = {r.code: r.name for r in table.rows}
+    assert names["30108"] == "机关事业单位基本养老保险缴费" and names["30211"] == "差旅费"
+    assert not table.issues
+
+
 def test_column_order_reading_needs_its_sums_to_pass() -> None:
     # The same shape with one figure that does not add up is not read column by column.
     text = "\n".join(

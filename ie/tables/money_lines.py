@@ -36,6 +36,7 @@ from ie.tables.money_types import (
     _GRAND_TOTAL,
     _STRUCT,
     KIND_KEYS,
+    TOLERANCE,
     Column,
     DetailedRow,
 )
@@ -129,6 +130,8 @@ def _line_rows(
         one = columns or [Column("total", "金额", 0.0)]
         if (by_column := _column_order(tokens, region.kind, one, scale)) is not None:
             return one, by_column
+    if region.kind in _PARTS and (by_columns := _columns_in_order(tokens, region.kind, scale)):
+        return by_columns
     if len(columns) == 1:
         parsed = _displaced_figures(parsed, region.kind, columns)
     options = []
@@ -314,6 +317,181 @@ def _column_order(
         if checked and not issues:
             return built
     return None
+
+
+# The two columns that add up to the total, left to right, per kind of coded table.
+_PARTS = {
+    "expense_by_function": ("basic", "project"),
+    "basic_expense_by_economic": ("personnel", "public"),
+}
+_ALIGN_STATES = 200_000  # a cap on the alignment search of one reading (`_align_parts`)
+
+
+def _columns_in_order(
+    tokens: Sequence[Cell], kind: str, scale: float
+) -> tuple[list[Column], list[DetailedRow]] | None:
+    """The rows of a total | part | part table (合计 | 基本支出 | 项目支出) that a text tool
+    printed column by column (pdfminer: the 序号 column, the codes, the names, then each
+    figure column top to bottom, a column's empty cells left out). The total column has a
+    figure on every row; each part column's figures go to the rows, in order, so that every
+    row's total is the sum of its parts. The figures may hold the 合计 row first in each
+    column, or print it before the others as a row of three. Tried: which of the three runs
+    of figures is the total column and where the other two split (the parts keep their
+    left-to-right order); a reading is taken only when it places every figure and every sum
+    of the code tree passes, with at least one checked. None otherwise."""
+    kinds = [_kind_of(c.text) for c in tokens]
+    texts = [_line_text(c.text) for c in tokens]
+    is_code = [k == "int" and bool(_CODE.match(t)) for k, t in zip(kinds, texts, strict=True)]
+    if not any(all(is_code[k : k + 3]) for k in range(len(tokens) - 2)):
+        return None  # codes not printed one after another: not a column-by-column text
+    codes = [k for k in range(len(tokens)) if is_code[k]]
+    names = [k for k in range(len(tokens)) if kinds[k] == "text" and _row_name(texts[k], kind)]
+    figures = [
+        (value, tokens[k])
+        for k in range(len(tokens))
+        if kinds[k] == "dec" and "." in texts[k] and (value := parse_figure(texts[k])) is not None
+    ]
+    n = len(codes)
+    labels = _names_for(codes, names, tokens, kind)
+    total_key, (first, second) = "total", _PARTS[kind]
+    keys = (total_key, first, second)
+    # (figures printed as the 合计 row first, whether each column starts with the 合计 row)
+    for head, in_columns in ((0, True), (3, False), (0, False)):
+        rows_n = n + 1 if in_columns else n
+        rest = figures[head:]
+        m = len(rest)
+        for where in range(3):  # which run is the total column
+            for cut in range(m - rows_n + 1):
+                # runs in print order: the parts keep theirs, the total's run sits at `where`
+                parts_len = m - rows_n
+                if where == 0:
+                    total, a, b = rest[:rows_n], rest[rows_n : rows_n + cut], rest[rows_n + cut :]
+                elif where == 1:
+                    a = rest[:cut]
+                    total = rest[cut : cut + rows_n]
+                    b = rest[cut + rows_n :]
+                else:
+                    a, b, total = rest[:cut], rest[cut:parts_len], rest[parts_len:]
+                if len(a) + len(b) != parts_len or not total:
+                    continue
+                placed = _align_parts([v for v, _ in total], [v for v, _ in a],
+                                      [v for v, _ in b])  # fmt: skip
+                if placed is None:
+                    continue
+                built = _built_rows(
+                    kind, scale, keys, codes, labels, tokens, total, a, b, placed,
+                    figures[:head], in_columns,
+                )  # fmt: skip
+                columns = [Column(k, k, float(i)) for i, k in enumerate(keys)]
+                issues, checked = table_issues(kind, built, columns)
+                if checked and not issues:
+                    return columns, built
+    return None
+
+
+def _row_name(text: str, kind: str) -> bool:
+    """Whether a text printed among a column-by-column table's cells names a row: not the
+    合计 label nor a header's (科目编码, 栏次, 基本支出 …)."""
+    name = clean_name(text, kind)
+    return not (
+        _GRAND_TOTAL.match(name) or _STRUCT.search(squash_ascii(text)) or _COLUMN_WORD.match(name)
+    )
+
+
+_COLUMN_WORD = re.compile(r"^(?:基本支出|项目支出|人员经费|公用经费|金额|小计|预算数|决算数)$")
+
+
+def _names_for(
+    codes: Sequence[int], names: Sequence[int], tokens: Sequence[Cell], kind: str
+) -> list[str]:
+    """A name per code, from the names printed in order; a wrapped name's pieces ("机关事业单位
+    基本养老保险" + "缴费支出") join where the counts say some did: a piece joins the name before
+    it when together they are a known 科目 name, else the shorter pieces join first. Empty
+    names when the counts cannot agree."""
+    from ie.lexicon import subject_names
+
+    texts = [clean_name(tokens[k].text, kind) for k in names]
+    known = subject_names()
+    while len(texts) > len(codes):
+        joins = [j for j in range(1, len(texts)) if texts[j - 1] + texts[j] in known]
+        if not joins:
+            return [""] * len(codes)
+        j = joins[0]
+        texts[j - 1 : j + 1] = [texts[j - 1] + texts[j]]
+    return texts if len(texts) == len(codes) else [""] * len(codes)
+
+
+def _align_parts(
+    total: Sequence[float], a: Sequence[float], b: Sequence[float]
+) -> list[tuple[int | None, int | None]] | None:
+    """For each total, the index of its figure in part column `a` and in `b` (None: empty
+    cell), the parts taken in order and every total their sum; None when no such placing
+    uses every part figure (searched depth first, `_ALIGN_STATES` states at most)."""
+    seen: set[tuple[int, int, int]] = set()
+    budget = [_ALIGN_STATES]
+
+    def go(r: int, i: int, j: int) -> list[tuple[int | None, int | None]] | None:
+        if r == len(total):
+            return [] if i == len(a) and j == len(b) else None
+        if (r, i, j) in seen or budget[0] <= 0:
+            return None
+        seen.add((r, i, j))
+        budget[0] -= 1
+        t = total[r]
+        options: list[tuple[int | None, int | None]] = []
+        if i < len(a) and j < len(b) and abs(a[i] + b[j] - t) <= TOLERANCE:
+            options.append((i, j))
+        if i < len(a) and abs(a[i] - t) <= TOLERANCE:
+            options.append((i, None))
+        if j < len(b) and abs(b[j] - t) <= TOLERANCE:
+            options.append((None, j))
+        if abs(t) <= TOLERANCE:
+            options.append((None, None))
+        for x, y in options:
+            rest = go(r + 1, i + (x is not None), j + (y is not None))
+            if rest is not None:
+                return [(x, y), *rest]
+        return None
+
+    return go(0, 0, 0)
+
+
+def _built_rows(
+    kind: str,
+    scale: float,
+    keys: tuple[str, str, str],
+    codes: Sequence[int],
+    labels: Sequence[str],
+    tokens: Sequence[Cell],
+    total: Sequence[tuple[float, Cell]],
+    a: Sequence[tuple[float, Cell]],
+    b: Sequence[tuple[float, Cell]],
+    placed: Sequence[tuple[int | None, int | None]],
+    head: Sequence[tuple[float, Cell]],
+    in_columns: bool,
+) -> list[DetailedRow]:
+    """DetailedRows of an `_align_parts` placing: the 合计 row first (from the columns or
+    from the `head` figures), then a row per code."""
+    rows: list[DetailedRow] = []
+    for r, (t, (x, y)) in enumerate(zip(total, placed, strict=True)):
+        figures = [_source_cell(0, keys[0], t[0] * scale, [t[1]])]
+        if x is not None:
+            figures.append(_source_cell(1, keys[1], a[x][0] * scale, [a[x][1]]))
+        if y is not None:
+            figures.append(_source_cell(2, keys[2], b[y][0] * scale, [b[y][1]]))
+        k = r - 1 if in_columns else r
+        if k < 0:
+            rows.append(_row(None, "合计", figures, [f for _, f in [t]], kind))
+            continue
+        code = tokens[codes[k]]
+        rows.append(_row(_line_text(code.text), labels[k], figures, [code, t[1]], kind))
+    if head:
+        figures = [
+            _source_cell(c, key, v * scale, [fc])
+            for c, (key, (v, fc)) in enumerate(zip(keys, head, strict=True))
+        ]
+        rows.insert(0, _row(None, "合计", figures, [fc for _, fc in head], kind))
+    return rows
 
 
 def _labels_among_figures(kind: str, body: Sequence[Row]) -> list[Cell]:
