@@ -155,6 +155,7 @@ def _words(row: Row) -> bool:
 _SPACE_GAP = re.compile(r"(?: {2,}|\u3000+| *\t+ *)")
 
 
+_CODE_BEFORE_NAME = re.compile(r"(\d{3}(?:\d{2}){0,2}) (?=[^\W\d_])")  # a letter: CJK too
 _LAYOUT_FIGURE = re.compile(r"(?<![\d.,])[-−]?\d[\d,]*\.\d+(?![\d.])")
 
 
@@ -216,12 +217,21 @@ def text_row(
         return Row(tuple(cells), page, "tab", index, index)
     if re.search(r"\S(?: {2,}|\u3000+)\S", line):
         pos = 0
-        for m in re.finditer(r"\S+(?: \S+)*", line.replace("\u3000", "  ")):
-            text = m.group()
-            x0 = width(line[: m.start()])
+        spaced = line.replace("\u3000", "  ")
+        for m in re.finditer(r"\S+(?: \S+)*", spaced):
+            a, b = m.span()
+            if code := _CODE_BEFORE_NAME.match(m.group()):
+                # a code one space before its name (a layout text that ran the code column
+                # into the name column): two cells
+                cut = a + code.end(1)
+                x0 = width(line[:a])
+                cells.append(Cell(code.group(1), start + a, start + cut, x0, x0 + cut - a, page))
+                a = cut + 1
+            text = spaced[a:b]
+            x0 = width(line[:a])
             # a cell is as wide as its glyphs whichever way its start is counted
             x1 = x0 + display_width(text)
-            cells.append(Cell(text, start + m.start(), start + m.end(), x0, x1, page))
+            cells.append(Cell(text, start + a, start + b, x0, x1, page))
             pos = m.end()
         return Row(tuple(cells), page, "space", index, index)
     words = _word_cells(line, start, page)
@@ -668,10 +678,13 @@ def is_stub_row(row: Row) -> bool:
 
 
 def has_money(row: Row) -> bool:
-    """Whether any cell holds a figure with decimals or thousands separators."""
+    """Whether any cell holds a figure with decimals or thousands separators (also where a
+    layout text ran figures together with single spaces: "215.64 193.70 21.94")."""
     for c in row.cells:
         t = digits(c.text)
         if MONEY.match(t) and ("." in t or "," in t):
+            return True
+        if " " in c.text.strip() and all(MONEY.match(p) and "." in p for p in c.text.split()):
             return True
     return False
 

@@ -323,6 +323,51 @@ def test_padded_text_columns_counted_in_display_columns() -> None:
     assert grid_width(text_doc("\n".join(lines))) is display_width
 
 
+# pdfplumber's layout text: a row's figures one space apart ("255.78 215.64 40.14", the 合计
+# row too), a seven-digit code one space before its name (a generated county budget's table).
+PDFPLUMBER_LAYOUT = [
+    "     部门预算支出总表",
+    "     797 依安县司法局",
+    "     预算年度：",
+    "     2025",
+    "     单位：万元",
+    "     序号  功能分类科目                   合计  基本支出  项目支出",
+    "         科目编码    科目名称",
+    "     档次  1       2                 3    4     5",
+    "     1           总计               255.78 215.64 40.14",
+    "     2   204     公共安全支出           207.13 166.99 40.14",
+    "     3   20406   司法               207.13 166.99 40.14",
+    "     4   2040601 行政运行             166.99 166.99",
+    "     5   2040602 一般行政管理事务         23.08        23.08",
+    "     6   2040605 普法宣传             17.06        17.06",
+    "     7   208     社会保障和就业支出        24.79 24.79",
+    "     8   20805   行政事业单位养老支出       24.79 24.79",
+    "     9   2080501 行政单位离退休           7.05  7.05",
+    "     10  2080505 机关事业单位基本养老保险     17.74 17.74",
+    "                 缴费支出",
+    "     11  210     卫生健康支出            9.39  9.39",
+    "     12  21011   行政事业单位医疗          9.39  9.39",
+    "     13  2101101 行政单位医疗            9.39  9.39",
+    "     14  221     住房保障支出           14.47 14.47",
+    "     15  22102   住房改革支出           14.47 14.47",
+    "     16  2210201 住房公积金            14.47 14.47",
+    "     部门预算财政拨款收支总表",
+]
+
+
+def test_pdfplumber_layout_figures_and_codes_one_space_apart() -> None:
+    (table,) = by_kind("\n".join(PDFPLUMBER_LAYOUT))["expense_by_function"]
+    got = values(table)
+    assert got["合计"] == {"total": 255.78, "basic": 215.64, "project": 40.14}
+    assert got["2040601"] == {"total": 166.99, "basic": 166.99}
+    assert got["2040602"] == {"total": 23.08, "project": 23.08}
+    assert got["2080505"] == {"total": 17.74, "basic": 17.74}
+    names = {r.code: r.name for r in table.rows}
+    assert names["2040601"] == "行政运行"
+    assert names["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert len(got) == 16 and not table.issues
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(
