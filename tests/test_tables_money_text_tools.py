@@ -368,6 +368,39 @@ def test_pdfplumber_layout_figures_and_codes_one_space_apart() -> None:
     assert len(got) == 16 and not table.issues
 
 
+def test_final_accounts_summary_line_numbers_run_into_figures_and_names() -> None:
+    # pypdfium2's text of a 收入支出决算总表 in 元 whose lines are numbered (行次): the header
+    # read as one cell, a 行次 one space before a figure or after a name.
+    text = "\n".join(
+        [
+            "收入支出决算总表",
+            "编制单位：江苏省发展和改革委员会 2017年度 单位：元",
+            "收入 支出",
+            "项目 行次 决算数 项目 行次 决算数",
+            "一、一般公共预算财政拨款",
+            "收入",
+            "1 83,173,718.00 一、一般公共服务支出 29 54,314,811.00",
+            "二、政府性基金预算财政拨",
+            "款收入",
+            "2 二、社会保障和就业支出 30 24,212,575.00",
+            "三、国有资本经营预算财政",
+            "拨款收入",
+            "3 三、医疗卫生与计划生育支",
+            "出",
+            "31 4,646,832.00",
+            "五、事业收入 5",
+            "本年收入合计 9 83,173,718.00 本年支出合计 37 83,173,718.00",
+            "总计 12 83,173,718.00 总计 40 83,173,718.00",
+        ]
+    )
+    (table,) = by_kind(text)["income_expense_summary"]
+    got = {r.name: r.values().get("total") for r in table.rows}
+    assert got["一般公共预算财政拨款收入"] == pytest.approx(8317.3718)
+    assert got["医疗卫生与计划生育支出"] == pytest.approx(464.6832)
+    assert got["本年收入合计"] == pytest.approx(8317.3718)
+    assert got["事业收入"] is None and got["合计"] == pytest.approx(8317.3718)
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(

@@ -177,7 +177,12 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
     lines = _summary_lines(body, layout)
     head = [c for r in region.header for c in r.cells]
     # the national template numbers each side's lines: a 行次 after each name
-    numbered = any(squash_ascii(c.text) == "行次" for c in head)
+    numbered = any(
+        squash_ascii(c.text) == "行次" or "行次" in c.text.split() for c in head
+    )  # a header cell alone, or a word of a header line read as one cell
+    if numbered and layout != "tab":  # a tab layout gives the 行次 a cell of its own
+        lines = [_without_line_numbers(cells) for cells in lines]
+        head = _without_line_numbers(head)
     # one cell a line (text tools' cell layout, or a PDF printed so): one stream of names and
     # figures
     stream = layout == "line" or 2 * sum(len(r.cells) == 1 for r in body) > len(body)
@@ -326,6 +331,27 @@ def _joined_figures(cells: list[Cell], numbered: bool = False) -> list[Cell]:
             c = replace(c, text=text, end=cells[end - 1].end)
         out.append(c)
         k = end
+    return out
+
+
+_NUMBER_FIGURE = re.compile(r"(\d{1,2}) ([-−]?(?:0|[1-9][\d,]*)\.\d+)")  # "31 4,646,832.00"
+_NUMBER_NAME = re.compile(r"(\d{1,2}) (\D.*)|(.*\D) (\d{1,2})")  # "3 三、…", "五、事业收入 5"
+
+
+def _without_line_numbers(cells: Sequence[Cell]) -> list[Cell]:
+    """Cells of a 收支总表 that numbers its lines (行次) with a line number a text tool ran
+    into a figure or a name by one space ("31 4,646,832.00", "五、事业收入 5") cut to the
+    figure or the name."""
+    out = []
+    for c in cells:
+        text = c.text
+        if (m := _NUMBER_FIGURE.fullmatch(text)) and parse_figure(m.group(2)) is not None:
+            out.append(replace(c, text=m.group(2), start=c.start + m.start(2)))
+        elif m := _NUMBER_NAME.fullmatch(text):
+            a, b = m.span(2) if m.group(2) is not None else m.span(3)
+            out.append(replace(c, text=text[a:b], start=c.start + a, end=c.start + b))
+        else:
+            out.append(c)
     return out
 
 
