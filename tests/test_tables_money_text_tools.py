@@ -401,6 +401,29 @@ def test_final_accounts_summary_line_numbers_run_into_figures_and_names() -> Non
     assert got["事业收入"] is None and got["合计"] == pytest.approx(8317.3718)
 
 
+def test_pdftotext_three_public_figures_among_the_header_labels() -> None:
+    # pdftotext without -layout reads a wide “三公” header column by column, the one figure
+    # row's figures among the labels; in order, they fill every column and add up.
+    lines = ["“三公”经费、会议费、培训费支出预算表", "部门： 海东市财政局 单位：元", "合计"]
+    lines += ["“三公”经费", "小计", "312,800.00", "116,400.00", "会议费", "因公出国（境"]
+    lines += ["公务用车购置", "公务用车购置", "公务用车运行", "）费", "及运行维护费", "费"]
+    lines += ["维护费", "94,600.00", "0.00", "0.00", "0.00", "培训费", "公务接待费"]
+    lines += ["21,800.00 153,800.00 42,600.00"]
+    (table,) = by_kind("\n\n".join(lines))["three_public"]
+    got = {r.name: r.values().get("total") for r in table.rows}
+    assert got == {
+        "合计": 31.28,
+        "“三公”经费小计": 11.64,
+        "因公出国（境）费": 9.46,
+        "公务用车购置及运行维护费": 0.0,
+        "公务用车购置费": 0.0,
+        "公务用车运行维护费": 0.0,
+        "公务接待费": 2.18,
+        "会议费": 15.38,
+        "培训费": 4.26,
+    }
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(

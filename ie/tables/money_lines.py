@@ -123,6 +123,16 @@ def _line_rows(
                 figures = [_source_cell(k, None, v * scale, fc) for k, (v, fc) in enumerate(figs)]
                 row = _row(None, "".join(c.text for c in names), [], cells, region.kind)
                 return _three_public_wide(found, figures, row)
+        elif wide := _figures_among_labels(parsed):
+            # one figure row printed among its header's labels (pdftotext without -layout
+            # reads a wide header column by column): its figures in order fill every column
+            # of the table, placed by its sums alone
+            figs = [f for *_, fs, _ in wide for f in fs]
+            found = _three_public_by_sums(region, None, [v for v, _ in figs])
+            if found is not None and len(found[0]) == len(figs) and len(found[1]) == 1:
+                figures = [_source_cell(k, None, v * scale, fc) for k, (v, fc) in enumerate(figs)]
+                cells = [c for *_, cs in wide for c in cs]
+                return _three_public_wide(found, figures, _row(None, "", [], cells, region.kind))
     labels = [(float(k), [t]) for k, t in enumerate(texts)]
     columns = _assign_keys(labels, region.kind)
     if len(columns) <= 1:
@@ -317,6 +327,23 @@ def _column_order(
         if checked and not issues:
             return built
     return None
+
+
+def _figures_among_labels(parsed: Sequence[_Parsed]) -> list[_Parsed]:
+    """The rows of a table without codes whose names are all column labels of a “三公” table
+    (`three_public_name` knows them, or 小计/合计) and that hold figures between them; empty
+    when any row names something else."""
+    if any(code is not None for code, *_ in parsed):
+        return []
+    for _code, names, _figs, _cells in parsed:
+        for c in names:
+            t = squash_ascii(c.text)
+            if not (_THREE_PUBLIC_WORD.search(t) or _GRAND_TOTAL.match(t)):
+                return []
+    return [p for p in parsed if p[2]]
+
+
+_THREE_PUBLIC_WORD = re.compile(r"三公|小计|出国|境|公务|购置|运行|维护|接待|会议|培训|^[)）费]+$")
 
 
 # The two columns that add up to the total, left to right, per kind of coded table.
