@@ -10,9 +10,10 @@ at high noise, synthetic PDFs, and the real labelled set, through benchmarks/acc
 noise sweep (benchmarks/noise_sweep.py); and, when ../shared is present, the PDF library
 comparison (bench_pdf_ingest.py), PDF to record against pdftotext -layout
 (bench_vs_pdftotext.py; `--before DIR` adds another checkout's figures), the tagger's throughput
-(bench_tagger.py) and the batch speed-up (bench_batch.py) run as subprocesses with small
-settings. Backends: rules, plus crf / transformer when a model folder is given or
-ships with the package. Takes a few minutes on two cores.
+(bench_tagger.py), the batch speed-up (bench_batch.py) and the records from converter text
+(converter_records.py) run as subprocesses with small settings. Backends: rules, plus crf /
+transformer when a model folder is given or ships with the package. Takes a few minutes on two
+cores.
 """
 
 from __future__ import annotations
@@ -392,6 +393,10 @@ def main() -> None:
         sweep_rows, args.png, f"F1 against noise ({args.n_sweep} synthetic documents per level)"
     )
     tagger = run_script(["benchmarks/bench_tagger.py", "--repeat", "5"])
+    # the converters this machine has (poppler's pdftotext, pdfminer.six, pdfplumber, pypdfium2)
+    converters = demote(
+        run_script(["benchmarks/converter_records.py", "--out", os.devnull], timeout=1800)
+    )
     if shared:
         pdf_ingest = demote(run_script(["benchmarks/bench_pdf_ingest.py"]))
         before = ["--before", str(args.before)] if args.before else []
@@ -472,6 +477,13 @@ level; `python benchmarks/noise_sweep.py` runs it alone.
 ![F1 against noise]({png})
 
 {noise_sweep.markdown_table(sweep_rows)}
+## Records from converter text
+
+Generated disclosures rendered to PDF and read back by the PDF-to-text tools researchers use;
+key figures and coded-table cells of the default pipeline's record per converter and template
+family (`converter_records.py`, which writes benchmarks/CONVERTER_RECORDS.md when run alone).
+
+{converters}
 ## PDF ingest libraries
 
 {pdf_ingest}
