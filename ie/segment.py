@@ -159,6 +159,37 @@ _CODE_BEFORE_NAME = re.compile(r"(\d{3}(?:\d{2}){0,2}) (?=[^\W\d_])")  # a lette
 _LAYOUT_FIGURE = re.compile(r"(?<![\d.,])[-−]?\d[\d,]*\.\d+(?![\d.])")
 
 
+_FIGURE_WORD = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+")
+_UNIT_WORD = re.compile(r"^(?:万元|元|亿元|千元|%|％)")
+
+
+def _figure_text_cuts(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """`text[a:b]` (words one space apart) cut where a figure with decimals meets a word that
+    is not one: pdfplumber's layout mode runs a figure into the next column's label by one
+    space ("9,569,772.00 一、公共安全支出 7,986,412.00"). Not before a unit ("686.71 万元")."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[a:b])]
+    if len(words) < 2:
+        return [(a, b)]
+    texts = [text[a + x : a + y] for x, y in words]
+    figure = [bool(_FIGURE_WORD.fullmatch(t)) for t in texts]
+    out = [[a + words[0][0], a + words[0][1]]]
+    for k in range(1, len(words)):
+        before, word = texts[k - 1], texts[k]
+        # the other side a word: not digits (a figure broken by a space, "5 64.68"), not a unit
+        after_figure = figure[k - 1] and not figure[k] and not _UNIT_WORD.match(word)
+        before_figure = figure[k] and not figure[k - 1]
+        if (after_figure and not _NUMERIC_EDGE.match(word[0])) or (
+            before_figure and not _NUMERIC_EDGE.match(before[-1])
+        ):
+            out.append([a + words[k][0], a + words[k][1]])
+        else:
+            out[-1][1] = a + words[k][1]
+    return [(x, y) for x, y in out]
+
+
+_NUMERIC_EDGE = re.compile(r"[\d.,，．０-９\-−]")
+
+
 def grid_width(doc: Document) -> Callable[[str], int]:
     """`_grid_width` of the lines of `doc`."""
     return _grid_width(line.text for line in doc.lines)
@@ -179,9 +210,12 @@ def _grid_width(lines: Iterable[str]) -> Callable[[str], int]:
         if "  " not in line:
             continue
         ends = {"display": set(), "chars": set()}
+        shown = done = 0  # display columns of line[:done], counted on as figures are met
         for m in _LAYOUT_FIGURE.finditer(line):
-            ends["chars"].add(m.end())
-            ends["display"].add(display_width(line[: m.end()]))
+            shown += display_width(line[done : m.end()])
+            done = m.end()
+            ends["chars"].add(done)
+            ends["display"].add(shown)
         if not ends["chars"]:
             continue
         for key in aligned:
@@ -227,11 +261,12 @@ def text_row(
                 x0 = width(line[:a])
                 cells.append(Cell(code.group(1), start + a, start + cut, x0, x0 + cut - a, page))
                 a = cut + 1
-            text = spaced[a:b]
-            x0 = width(line[:a])
-            # a cell is as wide as its glyphs whichever way its start is counted
-            x1 = x0 + display_width(text)
-            cells.append(Cell(text, start + a, start + b, x0, x1, page))
+            for lo, hi in _figure_text_cuts(spaced, a, b):
+                text = spaced[lo:hi]
+                x0 = width(line[:lo])
+                # a cell is as wide as its glyphs whichever way its start is counted
+                x1 = x0 + display_width(text)
+                cells.append(Cell(text, start + lo, start + hi, x0, x1, page))
             pos = m.end()
         return Row(tuple(cells), page, "space", index, index)
     words = _word_cells(line, start, page)

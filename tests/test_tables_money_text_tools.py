@@ -424,6 +424,44 @@ def test_pdftotext_three_public_figures_among_the_header_labels() -> None:
     }
 
 
+# pdfplumber's layout text of a 收入支出决算总表: a figure run into the next column's item by
+# one space ("9,569,772.00 一、公共安全支出 7,986,412.00"; a generated 决算).
+PDFPLUMBER_LAYOUT_SUMMARY = [
+    "     一、收入支出决算总表",
+    "     编制单位：金寨县司法局   2024年度 单位：元",
+    "     序号  收入                     支出",
+    "         项目               决算数   项目              决算数",
+    "     档次  1                  2   3                 4",
+    "     1   一、一般公共预算财政拨款    9,569,772.00 一、公共安全支出 7,986,412.00",
+    "         收入",
+    "     2   二、政府性基金预算财政拨           二、社会保障和就业支出     604,726.00",
+    "         款收入",
+    "                                                                                  ",
+    "",
+    "     3   三、国有资本经营预算财政           三、卫生健康支出        251,580.00",
+    "         拨款收入",
+    "     4   四、上级补助收入               四、住房保障支出        348,349.00",
+    "     5   五、事业收入",
+    "     6   六、经营收入",
+    "     7   七、附属单位上缴收入",
+    "     8   八、其他收入           280,595.00",
+    "     9   本年收入合计          9,850,367.00 本年支出合计   9,191,067.00",
+    "     10  使用非财政拨款结余           0.00 结余分配             0.00",
+    "     11  年初结转和结余             0.00 年末结转和结余       659,300.00",
+]
+
+
+def test_pdfplumber_layout_figure_run_into_the_next_item() -> None:
+    (table,) = by_kind("\n".join(PDFPLUMBER_LAYOUT_SUMMARY))["income_expense_summary"]
+    got = {r.name: r.values().get("total") for r in table.rows}
+    assert got["一般公共预算财政拨款收入"] == pytest.approx(956.9772)
+    assert got["公共安全支出"] == pytest.approx(798.6412)
+    assert got["其他收入"] == pytest.approx(28.0595)
+    assert got["本年收入合计"] == pytest.approx(985.0367)
+    assert got["本年支出合计"] == pytest.approx(919.1067)
+    assert got["年末结转和结余"] == pytest.approx(65.93)
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(

@@ -351,7 +351,9 @@ _PARTS = {
     "expense_by_function": ("basic", "project"),
     "basic_expense_by_economic": ("personnel", "public"),
 }
-_ALIGN_STATES = 200_000  # a cap on the alignment search of one reading (`_align_parts`)
+# A cap on the alignment search over all readings of one table (`_align_parts`): a table of
+# equal figures (a column of 0.00) leaves every placement open.
+_ALIGN_STATES = 200_000
 
 
 def _columns_in_order(
@@ -379,7 +381,10 @@ def _columns_in_order(
         if kinds[k] == "dec" and "." in texts[k] and (value := parse_figure(texts[k])) is not None
     ]
     n = len(codes)
+    if n > 400:  # the placing searches row by row, one call deeper a row
+        return None
     labels = _names_for(codes, names, tokens, kind)
+    budget = [_ALIGN_STATES]
     total_key, (first, second) = "total", _PARTS[kind]
     keys = (total_key, first, second)
     # (figures printed as the 合计 row first, whether each column starts with the 合计 row)
@@ -402,7 +407,7 @@ def _columns_in_order(
                 if len(a) + len(b) != parts_len or not total:
                     continue
                 placed = _align_parts([v for v, _ in total], [v for v, _ in a],
-                                      [v for v, _ in b])  # fmt: skip
+                                      [v for v, _ in b], budget)  # fmt: skip
                 if placed is None:
                     continue
                 built = _built_rows(
@@ -449,13 +454,12 @@ def _names_for(
 
 
 def _align_parts(
-    total: Sequence[float], a: Sequence[float], b: Sequence[float]
+    total: Sequence[float], a: Sequence[float], b: Sequence[float], budget: list[int]
 ) -> list[tuple[int | None, int | None]] | None:
     """For each total, the index of its figure in part column `a` and in `b` (None: empty
     cell), the parts taken in order and every total their sum; None when no such placing
-    uses every part figure (searched depth first, `_ALIGN_STATES` states at most)."""
+    uses every part figure (searched depth first, spending `budget[0]` states at most)."""
     seen: set[tuple[int, int, int]] = set()
-    budget = [_ALIGN_STATES]
 
     def go(r: int, i: int, j: int) -> list[tuple[int | None, int | None]] | None:
         if r == len(total):

@@ -206,9 +206,17 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
             elif items:
                 items[-1][1].append(c)
         names = [squash_ascii("".join(c.text for c in item)) for item, _ in items]
-        if items and all(n in _HEAD_WORDS for n in names):
-            continue  # the header, repeated on the next page
         prev = read[-1] if read else None
+        # the wrapped end of a name above ("一、一般公共预算财政拨款" / "收入"): a lone piece
+        # under an item's name, in a table of lines (not a stream of cells)
+        under = (
+            _under(items[0][0][0], prev)
+            if not stream and prev and len(items) == 1 and not items[0][1]
+            else None
+        )
+        wrap = under is not None and not _ITEM_START.match(names[0])
+        if items and all(n in _HEAD_WORDS for n in names) and not wrap:
+            continue  # the header, repeated on the next page
         if stream and prev is not None:
             _join_cut_items(prev, items)
         if (
@@ -221,6 +229,9 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
             # a line cut by a page break: the names' ends and the figures on either side of
             # the break are one line
             read[-1] = [(a + b, fa + fb) for (a, fa), (b, fb) in zip(prev, items, strict=True)]
+            continue
+        if wrap and prev is not None and under is not None and len(prev) > 1:
+            prev[under][0].extend(items[0][0])
             continue
         read.append(items)
     for items in read:
@@ -237,6 +248,13 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
             rows.append(_row(None, name, values, item + figures, region.kind))
     columns = (Column("total", "金额", 0.0),)
     return _table(region, columns, _finish(rows), layout)
+
+
+def _under(cell: Cell, items: Sequence[tuple[list[Cell], list[Cell]]]) -> int | None:
+    """The index of the item whose name starts at most two columns from `cell`, if any."""
+    near = [(abs(name[0].x0 - cell.x0), k) for k, (name, _) in enumerate(items) if name]
+    best = min(near, default=None)
+    return best[1] if best is not None and best[0] <= 2 else None
 
 
 _HEAD_WORDS = {"收入", "支出", "项目", "决算数", "预算数", "金额"}
