@@ -178,8 +178,16 @@ def _figure_text_cuts(text: str, a: int, b: int) -> list[tuple[int, int]]:
         # the other side a word: not digits (a figure broken by a space, "5 64.68"), not a unit
         after_figure = figure[k - 1] and not figure[k] and not _UNIT_WORD.match(word)
         before_figure = figure[k] and not figure[k - 1]
-        if (after_figure and not _NUMERIC_EDGE.match(word[0])) or (
-            before_figure and not _NUMERIC_EDGE.match(before[-1])
+        # a whole figure, then the next block's 科目 code ("708.35 302 商品和服务支出")
+        code_after = (
+            figure[k - 1]
+            and re.search(r"\.\d\d$", before) is not None
+            and re.fullmatch(r"\d{3}(?:\d{2}){0,2}", word) is not None
+        )
+        if (
+            (after_figure and not _NUMERIC_EDGE.match(word[0]))
+            or (before_figure and not _NUMERIC_EDGE.match(before[-1]))
+            or code_after
         ):
             out.append([a + words[k][0], a + words[k][1]])
         else:

@@ -462,6 +462,39 @@ def test_pdfplumber_layout_figure_run_into_the_next_item() -> None:
     assert got["年末结转和结余"] == pytest.approx(65.93)
 
 
+# pdfplumber's layout text of a 决算's 基本支出 table printed as 人员经费 and 公用经费 blocks
+# side by side: a figure run into the next block's code by one space ("708.35 302").
+PDFPLUMBER_LAYOUT_SIDE_BY_SIDE = [
+    "     六、一般公共预算财政拨款基本支出决算表",
+    "     编制单位：中国共产党隆安县委员会宣传部     2019年度 单位：万元",
+    "     人员经费                            公用经费",
+    "     经济分类科目编码   科目名称             决算  经济分类科目编码   科目名称       决算",
+    "                                  数                         数",
+    "     301        工资福利支出           708.35 302     商品和服务支出     8.16",
+    "     30101      基本工资             287.63 30209   物业管理费       1.43",
+    "     30102      津贴补贴             166.73 30213   维修（护）费      3.86",
+    "     30103      奖金               36.41 30215    会议费         1.41",
+    "     30106      伙食补助费            18.13 30226    劳务费         1.46",
+    "     30108      机关事业单位基本养老保险     74.12",
+    "                缴费",
+    "     30109      职业年金缴费           33.89",
+    "     30110      职工基本医疗保险缴费       33.54",
+    "     30112      其他社会保障缴费          3.32",
+    "     30113      住房公积金            54.58",
+    "     303        对个人和家庭的补助        19.36",
+    "     30302      退休费              18.92",
+    "     30309      奖励金               0.44",
+]
+
+
+def test_pdfplumber_layout_figure_run_into_the_next_blocks_code() -> None:
+    (table,) = by_kind("\n".join(PDFPLUMBER_LAYOUT_SIDE_BY_SIDE))["basic_expense_by_economic"]
+    got = values(table)
+    assert got["301"] == {"total": 708.35} and got["302"] == {"total": 8.16}
+    assert got["30101"] == {"total": 287.63} and got["30209"] == {"total": 1.43}
+    assert got["30226"] == {"total": 1.46} and got["30309"] == {"total": 0.44}
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(
