@@ -136,9 +136,10 @@ def document_rows(doc: Document, width: Callable[[str], int] | None = None) -> l
         if (row := text_row(line.text, line.start, line.page_number, float(n), width))
     ]
     # A coded line with no figure ("201 一般公共服务支出") or with no name ("2080505 580.01")
-    # is a row of single-space cells when a row near it is one.
+    # is a row of single-space cells when a row near it is one (four lines either side: a
+    # wrapped row before it may take three, "2080504 …离退" "休" "41.07").
     for k, row in enumerate(rows):
-        near = [rows[j] for j in (k - 2, k - 1, k + 1, k + 2) if 0 <= j < len(rows)]
+        near = [rows[j] for j in range(k - 4, k + 5) if j != k and 0 <= j < len(rows)]
         if row.layout == "line" and len(row.cells) == 1 and any(_words(r) for r in near):
             cell = row.cells[0]
             text = doc.text[cell.start : cell.end]

@@ -495,6 +495,32 @@ def test_pdfplumber_layout_figure_run_into_the_next_blocks_code() -> None:
     assert got["30226"] == {"total": 1.46} and got["30309"] == {"total": 0.44}
 
 
+def test_coded_line_after_a_row_wrapped_over_three_lines() -> None:
+    # pypdfium2: a row whose name wraps ("…离退" / "休") and whose figure follows on a third
+    # line, then a code and a name with no figure on their line.
+    text = "\n".join(
+        [
+            "财政拨款支出预算表",
+            "单位：万元",
+            "科目编码 科目名称 金额",
+            "合计 228.75",
+            "208 社会保障和就业支出 228.75",
+            "20805 行政事业单位离退休 228.75",
+            "2080504 未归口管理的行政单位离退",
+            "休",
+            "41.07",
+            "2080505 机关事业单位基本养老保险",
+            "缴费支出",
+            "187.68",
+        ]
+    )
+    (table,) = by_kind(text)["expense_by_function"]
+    got = values(table)
+    assert got["2080504"] == {"total": 41.07} and got["2080505"] == {"total": 187.68}
+    assert {r.code: r.name for r in table.rows}["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert not table.issues
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(
