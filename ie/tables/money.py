@@ -114,10 +114,10 @@ def money_tables_detailed(doc: Document, sections: Sections | None = None) -> li
     line, counted in characters or in display columns (`ie.segment.grid_width` picks one for
     the document); a table whose arithmetic holds better counted the other way is read that
     way (pdftotext -layout places words by character, but wide CJK labels throw the header's
-    columns off): only tables with an issue are read again."""
+    columns off): only tables with an issue or a row without its total are read again."""
     sections = sections if sections is not None else segment(doc)
     tables = [rebuild(region) for region in sections.tables]
-    if doc.boxes is None and any(t.layout == "space" and t.issues for t in tables):
+    if doc.boxes is None and any(t.layout == "space" and _doubtful(t) for t in tables):
         other = len if grid_width(doc) is display_width else display_width
         alternative = {
             (t.kind, t.start): t
@@ -126,13 +126,19 @@ def money_tables_detailed(doc: Document, sections: Sections | None = None) -> li
         tables = [
             alt
             if t.layout == "space"
-            and t.issues
+            and _doubtful(t)
             and (alt := alternative.get((t.kind, t.start))) is not None
             and _quality(alt) > _quality(t)
             else t
             for t in tables
         ]
     return tables
+
+
+def _doubtful(table: DetailedTable) -> bool:
+    """A table whose sums fail, or with a row that has figures but no total (every kind of
+    money table has a total column)."""
+    return bool(table.issues) or any(r.cells and "total" not in r.values() for r in table.rows)
 
 
 def _quality(table: DetailedTable) -> tuple[int, int, int]:
