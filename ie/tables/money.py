@@ -15,8 +15,12 @@ whatever the layout:
   arithmetic picks their columns. Text-tool shapes: a name wrapped around its row's line,
   figures printed after the page's last row (`_displaced_figures`), column labels among a
   one-row table's figures, a column's cells printed one after another (`_column_order`,
-  taken only when every sum passes), and a wide “三公” table whose header lines came in any
-  order, placed by its sums (`_three_public_by_sums`).
+  taken only when every sum passes), a page's code column printed after its rows and a whole
+  table printed column by column (ie.tables.money_lines), and a wide “三公” table whose header
+  lines came in any order, placed by its sums (`_three_public_by_sums`);
+- layout text counts its columns by character or by display column (`ie.segment.grid_width`);
+  a table whose sums fail, or with a row without its total, is also read the other way and
+  the reading whose sums hold better is kept (`money_tables_detailed`).
 
 Every search over placements is capped (`SolverSettings` in ie.tables.money_solver): a garbled
 header never makes a table take more than a second or two.

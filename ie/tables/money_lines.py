@@ -3,8 +3,10 @@ PDF-to-text tools): a code or row label starts a row, figures follow; a row cut 
 is rejoined around the page number; when a row has fewer figures than the table has columns,
 arithmetic picks their columns. Text-tool shapes: a name wrapped around its row's line, figures
 printed after the page's last row (`_displaced_figures`), column labels among a one-row table's
-figures, and a column's cells printed one after another (`_column_order`, taken only when every
-sum passes)."""
+figures, a column's cells printed one after another (`_column_order`, taken only when every
+sum passes), a page's code column printed after its names and figures (`_codes_printed_apart`,
+raw pdftotext), a total | part | part table printed column by column (`_columns_in_order`,
+pdfminer), and the 款/项 digits run into the name after the 类 code (`_joined_code`)."""
 
 from __future__ import annotations
 
