@@ -156,7 +156,8 @@ def _words(row: Row) -> bool:
 _SPACE_GAP = re.compile(r"(?: {2,}|\u3000+| *\t+ *)")
 
 
-_CODE_BEFORE_NAME = re.compile(r"(\d{3}(?:\d{2}){0,2}) (?=[^\W\d_])")  # a letter: CJK too
+# a code, one space, then a name (a letter: CJK too) or the 款/项 digits run into one
+_CODE_BEFORE_NAME = re.compile(r"(\d{3}(?:\d{2}){0,2}) (?=[^\W\d_]|\d{2}(?:\d{2})?[^\W\d_])")
 _LAYOUT_FIGURE = re.compile(r"(?<![\d.,])[-−]?\d[\d,]*\.\d+(?![\d.])")
 
 
@@ -1095,7 +1096,7 @@ def _region(
             continue  # the wrapped end of the title
         kept.append(row)
         if not body:
-            if has_money(row) or _looks_like_data(row):
+            if (has_money(row) or _looks_like_data(row)) and not is_stub_row(row):
                 body.append(row)
             elif is_header_row(row) or is_stub_row(row) or len(row.cells) > 1:
                 header.append(row)

@@ -521,6 +521,48 @@ def test_coded_line_after_a_row_wrapped_over_three_lines() -> None:
     assert not table.issues
 
 
+# pdfplumber's layout text of a 类 | 款 | 项 table: the 类 code one space before the 款/项 digits
+# run into the name ("208 0501行政单位离退休"), each 序号 on a line of its own (a generated
+# county budget's table, its 合计 row made the sum of the one 类 kept).
+PDFPLUMBER_LAYOUT_CODE_COLUMNS = [
+    "     部门预算支出总表",
+    "     303021 霍城县生态环境分局",
+    "     预算年度：2020",
+    "     单位：万元",
+    "     序号  功能分类科目          合计   基本支出  项目支出",
+    "     类   款               项    科目名称   栏次",
+    "     1   2               3      4     5",
+    "     1",
+    "         合计                92.58  92.58   0.00",
+    "     2",
+    "     208 社会保障和就业支出              92.58 92.58",
+    "     3",
+    "     208 05行政事业单位养老支出           92.58 92.58",
+    "     4",
+    "     208 0501行政单位离退休            11.16 11.16",
+    "     5",
+    "     208 0505机关事业单位基本养老         54.31 54.31",
+    "         保险缴费支出",
+    "     6",
+    "     208 0506机关事业单位职业年金         27.11 27.11",
+    "         缴费支出",
+]
+
+
+def test_pdfplumber_layout_code_columns_run_together() -> None:
+    (table,) = by_kind("\n".join(PDFPLUMBER_LAYOUT_CODE_COLUMNS))["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 92.58, "basic": 92.58, "project": 0.0},
+        "208": {"total": 92.58, "basic": 92.58},
+        "20805": {"total": 92.58, "basic": 92.58},
+        "2080501": {"total": 11.16, "basic": 11.16},
+        "2080505": {"total": 54.31, "basic": 54.31},
+        "2080506": {"total": 27.11, "basic": 27.11},
+    }
+    assert {r.code: r.name for r in table.rows}["2080501"] == "行政单位离退休"
+    assert not table.issues
+
+
 def test_empty_rows_of_an_income_table_stay_rows() -> None:
     # A line with only a label is a row without figures, not the start of the next row's name.
     text = "\n".join(
