@@ -55,7 +55,7 @@ DEPT_END = re.compile(
     r"(?:办公室|办公厅|委员会|局|厅|院|部|委|会|所|站|中心|馆|校|学|处|室|队|社|团|府|署|人民法院|人民检察院)$"
 )
 # Parts that only a department's name holds, also when a line break cut its ending off
-# ("中国共产党卢龙县委员会办" + "公室").
+# ("中国共产党某县委员会办" + "公室").
 _DEPT_PART = re.compile(r"委员会|人民政府|中国共产党|[^\s]{2,}局")
 
 
@@ -69,7 +69,7 @@ def is_department_name(name: str) -> bool:
     """Whether `name` reads as a department's name rather than a 科目's (法院 is both: a
     subject).
 
-    >>> is_department_name("依安县司法局"), is_department_name("公共安全支出")
+    >>> is_department_name("某县司法局"), is_department_name("公共安全支出")
     (True, False)
     """
     key = re.sub(r"\s", "", name)
@@ -86,7 +86,7 @@ def is_fund_name(name: str) -> bool:
     """Whether `name` names a budget project (a fund: …经费, …费, …项目), not an economic
     classification item (办公费, 差旅费) or a department-level heading.
 
-    >>> is_fund_name("党史办业务费"), is_fund_name("办公费"), is_fund_name("“三公”经费")
+    >>> is_fund_name("档案整理业务费"), is_fund_name("办公费"), is_fund_name("“三公”经费")
     (True, False, False)
     """
     key = re.sub(r"\s", "", name)

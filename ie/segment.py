@@ -260,7 +260,6 @@ def text_row(
             pos += len(part) + 1
         return Row(tuple(cells), page, "tab", index, index)
     if re.search(r"\S(?: {2,}|\u3000+)\S", line):
-        pos = 0
         spaced = line.replace("\u3000", "  ")
         for m in re.finditer(r"\S+(?: \S+)*", spaced):
             a, b = m.span()
@@ -277,7 +276,6 @@ def text_row(
                 # a cell is as wide as its glyphs whichever way its start is counted
                 x1 = x0 + display_width(text)
                 cells.append(Cell(text, start + lo, start + hi, x0, x1, page))
-            pos = m.end()
         return Row(tuple(cells), page, "space", index, index)
     words = _word_cells(line, start, page)
     if words is not None:
@@ -703,7 +701,7 @@ def is_furniture(row: Row) -> bool:
 
 
 def is_department_line(row: Row) -> bool:
-    """A department's code and name over a table ("797 依安县司法局"), printed as two cells of
+    """A department's code and name over a table ("797 某县司法局"), printed as two cells of
     a row: not a 科目 row, whose name is a subject's ("204 公共安全支出")."""
     if len(row.cells) != 2 or has_money(row):
         return False

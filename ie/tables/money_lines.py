@@ -387,8 +387,7 @@ def _columns_in_order(
         return None
     labels = _names_for(codes, names, tokens, kind)
     budget = [_ALIGN_STATES]
-    total_key, (first, second) = "total", _PARTS[kind]
-    keys = (total_key, first, second)
+    keys = ("total", *_PARTS[kind])
     # (figures printed as the 合计 row first, whether each column starts with the 合计 row)
     for head, in_columns in ((0, True), (3, False), (0, False)):
         rows_n = n + 1 if in_columns else n
@@ -514,7 +513,7 @@ def _built_rows(
             figures.append(_source_cell(2, keys[2], b[y][0] * scale, [b[y][1]]))
         k = r - 1 if in_columns else r
         if k < 0:
-            rows.append(_row(None, "合计", figures, [f for _, f in [t]], kind))
+            rows.append(_row(None, "合计", figures, [t[1]], kind))
             continue
         code = tokens[codes[k]]
         rows.append(_row(_line_text(code.text), labels[k], figures, [code, t[1]], kind))
