@@ -97,8 +97,8 @@ RE_DEPT_LABEL = re.compile(
     rf"(?<![{_HAN}])(?:部门名称|单位名称|预算单位|编制单位|填报单位|部\s?门)\s*[:：]\s*([{_HAN}（）()]{{4,40}})"
 )
 RE_LEADING_CODE = re.compile(
-    rf"^\s*([2-5]\d\d(?:\d\d){{0,2}}|[2-5]\d\d(?: \d\d){{1,2}})\s+[{_HAN}]"
-)
+    rf"^\s*(?:\d{{1,3}}\s+)?([2-5]\d\d(?:\d\d){{0,2}}|[2-5]\d\d(?: \d\d){{1,2}})\s+[{_HAN}]"
+)  # after an optional 序号 ("2 201 一般公共服务支出 …": a row as pypdfium2 prints it)
 RE_HEADER_CODE_LINE = re.compile(rf"^\s*\d{{3,7}}\s+([{_HAN}（）()]{{2,40}})\s*$")
 _PLACE = re.compile(
     rf"^[{_HAN}]{{1,8}}?(?=[省市县区州旗盟](?:委|人大|政协|人民|政府|纪委|[{_HAN}]))"
@@ -161,16 +161,29 @@ def split_lines(text: str) -> list[TextLine]:
     for lines of two or more space-separated columns, their space cells."""
     out: list[TextLine] = []
     start = 0
-    for piece in re.split(r"[\n\f]", text):
-        raw = piece.rstrip("\r")
-        if "\t" in raw:
-            out.append(TextLine(start, start + len(raw), raw, tuple(_cells(raw, start)), "tab"))
-        elif RE_COLUMN_GAP.search(raw.strip()):
-            out.append(TextLine(start, start + len(raw), raw, _space_cells(raw, start), "space"))
-        else:
-            out.append(TextLine(start, start + len(raw), raw))
-        start += len(piece) + 1
+    for page in re.split(r"(?<=\f)", text):
+        pieces = re.split(r"[\n\f]", page.removesuffix("\f"))
+        margin = _margin(pieces)
+        for piece in pieces:
+            # trailing blanks dropped: pdfplumber's layout mode pads every line to the page width
+            raw = piece.rstrip("\r \u3000")
+            if "\t" in raw:
+                cells = tuple(_cells(raw, start))
+                out.append(TextLine(start, start + len(raw), raw, cells, "tab"))
+            elif RE_COLUMN_GAP.search(raw.strip()):
+                cells = _space_cells(raw, start, margin)
+                out.append(TextLine(start, start + len(raw), raw, cells, "space"))
+            else:
+                out.append(TextLine(start, start + len(raw), raw))
+            start += len(piece) + 1
     return out
+
+
+def _margin(lines: list[str]) -> int:
+    """The page margin of space-laid-out text: the least indent of the page's non-blank
+    lines (pdfplumber's layout mode starts every line at the page's left edge)."""
+    indents = [len(x) - len(x.lstrip(" ")) for x in lines if x.strip() and "\t" not in x]
+    return min(indents, default=0)
 
 
 def _cells(raw: str, offset: int) -> Iterator[Cell]:
@@ -185,23 +198,33 @@ def _cells(raw: str, offset: int) -> Iterator[Cell]:
         pos += len(part) + 1
 
 
-def _space_cells(raw: str, offset: int) -> tuple[Cell, ...]:
-    """Cells between column gaps. An indent counts as empty leading cells, one per gap width
-    of two (a merged 一级/二级 cell left blank), so `col` stays comparable between rows."""
+# Figures of neighbouring columns one space apart ("80,304,600.00 80,304,600.00": layout text
+# of a table in 元 whose columns are narrower than its figures).
+RE_FIGURE_RUN = re.compile(r"[-−]?\d[\d,]*\.\d+(?: [-−]?\d[\d,]*\.\d+)+")
+
+
+def _space_cells(raw: str, offset: int, margin: int = 0) -> tuple[Cell, ...]:
+    """Cells between column gaps. An indent past the page's `margin` counts as empty leading
+    cells, one per gap width of two (a merged 一级/二级 cell left blank), so `col` stays
+    comparable between rows; a run of figures one space apart is a cell per figure."""
     body = raw.lstrip(" \u3000")
     indent = len(raw) - len(body)
     cells: list[Cell] = []
-    col = indent // 2 if indent >= 2 else 0
+    col = (indent - margin) // 2 if indent - margin >= 2 else 0
+    xs = list(itertools.accumulate((display_width(ch) for ch in raw), initial=0))
+    bounds = [(indent + m.start(), indent + m.end()) for m in RE_COLUMN_GAP.finditer(body.rstrip())]
     pos = indent
-    x = itertools.accumulate((display_width(ch) for ch in raw), initial=0)
-    xs = list(x)
-    for m in RE_COLUMN_GAP.finditer(body.rstrip()):
-        end = indent + m.start()
-        cells.append(Cell(col, offset + pos, offset + end, raw[pos:end], xs[pos], xs[end]))
-        col, pos = col + 1, indent + m.end()
-    end = len(raw.rstrip())
-    if end > pos:
-        cells.append(Cell(col, offset + pos, offset + end, raw[pos:end], xs[pos], xs[end]))
+    for end, after in [*bounds, (len(raw.rstrip()), -1)]:
+        if end > pos:
+            parts = [(pos, end)]
+            if RE_FIGURE_RUN.fullmatch(raw, pos, end):
+                parts = [
+                    (pos + m.start(), pos + m.end()) for m in re.finditer(r"\S+", raw[pos:end])
+                ]
+            for a, b in parts:
+                cells.append(Cell(col, offset + a, offset + b, raw[a:b], xs[a], xs[b]))
+                col += 1
+        pos = after
     return tuple(cells)
 
 
@@ -271,14 +294,35 @@ class RulesTagger:
         flat = False
         spaced: list[str] | None = None  # a single-space header's labels, in column order
         prev: dict[str, list[tuple[int, int]]] = {}
+        grid: _Grid | None = None  # the columns of a space-laid header, where they are
         for k, line in enumerate(ctx.lines):
             squashed = squash(line.text)
             if k in consumed:
                 continue
-            if line.tabbed:
-                header = _indicator_header(line)
+            if grid is not None and squashed:
+                placed = None if _ends_table(line.text) else grid.place(line)
+                if placed is not None:
+                    for label, start, end in placed:
+                        if squash(ctx.text[start:end]) in REDACTION_MARKERS:
+                            label = "REDACTED"
+                        out.append(Span.on(ctx.text, label, start, end, 0.9))
+                    continue
+                if line.layout != "space":
+                    grid = None  # a row off the header's places is read by its content
+            # Under a header of single-space cells, a row with a double space somewhere is
+            # still a row of single-space cells (pdfplumber's layout mode spaces words apart);
+            # so is such a header itself.
+            header = _indicator_header(line) if line.tabbed else None
+            mixed = (
+                not header
+                and line.layout == "space"
+                and ((flat and spaced is not None) or _spaced_header(line.text))
+            )
+            if line.tabbed and not mixed:
                 if header:
                     cols, flat = header, False
+                    if line.layout == "space":
+                        grid = _Grid.of(line, header)
                     continue
                 if cols is None:
                     continue
@@ -408,16 +452,25 @@ class RulesTagger:
         by vocabulary (一级/二级 terms), target and basis patterns."""
         out: list[Span] = []
         consumed: set[int] = set()
-        lines = ctx.lines
+        # Blank lines are read apart from the lines: a blank line ends a table's body, except
+        # where the tool prints blank lines inside tables too: in text padded to the page width
+        # (pdfplumber's layout mode: a blank line wherever rows stand apart on the page), and
+        # where the header's own cells stand blank lines apart (raw pdftotext). There the body
+        # runs to the next title.
+        padded = _padded(ctx.text)
+        index = [k for k, x in enumerate(ctx.lines) if x.text.strip()]
+        lines = [ctx.lines[k] for k in index]
         n = len(lines)
+        gap_before = [i > 0 and index[i] - index[i - 1] > 1 for i in range(n)] + [True]
         # Per line: its header label, where the run of header lines from it ends, where the
-        # block from it ends (the next blank line) and how many tabbed lines come before it.
-        # Read once, so trying a header at every line stays linear in the line count.
+        # next title and the next blank line after it are, and how many tabbed lines come
+        # before it. Read once, so trying a header at every line stays linear in the lines.
         label_of = [_header_label(squash(x.text)) for x in lines]
-        run_end, block_end = [n] * (n + 1), [n] * (n + 1)
+        run_end, title_at, gap_after = [n] * (n + 1), [n] * (n + 1), [n] * (n + 1)
         for i in range(n - 1, -1, -1):
             run_end[i] = run_end[i + 1] if label_of[i] else i
-            block_end[i] = block_end[i + 1] if lines[i].text.strip() else i
+            title_at[i] = i if _ends_table(lines[i].text) else title_at[i + 1]
+            gap_after[i] = i + 1 if gap_before[i + 1] else gap_after[i + 1]
         tabbed_before = [0, *itertools.accumulate(x.tabbed for x in lines)]
         k = 0
         while k < n:
@@ -426,7 +479,8 @@ class RulesTagger:
                 k += 1
                 continue
             labels = [x for x in label_of[k:j] if x]
-            body_end = block_end[j]
+            gappy = padded or any(gap_before[k + 1 : j])
+            body_end = title_at[j] if gappy else min(title_at[j], gap_after[j - 1])
             if tabbed_before[body_end] != tabbed_before[j]:
                 k = j
                 continue
@@ -436,8 +490,8 @@ class RulesTagger:
                 if squash(ctx.text[first:last]) in REDACTION_MARKERS:
                     label = "REDACTED"
                 out.append(Span.on(ctx.text, label, first, last, 0.8))
-            consumed.update(range(k, body_end))
-            k = body_end
+            consumed.update(range(index[k], index[max(body_end, j) - 1] + 1))
+            k = max(body_end, j)
         return out, consumed
 
     def _flat_rows(self, body: list[TextLine], labels: list[str]) -> list[tuple[str, int, int]]:
@@ -901,14 +955,15 @@ class RulesTagger:
         (630. | 76, 39 | .24, 62.9 | 5)."""
         out: list[Span] = []
         block: list[TextLine] = []
-        for line in [*ctx.lines, TextLine(len(ctx.text), len(ctx.text), "")]:
-            short = 0 < len(squash(line.text)) <= _FLAT_CELL_CHARS and not line.tabbed
-            if short:
+        for line in ctx.lines:
+            if not line.text.strip():
+                continue  # pdftotext prints a table's cells with blank lines between
+            if len(squash(line.text)) <= _FLAT_CELL_CHARS and not line.tabbed:
                 block.append(line)
             elif block:
                 out += self._flat_cells(ctx.text, block)
                 block = []
-        return out
+        return out + (self._flat_cells(ctx.text, block) if block else [])
 
     def _flat_cells(self, text: str, block: list[TextLine]) -> list[Span]:
         out: list[Span] = []
@@ -929,7 +984,8 @@ class RulesTagger:
                     k = j
                     continue
             num, nxt = nums[k], nums[k + 1] if k + 1 < len(block) else ""
-            if num and nxt and _joins(num, nxt):
+            # a number broken over two lines, not over a blank line (cells apart)
+            if num and nxt and _joins(num, nxt) and text.count("\n", *_span_of(block, k)) == 1:
                 a, b = _stripped(block[k])[0], _stripped(block[k + 1])[1]
                 out.append(Span.on(text, "AMOUNT", a, b, 0.8))
                 k += 2
@@ -956,6 +1012,90 @@ class RulesTagger:
                     Span.on(ctx.text, "AMOUNT", line.start + m.start(), line.start + m.end(), 0.7)
                 )
         return out
+
+
+def _spaced_header(line: str) -> bool:
+    """Whether `line` is an indicator table's header whose labels are words apart:
+    "一级指标 二级指标 三级指标 指标值"."""
+    words = [_header_label(squash(w)) for w in line.split()]
+    return len(words) >= 4 and all(words) and words[:2] == ["IND_L1", "IND_L2"]
+
+
+def _ends_table(line: str) -> bool:
+    """Whether `line` is a heading or title, or opens a project's form: not an indicator
+    table's row."""
+    squashed = squash(line)
+    return bool(
+        RE_HEADING.match(line)
+        or squashed.endswith(("目标表", "申报表", "填报表", "绩效表", "预算表", "总表", "情况表"))
+        or squashed.startswith(("项目名称", "绩效目标", "年度绩效目标", "总体目标"))
+    )
+
+
+def _padded(text: str) -> bool:
+    """Whether most lines of `text` are padded with trailing spaces (pdfplumber's layout
+    mode pads each line to the page's width)."""
+    lines = [x for x in text.splitlines() if x]
+    return sum(x.endswith(" ") for x in lines) > len(lines) / 2
+
+
+@dataclass
+class _Grid:
+    """An indicator table laid out with spaces (pdftotext -layout, pdfplumber's layout mode):
+    where each header cell starts on its line, by character and by display column. A line
+    whose pieces each start where a label starts (the tools place each character at its x)
+    is read by position: a row's pieces, or the pieces of cells wrapped onto a line of their
+    own, each labelled by its column; a blank merged cell is only an indent. Other lines are
+    read by content (`RulesTagger._fit_space_row`)."""
+
+    labels: list[str | None]
+    texts: list[str]  # the header cells' texts
+    starts: tuple[list[int], list[int]]  # by character, by display column
+    header_lines: int = 0  # lines read after the header line (its wrapped labels)
+
+    @classmethod
+    def of(cls, line: TextLine, header: dict[int, str]) -> _Grid:
+        cells = [c for c in line.cells if c.text]
+        starts = ([c.start - line.start for c in cells], [c.x0 for c in cells])
+        return cls([header.get(c.col) for c in cells], [c.text for c in cells], starts)
+
+    def place(self, line: TextLine) -> list[tuple[str, int, int]] | None:
+        """(label, start, end) for the pieces of `line` in labelled columns ([] for a line of
+        the header's wrapped labels); None when a piece does not start where a header label
+        starts (by characters or by display columns, ±1), or is itself a header label."""
+        pieces = _space_cells(line.text, line.start)
+        if line.layout == "tab" or any(_header_label(squash(p.text)) for p in pieces):
+            return None
+        cols = self._columns(pieces, 0, line.start) or self._columns(pieces, 1, line.start)
+        if cols is None:
+            return None
+        self.header_lines += 1
+        if self.header_lines == 1 and all(
+            len(p.text) <= 2 and not re.search(r"\d", p.text) for p in pieces
+        ):
+            # the header's labels, wrapped ("指标值确定依" over "据"): read them whole
+            for piece, col in zip(pieces, cols, strict=True):
+                self.texts[col] += piece.text
+                self.labels[col] = _header_label(squash(self.texts[col])) or self.labels[col]
+            return []
+        return [
+            (label, piece.start, piece.end)
+            for piece, col in zip(pieces, cols, strict=True)
+            if (label := self.labels[col])
+        ]
+
+    def _columns(self, pieces: tuple[Cell, ...], measure: int, line_start: int) -> list[int] | None:
+        """The column of each piece by one measure (0: characters, 1: display columns), or
+        None when a piece starts away from every label or runs into the next label."""
+        starts = self.starts[measure]
+        cols = []
+        for p in pieces:
+            a, b = (p.x0, p.x1) if measure else (p.start - line_start, p.end - line_start)
+            col = next((k for k, x in enumerate(starts) if abs(a - x) <= 1), None)
+            if col is None or (col + 1 < len(starts) and b > starts[col + 1]):
+                return None
+            cols.append(col)
+        return cols
 
 
 def _indicator_header(line: TextLine) -> dict[int, str] | None:
@@ -987,6 +1127,11 @@ def _num_text(s: str) -> str:
         return ""
     t = t.translate(OCR_TABLE)  # OCR letters read as digits: only in an otherwise numeric cell
     return t if _NUMBER_TEXT.fullmatch(t) else ""
+
+
+def _span_of(block: list[TextLine], k: int) -> tuple[int, int]:
+    """From the end of `block[k]` to the start of the line after it."""
+    return block[k].end, block[k + 1].start
 
 
 def _stripped(line: TextLine) -> tuple[int, int]:

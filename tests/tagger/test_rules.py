@@ -197,7 +197,7 @@ def test_split_lines_offsets_and_cells() -> None:
     text = "a\tb \r\n\fc"
     lines = split_lines(text)
     assert [(ln.start, ln.end, ln.text) for ln in lines] == [
-        (0, 4, "a\tb "),
+        (0, 3, "a\tb"),  # trailing blanks dropped
         (6, 6, ""),
         (7, 8, "c"),
     ]
@@ -406,3 +406,116 @@ def test_single_spaced_rows_and_their_wrapped_cells() -> None:
         ("效益指标", "社会效益指标", effect, effect, "作用明显", "历史经验"),
         ("满意度指标", "服务对象满意度指标", "群众满意度", "群众满意度", "≥95%", "历史经验"),
     ]
+
+
+# Text as PDF-to-text tools print tables (the shapes of `training.synth.convert`'s tools on
+# generated documents, shortened): each test fails without the reading it names.
+
+# pdfplumber's layout mode: every line starts at the page's margin and is padded to its width;
+# figures of narrow columns one space apart.
+PADDED_MONEY = "".join(
+    f"     {line}".ljust(70) + "\n"
+    for line in [
+        "序号  功能分类科目  合计               本年收入  财政拨款收入",
+        "    科目编码    科目名称",
+        "1           合计                80,304,600.00 80,304,600.00 80,304,600.00",
+        "2   201     一般公共服务支出          61,837,500.00 61,837,500.00 61,355,300.00",
+    ]
+)
+
+
+def test_layout_text_figures_one_space_apart_and_the_page_margin(rules: RulesTagger) -> None:
+    got = labelled(rules, PADDED_MONEY)
+    assert [t for lab, t in got if lab == "AMOUNT"] == ["80,304,600.00"] * 3 + [
+        "61,837,500.00", "61,837,500.00", "61,355,300.00",
+    ]  # fmt: skip
+    # the 序号 past the margin is the first column, not an amount
+    assert ("CODE", "201") in got and not any(t in ("1", "2") for _, t in got)
+    lines = split_lines(PADDED_MONEY)
+    assert lines[0].text == lines[0].text.rstrip()  # the padding is not part of the line
+
+
+# pdftotext -layout: each character where the PDF has it; the header's labels and the cells
+# wrap onto lines of their own, a merged 一级 cell is blank below its first row.
+def placed(*cells: tuple[int, str]) -> str:
+    """A line with each text at its character column."""
+    line = ""
+    for col, text in cells:
+        line = line.ljust(col) + text
+    return line + "\n"
+
+
+LAYOUT_INDICATORS = "".join(
+    [
+        placed((0, "一级指标"), (8, "二级指标"), (20, "三级指标"), (33, "绩效指标描述"),
+               (54, "指标"), (64, "指标值确定依")),
+        placed((54, "值"), (64, "据")),
+        placed((0, "产出指标"), (8, "数量指标"), (20, "建设站点个数"),
+               (33, "办公楼维修改造工作建设站"), (54, "≤6个"), (64, "采购合同")),
+        placed((33, "点个数")),
+        placed((20, "举办培训班期数"), (33, "严格控制举办培训班期数"), (54, "24期"),
+               (64, "相关规定")),
+        placed((8, "质量指标"), (20, "办公楼维修改造合格率"), (33, "办公楼维修改造合格率"),
+               (54, "不公"), (64, "不公开")),
+        placed((54, "开")),
+        "\n4、法律顾问业务费绩效目标表\n",
+    ]
+)  # fmt: skip
+
+
+def test_layout_text_indicator_cells_by_the_column_they_sit_in(rules: RulesTagger) -> None:
+    got = [(lab, t) for lab, t in labelled(rules, LAYOUT_INDICATORS) if lab != "PROJECT"]
+    assert got == [
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("IND_L3", "建设站点个数"),
+        ("IND_DESC", "办公楼维修改造工作建设站"), ("IND_TARGET", "≤6个"),
+        ("IND_BASIS", "采购合同"), ("IND_DESC", "点个数"),
+        ("IND_L3", "举办培训班期数"), ("IND_DESC", "严格控制举办培训班期数"),
+        ("IND_TARGET", "24期"), ("IND_BASIS", "相关规定"),
+        ("IND_L2", "质量指标"), ("IND_L3", "办公楼维修改造合格率"),
+        ("IND_DESC", "办公楼维修改造合格率"), ("IND_TARGET", "不公"), ("REDACTED", "不公开"),
+        ("IND_TARGET", "开"),
+    ]  # fmt: skip
+
+
+def test_a_single_space_header_with_a_double_space_somewhere(rules: RulesTagger) -> None:
+    text = (
+        "     一级指标 二级指标 三级指标  绩效指标描述 指标值 指标值确定依据\n"
+        "     产出指标 数量指标 接待人次  全年接待人次 ≥100人次 部门标准\n"
+    )
+    assert labelled(rules, text) == [
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("IND_L3", "接待人次"),
+        ("IND_DESC", "全年接待人次"), ("IND_TARGET", "≥100人次"), ("IND_BASIS", "部门标准"),
+    ]  # fmt: skip
+
+
+def test_padded_cell_per_line_indicators_read_across_blank_lines(rules: RulesTagger) -> None:
+    cells = [
+        "一级指标", "二级指标", "三级指标", "", "", "指标值", "产出指标", "数量指标", "",
+        "培训人次", "≥6人次", "质量指标", "审核通过率", "", "100%",
+        "3、安全保卫专项经费绩效目标表",
+    ]  # fmt: skip
+    text = "".join(f"     {c}".ljust(40) + "\n" for c in cells)
+    got = [(lab, t) for lab, t in labelled(rules, text) if lab.startswith("IND")]
+    assert got == [
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("IND_L3", "培训人次"),
+        ("IND_TARGET", "≥6人次"), ("IND_L2", "质量指标"), ("IND_L3", "审核通过率"),
+        ("IND_TARGET", "100%"),
+    ]  # fmt: skip
+
+
+def test_raw_pdftotext_cells_apart_by_blank_lines(rules: RulesTagger) -> None:
+    cells = ["序号", "科目编码", "科目名称", "合计", "2", "208", "社会保障和就业支出", "14.31"]
+    cells += ["3", "20805", "行政事业单位养老支出", "14.31"]
+    text = "\n\n".join(cells) + "\n"
+    got = labelled(rules, text)
+    assert [t for lab, t in got if lab == "CODE"] == ["208", "20805"]
+    # a 序号 and the figure after it, a blank line apart, are two cells, not one broken figure
+    assert [t for lab, t in got if lab == "AMOUNT"] == ["14.31", "14.31"]
+
+
+def test_a_code_after_its_row_number_on_a_flattened_row(rules: RulesTagger) -> None:
+    text = (
+        "2 201 一般公共服务支出 61,837,500.00 61,837,500.00\n3 20134 统战事务 1,000.00 1,000.00\n"
+    )
+    got = labelled(rules, text)
+    assert [t for lab, t in got if lab == "CODE"] == ["201", "20134"]
