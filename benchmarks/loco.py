@@ -1,7 +1,8 @@
 """Leave one converter out: a tagger trained without converter X's text, tested on X's text.
 
     python benchmarks/loco.py [--base 60] [--docs 36] [--iterations 60]
-                              [--converters pdfium,pdftotext,...] [--work DIR] [--out FILE]
+                              [--converters pdfium,pdftotext,...] [--hold pdftotext,...]
+                              [--work DIR] [--out FILE]
 
 Our proxy for the real layouts we will never see (issue 13). Synthetic disclosures (a fifth
 部门决算) are rendered to PDF and extracted by each converter (`training.synth.convert`: the
@@ -172,6 +173,10 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=36, help="converted docs (2/3 train)")
     parser.add_argument("--iterations", type=int, default=60)
     parser.add_argument("--converters", default=",".join(c for c in CONVERTERS if c != "ocr"))
+    parser.add_argument(
+        "--hold",
+        help="comma-separated: hold out only these converters (default: each in turn, and none)",
+    )
     parser.add_argument("--work", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "LOCO.md")
     args = parser.parse_args()
@@ -190,7 +195,10 @@ def main() -> None:
         base = [_doc(BASE_SEED, i, "medium") for i in range(args.base)]
         base_pairs = [(d.text, list(d.spans)) for d in base]
         results: dict[str, tuple[dict, float]] = {}
-        for held in [None, *usable]:
+        holds: list[str | None] = [None, *usable]
+        if args.hold:
+            holds = [h for h in usable if h in args.hold.split(",")]
+        for held in holds:
             name = held or "(no converter text)"
             train = base_pairs
             if held:
