@@ -2,7 +2,8 @@
 
 Features are a pure function `char_features(chars, i) -> dict` over pre-computed `CharInfo`
 (character, its class, jieba BMES tag, dictionary hit, the rules backend's tag, its place in
-the line and tab cell, and for a digit the dictionary category of the word after its run).
+the line and tab cell, for a digit the dictionary category of the word after its run, and
+the characters across a column gap with their rules' tags).
 A model directory holds `model.crfsuite`, `tagger.json` (settings and the label map), and,
 when written by training, `config.yaml` and `metrics.json`.
 """
@@ -85,6 +86,8 @@ class CharInfo:
     # blanks after them ("201 中国共产党…" DEPT heads a table, "201 一般公共服务支出" FUNC is a
     # coded row), "" where none
     after: str = ""
+    # attributes of the nearest characters across a column gap (see `_across_gaps`)
+    across: tuple[str, ...] = ()
 
 
 def annotate(text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> list[CharInfo]:
@@ -145,6 +148,7 @@ class _Annotation:
                 lines,
                 widths,
                 _word_after_digits(classes, hits),
+                _across_gaps(text, self.rule, a, b),
             )
             pos = b
 
@@ -164,6 +168,7 @@ class _Columns:
     line_pos: Sequence[int]
     cells: Sequence[int]
     after: Sequence[str]
+    across: Sequence[tuple[str, ...]]
 
     def __len__(self) -> int:
         return len(self.ch)
@@ -172,6 +177,7 @@ class _Columns:
         return CharInfo(
             self.ch[i], self.cls[i], self.bmes[i], self.dict_hit[i], self.rule[i],
             self.col[i], self.cell_pos[i], self.line_pos[i], self.cells[i], self.after[i],
+            self.across[i],
         )  # fmt: skip
 
     @classmethod
@@ -197,6 +203,36 @@ def _word_after_digits(classes: Sequence[str], hits: Sequence[str]) -> list[str]
             look = ""
         else:
             look = hits[j] if kind != "newline" else ""
+    return out
+
+
+_BLANKS = frozenset(" \t\n\r\f\u3000")
+_BLANK_RUN = re.compile(r"[ \t\n\r\f\u3000]+")
+
+
+def _across_gaps(text: str, rule: bytearray, a: int, b: int) -> list[tuple[str, ...]]:
+    """For each character of `text[a:b]` next to a column gap (a tab, a line break, two or
+    more spaces: whatever separates cells in that tool's text), the character across the gap
+    and the rules' tag there; () for the others. The ±2 window sees only blanks where a
+    layout-preserving tool pads columns, or where a tool puts each cell on its own line; the
+    neighbouring cell is the same across every tool's separator (`rule`: the rules' tags of
+    the whole text as `_tag_ids`)."""
+    out: list[tuple[str, ...]] = [()] * (b - a)
+    lo, hi = a, b
+    while lo > 0 and text[lo - 1] in _BLANKS:
+        lo -= 1
+    while hi < len(text) and text[hi] in _BLANKS:
+        hi += 1
+    for m in _BLANK_RUN.finditer(text, lo, hi):
+        s, e = m.span()
+        if e - s < 2 and text[s] == " ":
+            continue  # one space: noise inside a cell as often as a gap
+        if a <= e < b and s > 0:
+            k = e - a
+            out[k] += ("gap-", "ink-1:" + _show(text[s - 1]), "irule-1:" + BIO_TAGS[rule[s - 1]])
+        if a <= s - 1 < b and e < len(text):
+            k = s - 1 - a
+            out[k] += ("gap+", "ink+1:" + _show(text[e]), "irule+1:" + BIO_TAGS[rule[e]])
     return out
 
 
@@ -286,6 +322,7 @@ def char_features(chars: Sequence[CharInfo], i: int, window: int = 2) -> list[st
         f.append("cell_start")
     if c.after:
         f.append("after:" + c.after)
+    f.extend(c.across)
     n = len(chars)
     for d in range(1, window + 1):
         for sign, j in (("-", i - d), ("+", i + d)):
@@ -352,13 +389,17 @@ def chunk_features(chars: Sequence[CharInfo] | _Columns, window: int = 2) -> lis
             [_CELL_POS[k] if k < 4 else "cell_pos:4" for k in c.cell_pos],
         )
     ]
-    for row, line_pos, cell_pos, after in zip(rows, c.line_pos, c.cell_pos, c.after, strict=True):
+    for row, line_pos, cell_pos, after, across in zip(
+        rows, c.line_pos, c.cell_pos, c.after, c.across, strict=True
+    ):
         if line_pos == 0:
             row.append("line_start")
         if cell_pos == 0:
             row.append("cell_start")
         if after:
             row.append("after:" + after)
+        if across:
+            row.extend(across)
     # Characters with every neighbour inside the chunk: context columns as slices.
     context: list[Iterable[str]] = []
     for d in range(1, window + 1):

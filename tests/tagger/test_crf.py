@@ -18,6 +18,7 @@ from ie.tagger.crf import (
     MODEL_FILE,
     CRFSettings,
     CRFTagger,
+    _Annotation,
     _distinct,
     _parallel_sequences,
     _unpack,
@@ -128,6 +129,24 @@ def test_digits_see_the_word_after_them(tok: Tokenizer) -> None:
     assert after[(text.index("6,188"), "6")] == ""  # a figure at the end of its line
     assert "after:DEPT" in char_features(chars, 1)
     assert not any(f.startswith("after:") for f in char_features(chars, 4))  # not a digit
+
+
+def test_cells_see_across_column_gaps(tok: Tokenizer) -> None:
+    # The cell after 产出指标 is the same whether a tab, a padded gap, a line break or blank
+    # lines separate the two (each tool flattens tables its own way); one space is no gap.
+    for sep in ("\t", "      ", "\n", "   \n\n     "):
+        text = f"产出指标{sep}数量指标"
+        chars = annotate(text, tok, None)
+        end, start = text.index("标"), text.index("数")
+        assert {"gap+", "ink+1:数", "irule+1:O"} <= set(char_features(chars, end)), repr(sep)
+        assert {"gap-", "ink-1:标"} <= set(char_features(chars, start)), repr(sep)
+        assert not chars[1].across and not chars[start + 1].across  # inside a cell
+    chars = annotate("产出指标 数量指标", tok, None)
+    assert not any(c.across for c in chars)
+    # across chunks: a cell after a blank line sees the cell before it
+    text = "合计\n\n2,169.78"
+    columns = list(_Annotation(text, tok, None).chunks(chunk_bounds(text, 2000)))
+    assert [len(c) for c in columns] == [4, 8] and "ink-1:计" in columns[1].across[0]
 
 
 def test_chunks_cover_the_text_in_order() -> None:
