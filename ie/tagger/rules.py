@@ -4,9 +4,12 @@ Each rule is a small function `(text, context) -> list[Span]`; `RulesTagger.pred
 all and keeps the best non-overlapping spans. The same rules serve as labelling functions for
 weak supervision and as a feature of the CRF.
 
-Layout cues used: tab-separated cells (PDF-to-text tables), the header rows of tables (which
-column holds 科目编码, 序号, 数量 …), the 一级指标…指标值确定依据 header of indicator tables (which
-column holds which IND_* label), line starts (titles, enumerated lists) and section headings.
+Layout cues used: tab-separated cells (PDF-to-text tables) and space-laid columns (layout
+text: a gap of two or more spaces, the page's margin and line padding left out, each cell placed
+under the header label it starts at), the header rows of tables (which column holds 科目编码,
+序号, 数量 …), the 一级指标…指标值确定依据 header of indicator tables (which column holds which
+IND_* label), tables flattened to a cell per line (blank lines between, as raw pdftotext prints
+them), line starts (titles, enumerated lists) and section headings.
 """
 
 from __future__ import annotations
