@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> str:
         f"{args.docs} generated documents (seed {args.seed}, {args.noise} noise, every fifth a "
         f"部门决算), rendered to PDF and extracted by each converter; each text through the "
         f"shipped default pipeline and scored against the generator's gold (SCHEMA.md): F1 of "
-        f"the key figures and of the coded-table cells, per converter and template family. "
+        f"the key figures, the coded-table cells, the projects and the indicator rows, per "
+        f"converter and template family{_bracketed(args.before)}. "
         f"{seconds:.0f} s on 2 cores, conversions included.",
         "",
         loco.records_table(records) if before is None else _compared(records, before),
@@ -83,6 +84,10 @@ def main(argv: list[str] | None = None) -> str:
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return text
+
+
+def _bracketed(before: Path | None) -> str:
+    return f"; in brackets, the same texts with the code and model of {before}" if before else ""
 
 
 def _before(args: argparse.Namespace, work: Path) -> dict[tuple[str, str], dict[str, float]]:
@@ -97,16 +102,18 @@ def _before(args: argparse.Namespace, work: Path) -> dict[tuple[str, str], dict[
 
 
 def _compared(now: dict, before: dict) -> str:
+    """Now and before side by side, field by field: "0.961 (0.565)"."""
     lines = [
-        "| converter | family | docs | key figures | tables | before: key figures | tables |",
+        "| converter | family | docs | key figures | tables | projects | indicators |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for (conv, family), s in now.items():
         b = before.get((conv, family), {})
-        was = " | ".join(f"{b[k]:.3f}" if k in b else "–" for k in ("key_figures", "tables"))
-        lines.append(
-            f"| {conv} | {family} | {s['n']} | {s['key_figures']:.3f} | {s['tables']:.3f} | {was} |"
-        )
+        cells = []
+        for f in loco.RECORD_FIELDS:
+            was = f" ({b[f]:.3f})" if f in b else " (–)"
+            cells.append(f"{s[f]:.3f}{was}" if f in s else "–" + (was if f in b else ""))
+        lines.append(f"| {conv} | {family} | {s['n']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

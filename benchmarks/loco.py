@@ -135,8 +135,13 @@ def train_and_score(
     return span_scores(gold, pred), seconds
 
 
+# The record fields scored per converter and family: the tables' figures, and what the tagger's
+# spans make (projects and indicator rows, through the span-driven post-processor).
+RECORD_FIELDS = ("key_figures", "tables", "projects", "indicators")
+
+
 def record_scores(rows: list[dict], work: Path) -> dict[tuple[str, str], dict[str, float]]:
-    """(converter, family) -> key figures and tables F1 of the shipped model's records."""
+    """(converter, family) -> F1 of each of RECORD_FIELDS in the shipped model's records."""
     extractor = Extractor("crf")
     work.mkdir(parents=True, exist_ok=True)
     groups: dict[tuple[str, str], list[EvalPair]] = {}
@@ -150,20 +155,21 @@ def record_scores(rows: list[dict], work: Path) -> dict[tuple[str, str], dict[st
     out = {}
     for key, pairs in sorted(groups.items()):
         fields = evaluate_pairs(pairs).to_json()["fields"]
-        out[key] = {f: fields[f]["f1"] for f in ("key_figures", "tables")} | {"n": len(pairs)}
+        # a field neither the gold nor the record has (a 决算's projects) is not scored: "–"
+        scored = [f for f in RECORD_FIELDS if fields[f]["gold"] + fields[f]["pred"]]
+        out[key] = {f: fields[f]["f1"] for f in scored} | {"n": len(pairs)}
     return out
 
 
 def records_table(records: dict[tuple[str, str], dict[str, float]]) -> str:
     """`record_scores` as a Markdown table, a row per converter and family."""
     lines = [
-        "| converter | family | docs | key figures | tables |",
-        "|---|---|---:|---:|---:|",
+        "| converter | family | docs | key figures | tables | projects | indicators |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for (conv, family), s in records.items():
-        lines.append(
-            f"| {conv} | {family} | {s['n']} | {s['key_figures']:.3f} | {s['tables']:.3f} |"
-        )
+        cells = " | ".join(f"{s[f]:.3f}" if f in s else "–" for f in RECORD_FIELDS)
+        lines.append(f"| {conv} | {family} | {s['n']} | {cells} |")
     return "\n".join(lines)
 
 
@@ -251,8 +257,8 @@ def report(args, usable, results, records, dropped, seconds: float) -> str:
     lines += [
         "",
         "Records of the shipped default model on the test documents' converter text, F1 per "
-        "template family (key figures / coded-table cells, SCHEMA.md scoring; more documents, "
-        "apart from these: benchmarks/CONVERTER_RECORDS.md):",
+        "template family (key figures, coded-table cells, projects, indicator rows; SCHEMA.md "
+        "scoring; more documents, apart from these: benchmarks/CONVERTER_RECORDS.md):",
         "",
         records_table(records),
     ]

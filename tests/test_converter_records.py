@@ -24,8 +24,10 @@ def test_records_from_pdfium_text_are_scored_per_family(tmp_path: Path) -> None:
     assert rows, text
     for row in rows:
         docs, key_figures, tables = int(row[3]), float(row[4]), float(row[5])
+        projects, indicators = float(row[6]), float(row[7])
         # two budgets as pypdfium2 reads them (what `budget-ie` ingests a PDF with)
         assert docs >= 1 and key_figures >= 0.95 and tables >= 0.9, text
+        assert projects >= 0.9 and indicators > 0.5, text
     assert "left out: none" in text
     # a rerun reads the conversions back
     assert (
