@@ -310,8 +310,8 @@ class RulesTagger:
                             label = "REDACTED"
                         out.append(Span.on(ctx.text, label, start, end, 0.9))
                     continue
-                if line.layout != "space":
-                    grid = None  # a row off the header's places is read by its content
+                if line.layout != "space" or _ends_table(line.text):
+                    grid = None  # not the table's; a space row off its places: by content
             # Under a header of single-space cells, a row with a double space somewhere is
             # still a row of single-space cells (pdfplumber's layout mode spaces words apart);
             # so is such a header itself.
