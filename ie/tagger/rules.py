@@ -303,14 +303,15 @@ class RulesTagger:
             if k in consumed:
                 continue
             if grid is not None and squashed:
-                placed = None if _ends_table(line.text) else grid.place(line)
+                ends = _ends_table(line.text)
+                placed = None if ends else grid.place(line)
                 if placed is not None:
                     for label, start, end in placed:
                         if squash(ctx.text[start:end]) in REDACTION_MARKERS:
                             label = "REDACTED"
                         out.append(Span.on(ctx.text, label, start, end, 0.9))
                     continue
-                if line.layout != "space" or _ends_table(line.text):
+                if ends or line.layout != "space":
                     grid = None  # not the table's; a space row off its places: by content
             # Under a header of single-space cells, a row with a double space somewhere is
             # still a row of single-space cells (pdfplumber's layout mode spaces words apart);
@@ -319,7 +320,7 @@ class RulesTagger:
             mixed = (
                 not header
                 and line.layout == "space"
-                and ((flat and spaced is not None) or _spaced_header(line.text))
+                and ((flat and spaced is not None) or _spaced_header(line.text) is not None)
             )
             if line.tabbed and not mixed:
                 if header:
@@ -348,8 +349,7 @@ class RulesTagger:
             if "一级指标" in squashed and ("二级指标" in squashed or squashed == "一级指标"):
                 cols, flat = None, True
                 # a header of single-space cells: its rows are single-space cells too
-                words = [_header_label(squash(w)) for w in line.text.split()]
-                spaced = words if len(words) >= 4 and all(words) else None
+                spaced = _spaced_labels(line.text)
                 prev: dict[str, list[tuple[int, int]]] = {}
                 continue
             if cols is not None or (
@@ -988,7 +988,8 @@ class RulesTagger:
                     continue
             num, nxt = nums[k], nums[k + 1] if k + 1 < len(block) else ""
             # a number broken over two lines, not over a blank line (cells apart)
-            if num and nxt and _joins(num, nxt) and text.count("\n", *_span_of(block, k)) == 1:
+            apart = text.count("\n", block[k].end, block[k + 1].start) if nxt else 0
+            if num and nxt and _joins(num, nxt) and apart == 1:
                 a, b = _stripped(block[k])[0], _stripped(block[k + 1])[1]
                 out.append(Span.on(text, "AMOUNT", a, b, 0.8))
                 k += 2
@@ -1017,11 +1018,17 @@ class RulesTagger:
         return out
 
 
-def _spaced_header(line: str) -> bool:
-    """Whether `line` is an indicator table's header whose labels are words apart:
-    "一级指标 二级指标 三级指标 指标值"."""
+def _spaced_labels(line: str) -> list[str] | None:
+    """The IND_* labels of an indicator table's header whose labels are words apart
+    ("一级指标 二级指标 三级指标 指标值"), in order; None when `line` is not such a header."""
     words = [_header_label(squash(w)) for w in line.split()]
-    return len(words) >= 4 and all(words) and words[:2] == ["IND_L1", "IND_L2"]
+    return words if len(words) >= 4 and all(words) else None  # type: ignore[return-value]
+
+
+def _spaced_header(line: str) -> list[str] | None:
+    """`_spaced_labels` of a header that opens with 一级指标 and 二级指标, else None."""
+    labels = _spaced_labels(line)
+    return labels if labels and labels[:2] == ["IND_L1", "IND_L2"] else None
 
 
 def _ends_table(line: str) -> bool:
@@ -1054,7 +1061,7 @@ class _Grid:
     labels: list[str | None]
     texts: list[str]  # the header cells' texts
     starts: tuple[list[int], list[int]]  # by character, by display column
-    header_lines: int = 0  # lines read after the header line (its wrapped labels)
+    fresh: bool = True  # no line read after the header line yet (it may be wrapped labels)
 
     @classmethod
     def of(cls, line: TextLine, header: dict[int, str]) -> _Grid:
@@ -1066,16 +1073,15 @@ class _Grid:
         """(label, start, end) for the pieces of `line` in labelled columns ([] for a line of
         the header's wrapped labels); None when a piece does not start where a header label
         starts (by characters or by display columns, ±1), or is itself a header label."""
-        pieces = _space_cells(line.text, line.start)
+        # a space line's cells are its pieces; another line is one piece, indented
+        pieces = line.cells if line.layout == "space" else _space_cells(line.text, line.start)
         if line.layout == "tab" or any(_header_label(squash(p.text)) for p in pieces):
             return None
         cols = self._columns(pieces, 0, line.start) or self._columns(pieces, 1, line.start)
         if cols is None:
             return None
-        self.header_lines += 1
-        if self.header_lines == 1 and all(
-            len(p.text) <= 2 and not re.search(r"\d", p.text) for p in pieces
-        ):
+        first, self.fresh = self.fresh, False
+        if first and all(len(p.text) <= 2 and not re.search(r"\d", p.text) for p in pieces):
             # the header's labels, wrapped ("指标值确定依" over "据"): read them whole
             for piece, col in zip(pieces, cols, strict=True):
                 self.texts[col] += piece.text
@@ -1130,11 +1136,6 @@ def _num_text(s: str) -> str:
         return ""
     t = t.translate(OCR_TABLE)  # OCR letters read as digits: only in an otherwise numeric cell
     return t if _NUMBER_TEXT.fullmatch(t) else ""
-
-
-def _span_of(block: list[TextLine], k: int) -> tuple[int, int]:
-    """From the end of `block[k]` to the start of the line after it."""
-    return block[k].end, block[k + 1].start
 
 
 def _stripped(line: TextLine) -> tuple[int, int]:
