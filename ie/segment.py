@@ -1222,6 +1222,7 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
         return list(rows), [], []
     header, body, breaks = list(rows[:start]), [], []
     head_keys = [r.key for r in header]
+    head_set = {key for key, r in zip(head_keys, header, strict=True) if not has_money(r)}
     k = start
     while k < len(rows):
         if body and head_keys and rows[k].key in head_keys[:2]:
@@ -1236,8 +1237,18 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
                 if not breaks or breaks[-1] != len(body):
                     breaks.append(len(body))
                 continue
-        if body and rows[k].page != body[-1].page and (not breaks or breaks[-1] != len(body)):
-            breaks.append(len(body))
+        if body and rows[k].page != body[-1].page:
+            if not breaks or breaks[-1] != len(body):
+                breaks.append(len(body))
+            # The header repeated on top of the new page in an order of its own (pdftotext's
+            # raw mode: "合计" "栏次" "1" "人员经费" …): a run of the header's own cells, two
+            # or more of them labels.
+            run = k
+            while run < len(rows) and rows[run].key in head_set:
+                run += 1
+            if sum(not keys[m].isdigit() for m in range(k, run)) >= 2:
+                k = run
+                continue
         body.append(rows[k])
         k += 1
     return header, body, breaks

@@ -48,7 +48,9 @@ from ie.text import OCR_LETTERS, OCR_TABLE, squash_ascii
 def _line_rows(
     region: TableRegion, body: list[Row], scale: float
 ) -> tuple[Sequence[Column], Sequence[DetailedRow]]:
-    header = [c.text for r in region.header for c in r.cells]
+    head_cells = [c for r in region.header for c in r.cells]
+    total_label = _header_total(head_cells)
+    header = [c.text for k, c in enumerate(head_cells) if k != total_label]
     texts = [
         t
         for t in header
@@ -57,6 +59,7 @@ def _line_rows(
         and parse_figure(t) is None
         and not _UNIT_LINE.match(squash_ascii(t))
     ]
+    texts = _spaced_letters(texts)
     if region.kind in KIND_KEYS and region.kind != "other":
         # Header cells print top row first, so a group header (一般公共预算基本支出 over
         # 合计 | 人员经费 | 公用经费) comes before the leaves: labels without a key before the
@@ -109,8 +112,9 @@ def _line_rows(
     if sum(len(r.cells) > 1 and has_money(r) for r in body) >= 2:
         lines = [k for k, r in enumerate(body) for _ in r.cells]
     parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks, words, lines)
-    if blocks := _code_blocks(tokens):
+    if blocks := _code_blocks(tokens, breaks):
         parsed = _codes_printed_apart(tokens, blocks, has_seq, breaks, words, lines) or parsed
+    parsed = _total_rejoined(parsed, head_cells, total_label)
     if region.kind == "three_public":
         texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
         wide = [p for p in parsed if len(p[2]) >= 3]
@@ -166,13 +170,66 @@ def _line_rows(
 _Parsed = tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]
 
 
-def _code_blocks(tokens: Sequence[Cell]) -> list[tuple[int, int]]:
+def _header_total(header: Sequence[Cell]) -> int | None:
+    """The index of a 合计 row's label printed among the header's cells, a figure after it
+    ("总计" "1031.69": pdftotext's raw mode)."""
+    return next(
+        (
+            k
+            for k in range(len(header) - 1)
+            if _GRAND_TOTAL.match(clean_name(header[k].text))
+            and _kind_of(header[k + 1].text) == "dec"
+            and parse_figure(header[k + 1].text) is not None
+        ),
+        None,
+    )
+
+
+def _total_rejoined(
+    parsed: list[_Parsed], header: Sequence[Cell], found: int | None
+) -> list[_Parsed]:
+    """The rows with the 合计 row put together where a text tool printed its label and first
+    figure apart from its other figures: a first row of figures only (no name, no code) and
+    one 合计 row below it become one row, the 合计 row's own figures first (pdftotext's raw
+    mode: "1" "149.65" "16.37" on top, "合计" "166.02" after the page's last row). The 合计
+    label and figure may also have been printed among the `header` cells, at `found`
+    (`_header_total`)."""
+    if not parsed or parsed[0][0] is not None or parsed[0][1] or not parsed[0][2]:
+        return parsed
+    totals = [
+        k
+        for k, (code, names, figs, _) in enumerate(parsed)
+        if k and code is None and figs and _GRAND_TOTAL.match(clean_name(_joined(names)))
+    ]
+    out = list(parsed)
+    if not totals:
+        if found is None:
+            return parsed
+        label, figure = header[found], header[found + 1]
+        total = (None, [label], [(parse_figure(figure.text), [figure])], [label, figure])
+        out[0] = (None, [label], total[2] + out[0][2], total[3] + out[0][3])
+        return out
+    if len(totals) != 1:
+        return parsed
+    k = totals[0]
+    code, names, figs, cells = parsed[k]
+    out[k] = (code, names, figs + parsed[0][2], parsed[0][3] + cells)
+    return out[1:]
+
+
+def _joined(cells: Sequence[Cell]) -> str:
+    return "".join(c.text for c in cells)
+
+
+def _code_blocks(tokens: Sequence[Cell], breaks: Sequence[int] = ()) -> list[tuple[int, int]]:
     """[start, end) token ranges of a code column printed apart from its rows (pdftotext's
     raw mode prints a page's names and figures first, then its 序号 and codes: "1" "2" "206"
     "3" "20601" …, a wrapped name's last piece after its code): runs of integers, with text
-    only right after a code, holding at least three codes and no figure."""
+    only right after a code, holding at least three codes and no figure, within a page (the
+    next page may start with a row's code: `breaks` are the token indices that start one)."""
     kinds = [_kind_of(c.text) for c in tokens]
     texts = [_line_text(c.text) for c in tokens]
+    starts_page = set(breaks)
     out = []
     k, n = 0, len(tokens)
     while k < n:
@@ -180,7 +237,7 @@ def _code_blocks(tokens: Sequence[Cell]) -> list[tuple[int, int]]:
             k += 1
             continue
         j = k
-        while j < n and (
+        while j < n and (j == k or j not in starts_page) and (
             kinds[j] == "int"
             or (kinds[j] == "text" and j > k and _CODE.match(texts[j - 1]) and len(texts[j - 1]) > 3
                 and (j + 1 == n or kinds[j + 1] == "int"))
@@ -234,7 +291,7 @@ def _codes_printed_apart(
             k
             for k in range(done, len(out))
             if out[k][3] and position[id(out[k][3][0])] < before
-            and out[k][0] is None and out[k][2]
+            and out[k][0] is None and out[k][1] and out[k][2]
             and not _GRAND_TOTAL.match(clean_name("".join(c.text for c in out[k][1])))
         ]  # fmt: skip
         if len(rows) != len(codes):
@@ -660,7 +717,8 @@ def _line_groups(
     big = [
         t for t in texts if re.fullmatch(r"[\d,]+\.\d+", t) and float(t.replace(",", "")) >= 1000
     ]
-    commas = len(big) >= 2 and all("," in t for t in big)
+    # (Most, not all: a table may print one such figure without its separator, "1895.00".)
+    commas = len(big) >= 2 and 4 * sum("," in t for t in big) >= 3 * len(big)
     starts_page = set(breaks)
     rows: list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]] = []
     tails: set[int] = set()  # rows that are only the end of the name of the row above
@@ -752,7 +810,9 @@ def _line_groups(
             code = take_lead(found, cells)
         else:
             if has_seq and kinds[i] == "int" and texts[i] == str(seq + 1) and len(texts[i]) <= 3:
-                if i + 1 < n and kinds[i + 1] != "dec":
+                # (a table's first token is never a piece of a figure: "1" "149.65" is the
+                # first row's 序号 and figure)
+                if i + 1 < n and (kinds[i + 1] != "dec" or i == 0):
                     seq += 1
                     cells.append(tokens[i])
                     i += 1
@@ -818,7 +878,7 @@ def _line_groups(
                     break
                 if parse_figure(joined) is None:
                     break
-                if commas and _bare_thousands(joined):
+                if commas and (_bare_thousands(joined) or _grouped(piece, texts[i])):
                     # a short number before a figure it cannot be part of: a page number
                     last = _page_number(piece, decimals)
                     break
@@ -882,6 +942,29 @@ def _wrapped_names(rows: list, worded: set[int]) -> list:
             out.append(rows[k])
         k += 1
     return out
+
+
+def _spaced_letters(texts: Sequence[str]) -> list[str]:
+    """Header labels with a label set letter by letter (合　计 spaced to fill its cell: one
+    character per line in the text) joined back into one label; a letter left alone (the
+    other letters printed among another column's label: "合" "金额" "计") is no label."""
+    out: list[tuple[str, bool]] = []  # (label, made of letters)
+    for t in texts:
+        letter = len(t.strip()) == 1 and not t.strip().isascii()
+        if letter and out and out[-1][1]:
+            out[-1] = (out[-1][0] + t.strip(), True)
+        else:
+            out.append((t.strip() if letter else t, letter))
+    return [t for t, letters in out if not (letters and len(t) == 1)]
+
+
+def _grouped(piece: str, after: str) -> bool:
+    """A bare integer before a whole figure with thousands separators ("12" + "1,579.38"): a
+    wrapped figure's first line is never shorter than its last, so the two are not one figure."""
+    return piece.isdigit() and len(piece) < len(after) and bool(_WHOLE_GROUPED.fullmatch(after))
+
+
+_WHOLE_GROUPED = re.compile(r"[-−]?\d{1,3}(?:,\d{3})+\.\d+")
 
 
 def _bare_thousands(figure: str) -> bool:
