@@ -1223,30 +1223,49 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
     header, body, breaks = list(rows[:start]), [], []
     head_keys = [r.key for r in header]
     head_set = {key for key, r in zip(head_keys, header, strict=True) if not has_money(r)}
+    labels = {key for key in head_set if not key.isdigit() and not _TOTAL_LABEL.match(key)}
+
+    def header_run(k: int) -> tuple[int, int]:
+        """The end of a run of the header's cells (or pieces of its labels: "基本支" "出";
+        栏次 numbers counting up from 1) from row k, and how many distinct labels it holds."""
+        run, stub = k, 0
+        while run < len(rows):
+            key = rows[run].key
+            if key.isdigit():
+                if run == k or key != str(stub + 1):
+                    break
+                stub += 1
+            elif not (key in head_set or (len(key) <= 4 and any(key in h for h in labels))):
+                break
+            run += 1
+        return run, len({rows[m].key for m in range(k, run)} & labels)
+
     k = start
     while k < len(rows):
+        new_page = bool(body) and rows[k].page != body[-1].page
         if body and head_keys and rows[k].key in head_keys[:2]:
             # A header repeated on the next page (text without form feeds too): a run of at
-            # least three rows that follow the header's own order.
+            # least three rows that follow the header's own order, then any more of its
+            # cells in an order of their own (pdftotext's raw mode).
             m, run = 0, k
             while run < len(rows) and rows[run].key in head_keys[m:]:
                 m = head_keys.index(rows[run].key, m) + 1
                 run += 1
             if run - k >= min(3, len(head_keys)):
-                k = run
+                k = header_run(run)[0]
                 if not breaks or breaks[-1] != len(body):
                     breaks.append(len(body))
                 continue
-        if body and rows[k].page != body[-1].page:
-            if not breaks or breaks[-1] != len(body):
-                breaks.append(len(body))
-            # The header repeated on top of the new page in an order of its own (pdftotext's
-            # raw mode: "合计" "栏次" "1" "人员经费" …): a run of the header's own cells, two
-            # or more of them labels.
-            run = k
-            while run < len(rows) and rows[run].key in head_set:
-                run += 1
-            if sum(not keys[m].isdigit() for m in range(k, run)) >= 2:
+        if new_page and (not breaks or breaks[-1] != len(body)):
+            breaks.append(len(body))
+        if body:
+            # The header repeated in an order of its own (pdftotext's raw mode: "合计" "栏次"
+            # "1" "人员经费" …), on top of a new page or wherever the tool printed it: two or
+            # more of its labels there, three elsewhere.
+            run, found = header_run(k)
+            if found >= (2 if new_page else 3):
+                if not breaks or breaks[-1] != len(body):
+                    breaks.append(len(body))
                 k = run
                 continue
         body.append(rows[k])

@@ -7,6 +7,8 @@ tools (skipped without ../shared)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -686,6 +688,47 @@ def test_pdftotext_figures_printed_after_the_last_row_go_back_to_their_rows() ->
     assert not table.issues
 
 
+def test_pdftotext_total_row_and_repeated_header_printed_apart() -> None:
+    # pdftotext without -layout, a generated economic table over two pages: the 合计 row's
+    # label and total among the header's cells, its other figures on top of the body (after
+    # its 序号), each page's codes after its rows, and the header repeated on the second page
+    # in an order of its own.
+    lines = ["部门预算一般公共预算财政拨款基本支出表", "单位：万元", "序号"]
+    lines += ["支出部门经济分类科目", "合计", "人员经费", "公用经费", "2", "3", "4", "总计"]
+    lines += ["160.00", "科目编码", "科目名称", "栏次", "1", "5"]
+    lines += ["1", "150.00", "10.00", "工资福利支出", "150.00", "150.00", "基本工资", "100.00"]
+    lines += ["100.00", "津贴补贴", "50.00", "50.00", "2", "301", "3", "30101", "4", "30102"]
+    lines += ["合计", "栏次", "1", "人员经费", "公用经费", "2", "3", "4", "5"]
+    lines += ["商品和服务支出", "10.00", "10.00", "办公费", "6.00", "6.00", "水费", "4.00"]
+    lines += ["4.00", "5", "302", "6", "30201", "7", "30205"]
+    (table,) = by_kind("\n\n".join(lines))["basic_expense_by_economic"]
+    assert values(table) == {
+        "合计": {"total": 160.0, "personnel": 150.0, "public": 10.0},
+        "301": {"total": 150.0, "personnel": 150.0},
+        "30101": {"total": 100.0, "personnel": 100.0},
+        "30102": {"total": 50.0, "personnel": 50.0},
+        "302": {"total": 10.0, "public": 10.0},
+        "30201": {"total": 6.0, "public": 6.0},
+        "30205": {"total": 4.0, "public": 4.0},
+    }
+    assert not table.issues
+
+
+def test_pdftotext_spaced_total_label_and_page_number_before_a_grouped_figure() -> None:
+    # A real provincial table through pdftotext without -layout: 合　计 printed letter by
+    # letter around the 金额 label, the page number "17" before the figures of the rows above
+    # (printed after the page's last row), figures with thousands separators.
+    lines = ["一般公共预算支出预算表", "单位：万元", "功能科目代码", "功能科目名称", "合"]
+    lines += ["金额", "计", "1,900.00", "208", "社会保障和就业支出", "1,900.00", "20805"]
+    lines += ["行政事业单位离退休", "1,900.00", "2080505", "机关事业单位基本养老保险缴费支出"]
+    lines += ["2080506", "机关事业单位职业年金缴费支出", "17", "1,200.00", "700.00"]
+    (table,) = by_kind("\n\n".join(lines))["expense_by_function"]
+    got = values(table)
+    assert got["2080505"] == {"total": 1200.0} and got["2080506"] == {"total": 700.0}
+    assert got["合计"] == {"total": 1900.0}
+    assert not table.issues
+
+
 # --- pdfminer: a column's cells one after another -----------------------------------------
 
 
@@ -819,12 +862,26 @@ def _pdfplumber_text(path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
+def _pdftotext_text(path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    done = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    return done.stdout.decode("utf-8")
+
+
 @pytest.mark.parametrize(
     "name,tool",
     [
         ("江苏省委办公厅/江苏省委办公厅2018年度部门预算公开表.pdf", _pypdfium2_text),  # title after
         ("江苏省高级人民法院/省法院2018年度部门预算公开.pdf", _pypdfium2_text),  # title before
         ("江苏省政协办公厅/江苏省政协办公厅2019年预算公开表.pdf", _pdfplumber_text),
+        # raw pdftotext: a page number before a figure printed after the page's last row
+        ("江苏省人大办公厅/省人大办公厅2018预算公开.pdf", _pdftotext_text),
+        # 合 计 letter by letter around 金额; figures after the page's last row
+        ("江苏省人民检察院/2018年省检察院部门预算公开.pdf", _pdftotext_text),
+        ("江苏省高级人民法院/江苏省高级人民法院2019年度部门预算公开.pdf", _pdftotext_text),
     ],
 )
 def test_jiangsu_text_tool_tables_add_up(name: str, tool, tmp_path: Path) -> None:

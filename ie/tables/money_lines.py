@@ -762,6 +762,15 @@ def _line_groups(
             return None
         return junk, number, code
 
+    def figures_end(k: int) -> bool:
+        """Whether only whole figures follow token k to the end of its page."""
+        m = k
+        while m < n and (m == k or m not in starts_page):
+            if kinds[m] == "text" or not complete(texts[m]):
+                return False
+            m += 1
+        return True
+
     def code_first(k: int) -> bool:
         """A code first on a line of single-space cells, before a figure or name there."""
         return (
@@ -878,13 +887,20 @@ def _line_groups(
                     break
                 if parse_figure(joined) is None:
                     break
-                if commas and (_bare_thousands(joined) or _grouped(piece, texts[i])):
+                if commas and (
+                    _bare_thousands(joined) or (_grouped(piece, texts[i]) and figures_end(i))
+                ):
                     # a short number before a figure it cannot be part of: a page number
                     last = _page_number(piece, decimals)
                     break
                 piece = joined
                 used.append(tokens[i])
                 i += 1
+            if len(used) > 1 and decimals and not complete(piece):
+                # integers that never reach a figure's decimals are not one figure's pieces
+                # ("2" "301" "3" "30101": a code column's 序号 and codes)
+                i -= len(used) - 1
+                piece, used = texts[i - 1], used[:1]
             value = parse_figure(piece)
             cells.extend(used)
             last = last or i >= n or i in starts_page  # a page number ends a page
@@ -899,8 +915,12 @@ def _line_groups(
     out: list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]] = []
     for k, (code, names, figs, cells) in enumerate(rows):
         if k in tails and out:
-            above = out[-1]
-            out[-1] = (above[0], above[1] + names, above[2], above[3] + cells)
+            # (not a 合计 row printed after the page's last row: the row above that)
+            m = len(out) - 1
+            if m and _GRAND_TOTAL.match(clean_name(_joined(out[m][1]))):
+                m -= 1
+            above = out[m]
+            out[m] = (above[0], above[1] + names, above[2], above[3] + cells)
         else:
             out.append((code, names, figs, cells))
     return _wrapped_names(out, {id(tokens[k]) for k in words}) if words else out
@@ -960,7 +980,9 @@ def _spaced_letters(texts: Sequence[str]) -> list[str]:
 
 def _grouped(piece: str, after: str) -> bool:
     """A bare integer before a whole figure with thousands separators ("12" + "1,579.38"): a
-    wrapped figure's first line is never shorter than its last, so the two are not one figure."""
+    wrapped figure's first line is never shorter than its last, so where only figures follow
+    to the page's end (figures printed after the page's last row) the integer is the page
+    number. (The generator's noise breaks figures anywhere: "10" + "4,700.00" among rows.)"""
     return piece.isdigit() and len(piece) < len(after) and bool(_WHOLE_GROUPED.fullmatch(after))
 
 
