@@ -729,6 +729,26 @@ def test_pdftotext_spaced_total_label_and_page_number_before_a_grouped_figure() 
     assert not table.issues
 
 
+def test_pdftotext_class_codes_with_the_rest_of_the_code_glued_to_names() -> None:
+    # A provincial table (类 | 款 | 项 | 科目名称 columns) through pdftotext without -layout:
+    # each cell on a line of its own, the 款/项 digits run into the name, a name wrapped after
+    # its row's figure.
+    lines = ["财政拨款支出预算表", "单位：万元", "科目编码", "科目名称", "金额", "合计"]
+    lines += ["300.00", "208", "社会保障和就业支出", "300.00", "208", "05行政事业单位离退休"]
+    lines += ["300.00", "208", "0505机关事业单位基本养老", "200.00", "保险缴费支出", "208"]
+    lines += ["0506机关事业单位职业年金", "100.00", "缴费支出"]
+    (table,) = by_kind("\n\n".join(lines))["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 300.0},
+        "208": {"total": 300.0},
+        "20805": {"total": 300.0},
+        "2080505": {"total": 200.0},
+        "2080506": {"total": 100.0},
+    }
+    assert names(table)["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert not table.issues
+
+
 # --- pdfminer: a column's cells one after another -----------------------------------------
 
 

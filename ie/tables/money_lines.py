@@ -114,7 +114,7 @@ def _line_rows(
     parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks, words, lines)
     if blocks := _code_blocks(tokens, breaks):
         parsed = _codes_printed_apart(tokens, blocks, has_seq, breaks, words, lines) or parsed
-    parsed = _total_rejoined(parsed, head_cells, total_label)
+    parsed = _glued_rows(_total_rejoined(parsed, head_cells, total_label))
     if region.kind == "three_public":
         texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
         wide = [p for p in parsed if len(p[2]) >= 3]
@@ -313,14 +313,35 @@ def _joined_code(row: Row) -> Row:
     code cell and one name cell ("208" + "0501行政单位离退休" → "2080501" + "行政单位离退休")."""
     cells = list(row.cells)
     for k in range(len(cells) - 1):
-        code, after = cells[k], cells[k + 1]
-        m = _GLUED_CODE.match(after.text)
-        if re.fullmatch(r"[2-5]\d\d", code.text) and m and not _CODE.match(after.text):
-            n = m.end()
-            cells[k] = replace(code, text=code.text + m.group(1), end=after.start + n)
-            cells[k + 1] = replace(after, text=after.text[n:], start=after.start + n)
+        if (glued := _glued(cells[k].text, cells[k + 1])) is not None:
+            cells[k] = replace(cells[k], text=glued[0], end=glued[1].start)
+            cells[k + 1] = glued[1]
             return replace(row, cells=tuple(cells))
     return row
+
+
+def _glued(code: str, name: Cell) -> tuple[str, Cell] | None:
+    """A 类 `code` with the 款/项 digits that start `name` ("0501行政单位离退休"): the whole
+    code and the name without them; None unless the name starts with such digits."""
+    m = _GLUED_CODE.match(name.text)
+    if not (re.fullmatch(r"[2-5]\d\d", code) and m and not _CODE.match(name.text)):
+        return None
+    n = m.end()
+    return code + m.group(1), replace(name, text=name.text[n:], start=name.start + n)
+
+
+def _glued_rows(parsed: list[_Parsed]) -> list[_Parsed]:
+    """`_joined_code` over rows read one cell per line: a row whose code is a 类 code and
+    whose name starts with the 款/项 digits (raw pdftotext prints "221" and "02住房改革支出"
+    on lines of their own, or the 类 codes in a column apart from the rows)."""
+    out = []
+    for code, names, figs, cells in parsed:
+        if code is not None and names and (glued := _glued(code, names[0])) is not None:
+            code, first = glued
+            cells = [first if c is names[0] else c for c in cells]
+            names = [first, *names[1:]]
+        out.append((code, names, figs, cells))
+    return out
 
 
 def _column_order(
@@ -854,9 +875,12 @@ def _line_groups(
             if kinds[i] == "int" and not figs and (found := lead(i)) is not None:
                 if code is not None:
                     break  # the next row after a row without figures
-                if rows and names and (found[1] is not None or first in starts_page):
-                    # A name piece before the next row's 序号, or on top of a page: the end
-                    # of the name of the row above.
+                after = (found[2] or [found[1] or i])[-1] + 1
+                glued = after < n and _glued(texts[after - 1], tokens[after]) is not None
+                if rows and names and (found[1] is not None or first in starts_page or glued):
+                    # A name piece before the next row's 序号, or on top of a page, or before
+                    # a 类 code whose own name follows with the 款/项 digits ("保险缴费支出"
+                    # | "208" "0506机关…"): the end of the name of the row above.
                     tails.add(len(rows))
                     break
                 if found[1] is not None:
@@ -911,7 +935,11 @@ def _line_groups(
             cells.append(tokens[i])
             i += 1
         rows.append((code, names, figs, cells))
-    # A name piece that ends the row above joins it.
+    # A name piece that ends the row above joins it; so does a last piece of only a name
+    # after a coded row's figures (the name wrapped after the table's last figure).
+    if len(rows) > 1 and rows[-1][0] is None and rows[-1][1] and not rows[-1][2]:
+        if rows[-2][0] is not None and rows[-2][2]:
+            tails.add(len(rows) - 1)
     out: list[tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]] = []
     for k, (code, names, figs, cells) in enumerate(rows):
         if k in tails and out:
