@@ -749,6 +749,22 @@ def test_pdftotext_class_codes_with_the_rest_of_the_code_glued_to_names() -> Non
     assert not table.issues
 
 
+def test_pdftotext_total_row_figure_printed_after_a_later_row() -> None:
+    # pdftotext without -layout prints the bold 合计 row's third figure after another row's
+    # figures: the 合计 row takes the figure with which it adds up.
+    lines = ["部门预算一般公共预算财政拨款基本支出表", "单位：万元", "序号", "科目编码"]
+    lines += ["科目名称", "合计", "人员经费", "公用经费", "1", "合计", "160.00", "150.00", "2"]
+    lines += ["301", "工资福利支出", "150.00", "150.00", "3", "30101", "基本工资", "100.00"]
+    lines += ["100.00", "10.00", "4", "30102", "津贴补贴", "50.00", "50.00", "5", "302"]
+    lines += ["商品和服务支出", "10.00", "10.00", "6", "30201", "办公费", "10.00", "10.00"]
+    (table,) = by_kind("\n\n".join(lines))["basic_expense_by_economic"]
+    got = values(table)
+    assert got["合计"] == {"total": 160.0, "personnel": 150.0, "public": 10.0}
+    assert got["30101"] == {"total": 100.0, "personnel": 100.0}
+    assert got["302"] == {"total": 10.0, "public": 10.0}
+    assert not table.issues
+
+
 # --- pdfminer: a column's cells one after another -----------------------------------------
 
 

@@ -150,6 +150,8 @@ def _line_rows(
         return by_columns
     if len(columns) == 1:
         parsed = _displaced_figures(parsed, region.kind, columns)
+    elif len(columns) == 3:
+        parsed = _total_from_extras(parsed)
     options = []
     for _code, _names, figs, _cells in parsed:
         values = [v for v, _ in figs][: len(columns)]
@@ -168,6 +170,49 @@ def _line_rows(
 
 
 _Parsed = tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]
+
+
+def _total_from_extras(parsed: list[_Parsed]) -> list[_Parsed]:
+    """A total | part | part table's 合计 row with a figure missing, given a figure printed
+    after the first row below it with more figures than a row holds (more than three, or
+    three that do not add up: pdftotext's raw mode prints a figure of the bold 合计 row after
+    a later row's, "434.21" "434.21" "24.62"): the first such figure with which the 合计 row
+    adds up (its largest figure the sum of the other two)."""
+    total = next(
+        (
+            k
+            for k, (code, names, figs, _) in enumerate(parsed)
+            if code is None and _GRAND_TOTAL.match(clean_name(_joined(names))) and len(figs) == 2
+        ),
+        None,
+    )
+    if total is None:
+        return parsed
+
+    def too_many(figs: list) -> bool:  # more than a row of the table holds
+        v = [f for f, _ in figs]
+        return len(v) > 3 or (len(v) == 3 and abs(v[0] - v[1] - v[2]) > TOLERANCE)
+
+    extra = next((k for k in range(total + 1, len(parsed)) if too_many(parsed[k][2])), None)
+    if extra is None:
+        return parsed
+    code, names, figs, cells = parsed[extra]
+    have = [v for v, _ in parsed[total][2]]
+    fits = [
+        j
+        for j in range(2, len(figs))  # a row has its total and at least one part
+        if abs((v := sorted([*have, figs[j][0]]))[2] - v[0] - v[1]) <= TOLERANCE
+    ]
+    if not fits:
+        return parsed
+    moved = figs[fits[0]]
+    out = list(parsed)
+    t_code, t_names, t_figs, t_cells = parsed[total]
+    out[total] = (t_code, t_names, [*t_figs, moved], t_cells + moved[1])
+    gone = {id(c) for c in moved[1]}
+    rest = figs[: fits[0]] + figs[fits[0] + 1 :]
+    out[extra] = (code, names, rest, [c for c in cells if id(c) not in gone])
+    return out
 
 
 def _header_total(header: Sequence[Cell]) -> int | None:
