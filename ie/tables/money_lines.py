@@ -129,13 +129,13 @@ def _line_rows(
                 figures = [_source_cell(k, None, v * scale, fc) for k, (v, fc) in enumerate(figs)]
                 row = _row(None, "".join(c.text for c in names), [], cells, region.kind)
                 return _three_public_wide(found, figures, row)
-        elif wide := _figures_among_labels(parsed):
+        if wide := _figures_among_labels(parsed):
             # one figure row printed among its header's labels (pdftotext without -layout
             # reads a wide header column by column): its figures in order fill every column
-            # of the table, placed by its sums alone
+            # of the table but at most one (an empty cell), placed by its sums alone
             figs = [f for *_, fs, _ in wide for f in fs]
-            found = _three_public_by_sums(region, None, [v for v, _ in figs])
-            if found is not None and len(found[0]) == len(figs) and len(found[1]) == 1:
+            found = _three_public_by_sums(region, None, [v for v, _ in figs], complete=True)
+            if found is not None and len(found[0]) - len(figs) <= 1:
                 figures = [_source_cell(k, None, v * scale, fc) for k, (v, fc) in enumerate(figs)]
                 cells = [c for *_, cs in wide for c in cs]
                 return _three_public_wide(found, figures, _row(None, "", [], cells, region.kind))
@@ -463,11 +463,17 @@ def _figures_among_labels(parsed: Sequence[_Parsed]) -> list[_Parsed]:
     for _code, names, _figs, _cells in parsed:
         for c in names:
             t = squash_ascii(c.text)
-            if not (_THREE_PUBLIC_WORD.search(t) or _GRAND_TOTAL.match(t)):
+            if not (
+                _THREE_PUBLIC_WORD.search(t)
+                or _GRAND_TOTAL.match(t)
+                or (len(t) <= 3 and any(t in label for label in _THREE_PUBLIC_LABELS))
+            ):
                 return []
     return [p for p in parsed if p[2]]
 
 
+# Pieces of a label wrapped in its cell are labels too ("公务用车购" + "置费").
+_THREE_PUBLIC_LABELS = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
 _THREE_PUBLIC_WORD = re.compile(r"三公|小计|出国|境|公务|购置|运行|维护|接待|会议|培训|^[)）费]+$")
 
 

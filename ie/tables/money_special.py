@@ -49,7 +49,10 @@ def _three_public_columns(said: str) -> list[str]:
 
 
 def _three_public_by_sums(
-    region: TableRegion, reading: dict[str, float] | None, values: Sequence[float]
+    region: TableRegion,
+    reading: dict[str, float] | None,
+    values: Sequence[float],
+    complete: bool = False,
 ) -> tuple[list[str], list[tuple[int, ...]]] | None:
     """The columns of a wide “三公”经费 table (one row of `values`) read by its sums: the
     columns every such table has, in their printed order (合计, “三公”经费小计, 因公出国（境）
@@ -58,7 +61,8 @@ def _three_public_by_sums(
     the figures that satisfy the most of the table's sums. Text tools print a multi-row
     header's lines in any order and shift figures off their labels, so the header's labels
     (`reading`: row name -> figure, None when they do not give one label per figure) are
-    kept unless this reading adds up better. None then, or when no placement adds up."""
+    kept unless this reading adds up better. None then, or when no placement adds up (with
+    `complete`, when none passes every sum it checks)."""
     said = squash_ascii(region.title + "".join(c.text for r in region.header for c in r.cells))
     columns = _three_public_columns(said)
     subtotal = "“三公”经费小计" if "“三公”经费小计" in columns else "合计"
@@ -68,7 +72,10 @@ def _three_public_by_sums(
     for slots in itertools.combinations(range(len(columns)), len(values)):
         placed = {columns[s]: v for s, v in zip(slots, values, strict=True)}
         passed, failed = _three_public_sums(placed, subtotal)
-        scored.append((passed - failed, slots))
+        if not (complete and failed):
+            scored.append((passed - failed, slots))
+    if not scored:
+        return None
     best = max(score for score, _ in scored)
     if reading is not None:
         passed, failed = _three_public_sums(reading, subtotal)
@@ -156,13 +163,18 @@ def _three_public_wide(
 ) -> tuple[list[Column], list[DetailedRow]]:
     """The columns and the one row (`row`, its figures replaced) of a wide “三公”经费 table
     placed by `_three_public_by_sums`; a figure that the best placements put in different
-    columns (公务用车购置费 or 运行维护费 when one of them is empty) is left out and reported:
-    the labels that misread the table cannot tell which."""
+    columns is left out and reported (the labels that misread the table cannot tell which),
+    except the one figure under 公务用车购置及运行维护费 when the other part is empty: its
+    运行维护费."""
     names, placements = found
     columns = [Column(None, name, float(k)) for k, name in enumerate(names)]
     kept, undecided = [], []
     for j, cell in enumerate(figures):
         slots = {p[j] for p in placements}
+        if {names[k] for k in slots} == {"公务用车购置费", "公务用车运行维护费"}:
+            # the one figure of 公务用车购置及运行维护费's two parts, its other cell empty:
+            # a department buys cars in few years and runs them in every one
+            slots = {names.index("公务用车运行维护费")}
         if len(slots) == 1:
             kept.append(replace(cell, column=slots.pop(), key=None))
         else:
