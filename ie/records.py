@@ -534,6 +534,8 @@ def table_figures(tables: Sequence[Table], kind: str | None = None) -> dict[str,
                 name = re.sub(r"\s", "", row.name)
                 if table.kind == "income_expense_summary" and _merged_summary_row(name, pattern):
                     continue
+                if key in _INCOME_ITEMS and _merged_income_row(name, pattern):
+                    continue
                 if re.search(pattern, name) and "total" in row.values:
                     put(key, row.values["total"])
                     break
@@ -548,6 +550,22 @@ def _merged_summary_row(name: str, pattern: str) -> bool:
     收入合计": items without figures, read as one): its one figure is the total's."""
     m = re.search(pattern, name)
     return m is not None and bool(re.search(r"合计|总计|小计", name[m.end() :]))
+
+
+_INCOME_ITEMS = {
+    key: pattern
+    for kinds, pattern, key in _ROW_KEYS
+    if kinds == "income_expense_summary income_summary" and key != "income_total"
+}
+
+
+def _merged_income_row(name: str, pattern: str) -> bool:
+    """Whether a 收入 row name holds more than its item: another item ("专项收入政府性基金小计
+    …财政专户管理资金…"), an expense-side name ("一般公共服务支出1.一般公共预算"), or header
+    labels ("…支出用途金额项目名称"): labels a text tool printed as one line, whose figure is
+    none of theirs for sure."""
+    others = sum(bool(re.search(p, name)) for p in _INCOME_ITEMS.values() if p != pattern)
+    return others > 0 or "支出" in name or bool(re.search(r"金额|项目名称|用途|栏次", name))
 
 
 _THREE_PUBLIC_ITEMS = tuple(p for kinds, p, _ in _ROW_KEYS if kinds == "three_public")

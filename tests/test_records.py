@@ -523,6 +523,17 @@ def test_table_figures_of_summary_and_other_tables() -> None:
         ]
     )  # fmt: skip
     assert (got["expense_total"], got["expense_basic"]) == (9146.79, 5916.27)
+    # labels a text tool printed as one line (raw pdftotext of real provincial tables) name no
+    # item: several items, an expense-side name, header labels
+    got = table_figures(
+        [t("income_expense_summary", "收支预算总表",
+           [("财政拨款1.一般公共预算2.政府性基金预算支出用途金额", 33172.15),
+            ("一般公共服务支出1.一般公共预算项目名称", 16992.37), ("其他资金支出用途金额", 14.39),
+            ("二、政府性基金预算拨款收入", 12.5)]),
+         t("income_summary", "收入预算总表",
+           [("专项收入政府性基金小计小计财政专户管理资金专户管理教育收费", 80.0)])]
+    )  # fmt: skip
+    assert got == {"income_gov_fund": 12.5}
     # 本年收入合计 above 上年结转, 收入总计 below it: both read 合计; the total is the last
     got = table_figures(
         [t("income_expense_summary", "部门预算收支总表",
