@@ -789,6 +789,25 @@ def test_pdftotext_three_public_labels_and_figures_interleaved() -> None:
     }
 
 
+def test_pdftotext_codes_printed_before_their_rows_names() -> None:
+    # A real provincial table through pdftotext without -layout: on top of a page, after the
+    # page number, two rows' codes one after the other, then each row's name and figure.
+    lines = ["一般公共预算基本支出预算表（经济科目）", "单位：万元", "科目编码", "科目名称", "金额"]
+    lines += ["合计", "1,300.00", "301", "工资福利支出", "1,300.00", "30101", "基本工资"]
+    lines += ["1,000.00", "18", "30103", "30108", "奖金", "100.00", "机关事业单位基本养老保险"]
+    lines += ["缴费", "200.00"]
+    (table,) = by_kind("\n\n".join(lines))["basic_expense_by_economic"]
+    assert values(table) == {
+        "合计": {"total": 1300.0},
+        "301": {"total": 1300.0},
+        "30101": {"total": 1000.0},
+        "30103": {"total": 100.0},
+        "30108": {"total": 200.0},
+    }
+    assert names(table)["30108"] == "机关事业单位基本养老保险缴费"
+    assert not table.issues
+
+
 # --- pdfminer: a column's cells one after another -----------------------------------------
 
 
@@ -942,6 +961,8 @@ def _pdftotext_text(path: Path) -> str:
         # 合 计 letter by letter around 金额; figures after the page's last row
         ("江苏省人民检察院/2018年省检察院部门预算公开.pdf", _pdftotext_text),
         ("江苏省高级人民法院/江苏省高级人民法院2019年度部门预算公开.pdf", _pdftotext_text),
+        # two codes printed before their rows' names on top of a page
+        ("江苏省人民检察院/2019年度部门预算公开.pdf", _pdftotext_text),
     ],
 )
 def test_jiangsu_text_tool_tables_add_up(name: str, tool, tmp_path: Path) -> None:

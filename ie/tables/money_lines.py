@@ -114,7 +114,7 @@ def _line_rows(
     parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks, words, lines)
     if blocks := _code_blocks(tokens, breaks):
         parsed = _codes_printed_apart(tokens, blocks, has_seq, breaks, words, lines) or parsed
-    parsed = _glued_rows(_total_rejoined(parsed, head_cells, total_label))
+    parsed = _glued_rows(_total_rejoined(_codes_before_rows(parsed), head_cells, total_label))
     if region.kind == "three_public":
         texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
         wide = [p for p in parsed if len(p[2]) >= 3]
@@ -170,6 +170,43 @@ def _line_rows(
 
 
 _Parsed = tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]
+
+
+def _codes_before_rows(parsed: list[_Parsed]) -> list[_Parsed]:
+    """Rows whose codes a text tool printed one after another before their names and figures
+    (raw pdftotext at the top of a page: "30103" "30108" "奖金" "180.14" "机关…养老保险" "缴费"
+    "1,064.46"): a run of rows of a code alone, then a coded row with a name, then as many
+    rows without a code as the run is long, each with a name and figures; the codes go to
+    those rows in order."""
+    out = list(parsed)
+    k = 0
+    while k < len(out):
+        j = k
+        while j < len(out) and out[j][0] is not None and not out[j][1] and not out[j][2]:
+            j += 1
+        m = j - k
+        after = out[j + 1 : j + 1 + m]
+        if (
+            m
+            and j < len(out)
+            and out[j][0] is not None
+            and out[j][1]
+            and len(after) == m
+            and all(code is None and names and figs for code, names, figs, _ in after)
+        ):
+            codes = [out[t][0] for t in range(k, j + 1)]
+            bare = [c for t in range(k, j) for c in out[t][3]]
+            targets = [out[j], *after]
+            pairs = enumerate(zip(codes, targets, strict=True))
+            moved = [
+                (code, names, figs, (bare if t == 0 else []) + cells)
+                for t, (code, (_, names, figs, cells)) in pairs
+            ]
+            out[k : j + 1 + m] = moved
+            k += len(moved)
+        else:
+            k = max(j, k + 1)
+    return out
 
 
 def _total_from_extras(parsed: list[_Parsed]) -> list[_Parsed]:
@@ -834,6 +871,9 @@ def _line_groups(
             return None
         return junk, number, code
 
+    def whole_code(k: int) -> bool:
+        return kinds[k] == "int" and len(texts[k]) in (3, 5, 7) and bool(_CODE.match(texts[k]))
+
     def figures_end(k: int) -> bool:
         """Whether only whole figures follow token k to the end of its page."""
         m = k
@@ -867,8 +907,10 @@ def _line_groups(
         if kinds[k] != "int" or not cur_figs:
             return False
         # An integer after a finished figure: the next 序号 or code when a name follows it,
-        # or the 序号 when no figure piece does, else the first piece of a figure.
-        if lead(k) is not None:
+        # or the 序号 when no figure piece does, else the first piece of a figure; a code
+        # before another code where figures print decimals (a page's codes printed before
+        # their rows' names: "30103" "30108" "奖金").
+        if lead(k) is not None or (decimals and whole_code(k) and k + 1 < n and whole_code(k + 1)):
             return True
         return has_seq and texts[k] == str(seq + 1) and (k + 1 >= n or kinds[k + 1] != "dec")
 
