@@ -808,6 +808,33 @@ def test_pdftotext_codes_printed_before_their_rows_names() -> None:
     assert not table.issues
 
 
+def test_layout_text_final_accounts_three_public_figures_one_space_apart() -> None:
+    # A 决算 “三公” table through pdfplumber's layout mode: 预算数 and 决算数 under each
+    # column, the narrow columns' figures one space apart.
+    text = "\n".join(
+        [
+            "财政拨款“三公”经费支出决算表",
+            "     编制单位：某某办公厅   2019年度 单位：万元",
+            "               因公出国（       公务用车购",
+            "     合计        境）费         置及运行维                   公务接待费",
+            "                           护费",
+            "                           小计           公务用车购       公务用车运行维护费",
+            "                                        置费",
+            "     预算   决算   预算数    决算   预算数     决算   "
+            "预算数    决算   预算数     决算   预算数    决算",
+            "     数    数           数            数           数            数           数",
+            "      22.78 19.15  0.00 0.00    1.85 1.82   0.00 0.00   1.85 1.82   20.93 17.33",
+        ]
+    )
+    (table,) = by_kind(text)["three_public"]
+    got = {r.name: r.values() for r in table.rows}
+    assert got["合计"] == {"budget": 22.78, "total": 19.15}
+    assert got["公务用车购置费"] == {"budget": 0.0, "total": 0.0}
+    assert got["公务用车运行维护费"] == {"budget": 1.85, "total": 1.82}
+    assert got["公务接待费"] == {"budget": 20.93, "total": 17.33}
+    assert not table.issues
+
+
 # --- pdfminer: a column's cells one after another -----------------------------------------
 
 

@@ -117,6 +117,7 @@ def _line_rows(
     parsed = _glued_rows(_total_rejoined(_codes_before_rows(parsed), head_cells, total_label))
     if region.kind == "three_public":
         texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
+        final = "决算" in squash_ascii(region.title + "".join(header))  # 预算数/决算数 pairs
         wide = [p for p in parsed if len(p[2]) >= 3]
         if len(wide) == 1:
             _code, names, figs, cells = wide[0]
@@ -128,8 +129,8 @@ def _line_rows(
             if found is not None:
                 figures = [_source_cell(k, None, v * scale, fc) for k, (v, fc) in enumerate(figs)]
                 row = _row(None, "".join(c.text for c in names), [], cells, region.kind)
-                return _three_public_wide(found, figures, row)
-        if wide := _figures_among_labels(parsed):
+                return _three_public_wide(found, figures, row, operation=not final)
+        if not final and (wide := _figures_among_labels(parsed)):
             # one figure row printed among its header's labels (pdftotext without -layout
             # reads a wide header column by column): its figures in order fill every column
             # of the table but at most one (an empty cell), placed by its sums alone
@@ -138,7 +139,8 @@ def _line_rows(
             if found is not None and len(found[0]) - len(figs) <= 1:
                 figures = [_source_cell(k, None, v * scale, fc) for k, (v, fc) in enumerate(figs)]
                 cells = [c for *_, cs in wide for c in cs]
-                return _three_public_wide(found, figures, _row(None, "", [], cells, region.kind))
+                row = _row(None, "", [], cells, region.kind)
+                return _three_public_wide(found, figures, row, operation=True)
     labels = [(float(k), [t]) for k, t in enumerate(texts)]
     columns = _assign_keys(labels, region.kind)
     if len(columns) <= 1:

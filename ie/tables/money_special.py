@@ -100,7 +100,10 @@ def three_public_final(region: TableRegion, scale: float) -> list[DetailedRow] |
     columns = _three_public_columns(said)
     figures: list[tuple[float, list[Cell]]] = []
     buf: list[Cell] = []
-    for c in (c for r in rows for c in r.cells):
+    # layout text puts two narrow columns' figures one space apart ("22.78 19.15"): such a
+    # cell's whole figures one by one (not a figure noise broke at a space: "686. 71")
+    parts = [part for r in rows for c in r.cells for part in _whole_figures(c)]
+    for c in parts:
         piece = digits(c.text, 1)
         if not re.search(r"\d", piece) or re.search(r"[^\d.,，\s-]", piece):
             if buf:
@@ -137,6 +140,17 @@ def three_public_final(region: TableRegion, scale: float) -> list[DetailedRow] |
     return out
 
 
+def _whole_figures(cell: Cell) -> list[Cell]:
+    """`cell` split at spaces where every part is a whole figure ("22.78 19.15"), else itself."""
+    found = list(re.finditer(r"\S+", cell.text))
+    if len(found) < 2 or not all(re.fullmatch(r"-?[\d,]*\d\.\d\d", m.group()) for m in found):
+        return [cell]
+    return [
+        replace(cell, text=m.group(), start=cell.start + m.start(), end=cell.start + m.end())
+        for m in found
+    ]
+
+
 def _three_public_sums(
     values: dict[str, float], subtotal: str = "“三公”经费小计"
 ) -> tuple[int, int]:
@@ -159,19 +173,22 @@ def _three_public_sums(
 
 
 def _three_public_wide(
-    found: tuple[list[str], list[tuple[int, ...]]], figures: Sequence[SourceCell], row: DetailedRow
+    found: tuple[list[str], list[tuple[int, ...]]],
+    figures: Sequence[SourceCell],
+    row: DetailedRow,
+    operation: bool = False,
 ) -> tuple[list[Column], list[DetailedRow]]:
     """The columns and the one row (`row`, its figures replaced) of a wide “三公”经费 table
     placed by `_three_public_by_sums`; a figure that the best placements put in different
     columns is left out and reported (the labels that misread the table cannot tell which),
-    except the one figure under 公务用车购置及运行维护费 when the other part is empty: its
-    运行维护费."""
+    except, with `operation` (a budget's one row), the one figure under 公务用车购置及运行维护费
+    when the other part is empty: its 运行维护费."""
     names, placements = found
     columns = [Column(None, name, float(k)) for k, name in enumerate(names)]
     kept, undecided = [], []
     for j, cell in enumerate(figures):
         slots = {p[j] for p in placements}
-        if {names[k] for k in slots} == {"公务用车购置费", "公务用车运行维护费"}:
+        if operation and {names[k] for k in slots} == {"公务用车购置费", "公务用车运行维护费"}:
             # the one figure of 公务用车购置及运行维护费's two parts, its other cell empty:
             # a department buys cars in few years and runs them in every one
             slots = {names.index("公务用车运行维护费")}
