@@ -1015,12 +1015,13 @@ def _line_groups(
                 piece = joined
                 used.append(tokens[i])
                 i += 1
-            if len(used) > 1 and decimals and not complete(piece):
-                # integers that never reach a figure's decimals are not one figure's pieces
-                # ("2" "301" "3" "30101": a code column's 序号 and codes)
+            stray = len(used) > 1 and decimals and not complete(piece)
+            if stray:
+                # integers that never reach a figure's decimals are not one figure's pieces,
+                # nor a figure ("2" "301" "3" "30101": a code column's 序号 and codes)
                 i -= len(used) - 1
                 piece, used = texts[i - 1], used[:1]
-            value = parse_figure(piece)
+            value = None if stray else parse_figure(piece)
             cells.extend(used)
             last = last or i >= n or i in starts_page  # a page number ends a page
             if value is not None and not (last and _page_number(piece, decimals)):
