@@ -121,6 +121,38 @@ WITHHELD = """\
 """
 
 
+# The national project form (no 绩效指标描述 column) as pypdfium2 flattens it: rows run on
+# from one line to the next, a 三级指标 after the row above's 指标值.
+FORM = """\
+项目名称 档案数字化专项经费 主管部门 某某档案馆
+绩效指标 一级指标 二级指标
+三级指标 指标值 产出指标
+数量 指标 购置设备数量
+≥12台 信息报送条数 ≤20条
+档案数字化覆盖人数 ≥30人
+"""
+
+
+def test_a_third_level_tagged_as_a_description_in_a_table_without_that_column() -> None:
+    spans = _spans(
+        FORM,
+        ("PROJECT", "档案数字化专项经费"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量 指标"), ("IND_L3", "购置设备数量"),
+        ("IND_TARGET", "≥12台"), ("IND_DESC", "信息报送条数"), ("IND_TARGET", "≤20条"),
+        ("IND_L3", "档案数字化覆盖人数"), ("IND_TARGET", "≥30人"),
+    )  # fmt: skip
+    assert [r[3:6] for r in _rows(assemble(FORM, spans))] == [
+        ("购置设备数量", None, "≥12台"),
+        ("信息报送条数", None, "≤20条"),
+        ("档案数字化覆盖人数", None, "≥30人"),
+    ]
+    # where the header has the column, a 描述 without its 三级指标 is no row of its own
+    with_column = FORM.replace("三级指标 指标值", "三级指标 绩效指标描述 指标值")
+    spans = _spans(with_column, *[(s.label, s.text) for s in spans])
+    rows = _rows(assemble(with_column, spans))
+    assert [r[3] for r in rows] == ["购置设备数量", "档案数字化覆盖人数"]
+
+
 def test_withheld_cells_fill_the_row_in_column_order() -> None:
     spans = _spans(
         WITHHELD,

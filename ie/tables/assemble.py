@@ -140,12 +140,14 @@ class _Builder:
         self.carry: dict[str, str | None] = {}
         self.columns: set[str] = set()  # fields seen in the current project's table
         self.in_table = False  # indicator spans have started since the project was named
+        self.named_at = 0  # where the last project name in the text ends
 
     # --- projects ---------------------------------------------------------------------------
 
     def project(self, span: Span) -> None:
         titled = bool(re.match(r"\s*(?:项目)?绩效目标", self.text[span.end : span.end + 12]))
         self._name(project_name(span.text), titled)
+        self.named_at = span.end
 
     def _name(self, name: str, titled: bool) -> _Project | None:
         key = name_key(name)
@@ -223,6 +225,15 @@ class _Builder:
         row, self.row = self.row, _Row()
         if row.empty():
             return
+        if (
+            "level3" not in row.cells
+            and "description" in row.cells
+            and "target" in row.cells
+            and self._no_description(min(s.start for s in row.cells["description"]))
+        ):
+            # a 三级指标 tagged as 绩效指标描述 (one printed after the row above's 指标值 on
+            # the same line) in a table without that column: the row's 三级指标
+            row.cells["level3"] = row.cells.pop("description")
         values: dict[str, str | None] = {
             f: clean_text("".join(_joined(self.text, spans))) for f, spans in row.cells.items()
         }
@@ -250,6 +261,17 @@ class _Builder:
         p.rows.append({f: values.get(f) for f in FIELDS} | {"_marker": row.marker})
 
     # --- helpers ----------------------------------------------------------------------------
+
+    def _no_description(self, at: int) -> bool:
+        """Whether `at` is in an indicator table (its header printed after the last project
+        name) whose header has no 绩效指标描述 column (the national project form: 一级指标
+        二级指标 三级指标 指标值), and no row of the table has shown one."""
+        head = self.text.rfind("三级指标", 0, at)
+        return (
+            head >= self.named_at
+            and "描" not in self.text[max(0, head - 40) : head + 60]
+            and "description" not in self.columns
+        )
 
     def _wraps(self, span: Span) -> bool:
         prev = self.row.last
