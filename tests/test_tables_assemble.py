@@ -153,6 +153,19 @@ def test_a_third_level_tagged_as_a_description_in_a_table_without_that_column() 
     assert [r[3] for r in rows] == ["购置设备数量", "档案数字化覆盖人数"]
 
 
+def test_withheld_cells_of_a_table_without_a_description_column_are_targets() -> None:
+    # Before any row has shown the table's columns, the header tells them: no 描述 here, so
+    # the marker after a withheld 三级指标 is the 指标值.
+    text = FORM.replace("购置设备数量\n≥12台 信息报送条数 ≤20条\n档案数字化覆盖人数 ≥30人\n",
+                        "不公开 不公开\n")  # fmt: skip
+    spans = _spans(
+        text,
+        ("PROJECT", "档案数字化专项经费"), ("IND_L1", "产出指标"), ("IND_L2", "数量 指标"),
+        ("REDACTED", "不公开"), ("REDACTED", "不公开"),
+    )  # fmt: skip
+    assert [r[3:7] for r in _rows(assemble(text, spans))] == [("不公开", None, "不公开", None)]
+
+
 def test_withheld_cells_fill_the_row_in_column_order() -> None:
     spans = _spans(
         WITHHELD,

@@ -186,7 +186,7 @@ class _Builder:
             if not self.in_table:
                 self.goal_withheld(span)
                 return
-            f = self._marker_field()
+            f = self._marker_field(span.start)
         else:
             f = FIELD_OF[span.label]
         row = self.row
@@ -207,11 +207,11 @@ class _Builder:
         row.last = span
         self.in_table = True
 
-    def _marker_field(self) -> str:
+    def _marker_field(self, at: int) -> str:
         """The field a withheld cell stands in: the next column after the row's last filled
         one, among the columns the table has (all four until a row has shown them)."""
         row = self.row
-        known = [f for f in _CELL_FIELDS if f in self.columns] or list(_CELL_FIELDS)
+        known = [f for f in _CELL_FIELDS if f in self.columns] or self._header_fields(at)
         after = max(row.furthest(), _ORDER["level2"])
         free = [f for f in known if _ORDER[f] > after]
         return free[0] if free else known[0]
@@ -261,6 +261,20 @@ class _Builder:
         p.rows.append({f: values.get(f) for f in FIELDS} | {"_marker": row.marker})
 
     # --- helpers ----------------------------------------------------------------------------
+
+    def _header_fields(self, at: int) -> list[str]:
+        """The cell fields of the indicator table whose header was printed last before `at`
+        (after the last project name): 描述 and 指标值确定依据 only where the header names them
+        (a label may wrap: 描 …, 依 …); all four when there is no such header."""
+        head = self.text.rfind("三级指标", 0, at)
+        if head < 0 or head < self.named_at:
+            return list(_CELL_FIELDS)
+        said = self.text[max(0, head - 40) : head + 60]
+        return [
+            f
+            for f in _CELL_FIELDS
+            if (f != "description" or "描" in said) and (f != "basis" or "依" in said)
+        ]
 
     def _no_description(self, at: int) -> bool:
         """Whether `at` is in an indicator table (its header printed after the last project
