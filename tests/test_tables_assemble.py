@@ -166,6 +166,18 @@ def test_withheld_cells_of_a_table_without_a_description_column_are_targets() ->
     assert [r[3:7] for r in _rows(assemble(text, spans))] == [("不公开", None, "不公开", None)]
 
 
+def test_a_piece_of_the_departments_name_is_no_project() -> None:
+    text = (
+        "填报单位：石林彝族自治县民政局\n项目名称 办公楼维修改造项目 主管部门\n"
+        "石林 彝族\n自治 县民\n政局 实施单位\n石林彝 族自治\n县民政 局\n"
+    )
+    spans = _spans(
+        text, ("DEPT", "石林彝族自治县民政局"), ("PROJECT", "办公楼维修改造项目"),
+        ("PROJECT", "石林彝 族自治"),
+    )  # fmt: skip
+    assert [p.name for p in assemble(text, spans).projects] == ["办公楼维修改造项目"]
+
+
 def test_withheld_cells_fill_the_row_in_column_order() -> None:
     spans = _spans(
         WITHHELD,

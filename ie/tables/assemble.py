@@ -141,10 +141,14 @@ class _Builder:
         self.columns: set[str] = set()  # fields seen in the current project's table
         self.in_table = False  # indicator spans have started since the project was named
         self.named_at = 0  # where the last project name in the text ends
+        self.units: set[str] = set()  # the department's and units' names (name_key)
 
     # --- projects ---------------------------------------------------------------------------
 
     def project(self, span: Span) -> None:
+        key = name_key(span.text)
+        if len(key) >= 2 and any(key in unit for unit in self.units):
+            return
         titled = bool(re.match(r"\s*(?:项目)?绩效目标", self.text[span.end : span.end + 12]))
         self._name(project_name(span.text), titled)
         self.named_at = span.end
@@ -455,6 +459,9 @@ def assemble(
         if n not in used and s.label in FIELD_OF:
             line_fields.setdefault(lines.start_of(s.start), set()).add(FIELD_OF[s.label])
     builder = _Builder(text, line_fields, lines)
+    # a piece of the department's (or a unit's) name is no project ("石林彝 族自治" tagged in
+    # a form's 实施单位 cell)
+    builder.units = {name_key(s.text) for s in ordered if s.label == "DEPT"}
     for _, event in sorted(events, key=lambda e: e[0]):
         if isinstance(event, _Trusted):
             builder.layout_table(event)
