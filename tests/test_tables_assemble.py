@@ -157,13 +157,23 @@ def test_withheld_cells_of_a_table_without_a_description_column_are_targets() ->
     # Before any row has shown the table's columns, the header tells them: no 描述 here, so
     # the marker after a withheld 三级指标 is the 指标值.
     text = FORM.replace("购置设备数量\n≥12台 信息报送条数 ≤20条\n档案数字化覆盖人数 ≥30人\n",
-                        "不公开 不公开\n")  # fmt: skip
+                        "购置设备数量 不公开 不公开\n")  # fmt: skip
     spans = _spans(
         text,
         ("PROJECT", "档案数字化专项经费"), ("IND_L1", "产出指标"), ("IND_L2", "数量 指标"),
         ("REDACTED", "不公开"), ("REDACTED", "不公开"),
     )  # fmt: skip
     assert [r[3:7] for r in _rows(assemble(text, spans))] == [("不公开", None, "不公开", None)]
+    # a stray 描述 tagged in the goal text above the table is no row, nor one of its columns
+    text = text.replace("绩效指标 一级指标", "总体目标 提升档案数字化工作质量\n绩效指标 一级指标")
+    spans = _spans(
+        text,
+        ("PROJECT", "档案数字化专项经费"), ("IND_DESC", "档案数字化工作质量"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量 指标"),
+        ("IND_L3", "购置设备数量"), ("REDACTED", "不公开"),
+    )  # fmt: skip
+    rows = [r[3:7] for r in _rows(assemble(text, spans))]
+    assert rows == [("购置设备数量", None, "不公开", None)]
 
 
 def test_a_piece_of_the_departments_name_is_no_project() -> None:

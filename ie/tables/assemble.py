@@ -241,11 +241,6 @@ class _Builder:
         values: dict[str, str | None] = {
             f: clean_text("".join(_joined(self.text, spans))) for f, spans in row.cells.items()
         }
-        self.columns.update(
-            f
-            for f, spans in row.cells.items()
-            if f in _CELL_FIELDS and any(s.label != "REDACTED" for s in spans)
-        )
         if "level1" not in values:
             if "level2" in values:
                 values["level1"] = infer_level1(values["level2"] or "") or self.carry.get("level1")
@@ -255,8 +250,14 @@ class _Builder:
             values["level2"] = self.carry.get("level2")
         self.carry = {"level1": values.get("level1"), "level2": values.get("level2")}
         if not values.get("level3") or not (values.get("level1") or values.get("level2")):
-            # a header, a merged cell printed apart, or stray labels outside any table
+            # a header, a merged cell printed apart, or stray labels outside any table (whose
+            # fields say nothing of the table's columns)
             return
+        self.columns.update(
+            f
+            for f, spans in row.cells.items()
+            if f in _CELL_FIELDS and any(s.label != "REDACTED" for s in spans)
+        )
         p = self._current()
         if p is None:
             p = self._anonymous()
