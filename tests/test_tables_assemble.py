@@ -188,6 +188,25 @@ def test_a_piece_of_the_departments_name_is_no_project() -> None:
     assert [p.name for p in assemble(text, spans).projects] == ["办公楼维修改造项目"]
 
 
+def test_a_line_with_a_withheld_cell_starts_a_row_of_its_own() -> None:
+    # rows printed side by side, one a line; the second's 指标值 withheld: its line is a new
+    # row, not the wrapped end of the first's cells
+    text = (
+        "项目名称 法律顾问经费\n一级指标 二级指标 三级指标 指标值\n"
+        "效益指标 经济效益指标 降低运行成本 明显提升\n可持续影响指标 长效管理机制 不公开\n"
+    )
+    spans = _spans(
+        text, ("PROJECT", "法律顾问经费"), ("IND_L1", "效益指标"), ("IND_L2", "经济效益指标"),
+        ("IND_L3", "降低运行成本"), ("IND_TARGET", "明显提升"), ("IND_L2", "可持续影响指标"),
+        ("IND_L3", "长效管理机制"), ("REDACTED", "不公开"),
+    )  # fmt: skip
+    rows = [r[2:6] for r in _rows(assemble(text, spans))]
+    assert rows == [
+        ("经济效益指标", "降低运行成本", None, "明显提升"),
+        ("可持续影响指标", "长效管理机制", None, "不公开"),
+    ]
+
+
 def test_withheld_cells_fill_the_row_in_column_order() -> None:
     spans = _spans(
         WITHHELD,

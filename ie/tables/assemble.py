@@ -303,14 +303,15 @@ class _Builder:
         """Whether `span` sits on a line that only continues the row's cells: wrapped lines
         of several cells printed side by side ("档案整理合 档案整理合 ≥95% 行业" then
         "格率 格率 标准"; "服务对象满意" then "度指标"). Such a line, after the row's
-        指标值, repeats fields the row has and has no 指标值 of its own (a new row has). A
-        一级/二级 fragment continues only a row printed side by side: in a table flattened one
-        cell per line, a 二级 term on its own line starts the next row."""
+        指标值, repeats fields the row has and has no 指标值 (nor a withheld cell) of its own
+        (a new row has). A 一级/二级 fragment continues only a row printed side by side: in a
+        table flattened one cell per line, a 二级 term on its own line starts the next row."""
         line = self.lines.start_of(span.start)
-        fields = self.line_fields.get(line, set())
+        withheld = "withheld" in self.line_fields.get(line, set())
+        fields = self.line_fields.get(line, set()) - {"withheld"}
         row = self.row
         first = min(s.start for spans in row.cells.values() for s in spans)
-        first_fields = len(self.line_fields.get(self.lines.start_of(first), ()))
+        first_fields = len(self.line_fields.get(self.lines.start_of(first), set()) - {"withheld"})
         side_by_side = first_fields >= 3
         if not side_by_side and fields & {"level1", "level2"}:
             return False
@@ -320,6 +321,7 @@ class _Builder:
             line > first
             and bool(fields)
             and "target" not in fields
+            and not withheld
             and fields <= set(row.cells)
             and "target" in row.cells
         )
@@ -459,6 +461,8 @@ def assemble(
     for n, s in enumerate(ordered):
         if n not in used and s.label in FIELD_OF:
             line_fields.setdefault(lines.start_of(s.start), set()).add(FIELD_OF[s.label])
+        elif n not in used and s.label == "REDACTED":  # a withheld cell: a value of its row
+            line_fields.setdefault(lines.start_of(s.start), set()).add("withheld")
     builder = _Builder(text, line_fields, lines)
     # a piece of the department's (or a unit's) name is no project ("石林彝 族自治" tagged in
     # a form's 实施单位 cell)
