@@ -207,6 +207,26 @@ def test_a_line_with_a_withheld_cell_starts_a_row_of_its_own() -> None:
     ]
 
 
+def test_a_forms_project_name_line_names_the_rows_below_it() -> None:
+    # The tagger found the project in the goals list but not in its form's 项目名称 line,
+    # printed with spaces: the form's rows are still that project's.
+    text = (
+        "1、法律顾问专项资金：不公开。2、调研课题项目：不公开。\n"
+        "项目名称 法律顾问专项资金\n一级指标 二级指标 三级指标 指标值\n"
+        "产出指标 数量指标 不公开 不公开\n"
+        "项目名称 调研 课题项 目\n一级指标 二级指标 三级指标 指标值\n"
+        "产出指标 数量指标 检查次数 6次\n"
+    )
+    spans = _spans(
+        text, ("PROJECT", "法律顾问专项资金"), ("PROJECT", "调研课题项目"),
+        ("PROJECT", "法律顾问专项资金"), ("IND_L1", "产出指标"), ("IND_L2", "数量指标"),
+        ("REDACTED", "不公开"), ("REDACTED", "不公开"), ("IND_L1", "产出指标"),
+        ("IND_L2", "数量指标"), ("IND_L3", "检查次数"), ("IND_TARGET", "6次"),
+    )  # fmt: skip
+    rows = [(r[0], r[3], r[5]) for r in _rows(assemble(text, spans))]
+    assert rows == [("法律顾问专项资金", "不公开", "不公开"), ("调研课题项目", "检查次数", "6次")]
+
+
 def test_withheld_cells_fill_the_row_in_column_order() -> None:
     spans = _spans(
         WITHHELD,

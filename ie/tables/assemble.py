@@ -153,6 +153,13 @@ class _Builder:
         self._name(project_name(span.text), titled)
         self.named_at = span.end
 
+    def form_name(self, named: _Named) -> None:
+        """A project form's 项目名称 that names a project the tagger found: the rows below
+        are that project's, whether or not the name itself was tagged there."""
+        if self.current != name_key(named.name):
+            self._name(named.name, titled=False)
+        self.named_at = max(self.named_at, named.start)
+
     def _name(self, name: str, titled: bool) -> _Project | None:
         key = name_key(name)
         if len(key) < 2 or BUDGET_CATEGORY.match(re.sub(r"\s", "", name)):
@@ -454,8 +461,9 @@ def assemble(
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     trusted = _trusted_tables(ordered, layout)
     used = frozenset().union(*(t.used for t in trusted))
-    events: list[tuple[int, Span | _Trusted]] = [(t.table.title.start, t) for t in trusted]
+    events: list[tuple[int, Span | _Trusted | _Named]] = [(t.table.title.start, t) for t in trusted]
     events += [(s.start, s) for n, s in enumerate(ordered) if n not in used]
+    events += [(n.start, n) for n in _form_names(text, ordered)]
     line_fields: dict[int, set[str]] = {}
     lines = LineStarts(text)
     for n, s in enumerate(ordered):
@@ -470,6 +478,8 @@ def assemble(
     for _, event in sorted(events, key=lambda e: e[0]):
         if isinstance(event, _Trusted):
             builder.layout_table(event)
+        elif isinstance(event, _Named):
+            builder.form_name(event)
         elif event.label == "PROJECT":
             builder.project(event)
         elif event.label in FIELD_OF or event.label == "REDACTED":
@@ -485,6 +495,35 @@ def assemble(
         elif p.goal is None:
             p.goal = goal
     return _record_lists(builder)
+
+
+@dataclass(frozen=True)
+class _Named:
+    name: str  # a project's name as the tagger found it elsewhere
+    start: int  # where the form's 项目名称 line starts
+
+
+# A project form's name line: 项目名称, then the name up to the next label of the form.
+_FORM_NAME = re.compile(r"项目名称[ \t:：]*(.*)")
+_FORM_LABELS = re.compile(r"主管部门|实施单位|项目资金|预算单位|项目负责人")
+
+
+def _form_names(text: str, spans: Sequence[Span]) -> list[_Named]:
+    """The 项目名称 lines of project forms whose name (spaces out: "调研 课题项 目") is, or
+    begins, the name of a PROJECT span of the document: where each form starts."""
+    names: dict[str, str] = {}
+    for s in spans:
+        if s.label == "PROJECT" and len(key := name_key(s.text)) >= 4:
+            names.setdefault(key, project_name(s.text))
+    out = []
+    for m in _FORM_NAME.finditer(text):
+        said = re.sub(rf"[^{_HAN}A-Za-z0-9]", "", _FORM_LABELS.split(m.group(1))[0])
+        if len(said) < 4:
+            continue
+        found = [n for k, n in names.items() if said.startswith(k) or k.startswith(said)]
+        if len(found) == 1:
+            out.append(_Named(found[0], m.start()))
+    return out
 
 
 def _not_item_names(
