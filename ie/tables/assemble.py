@@ -147,7 +147,8 @@ class _Builder:
 
     def project(self, span: Span) -> None:
         key = name_key(span.text)
-        if len(key) >= 2 and any(key in unit for unit in self.units):
+        fund = re.search(r"(?:费|项目|资金|专项|工程)\s*$", span.text)
+        if len(key) >= 2 and not fund and any(key in unit for unit in self.units):
             return
         titled = bool(re.match(r"\s*(?:项目)?绩效目标", self.text[span.end : span.end + 12]))
         self._name(project_name(span.text), titled)
@@ -472,8 +473,8 @@ def assemble(
         elif n not in used and s.label == "REDACTED":  # a withheld cell: a value of its row
             line_fields.setdefault(lines.start_of(s.start), set()).add("withheld")
     builder = _Builder(text, line_fields, lines)
-    # a piece of the department's (or a unit's) name is no project ("石林彝 族自治" tagged in
-    # a form's 实施单位 cell)
+    # a piece of the department's (or a unit's) name that names no fund is no project
+    # ("石林彝 族自治" tagged in a form's 实施单位 cell)
     builder.units = {name_key(s.text) for s in ordered if s.label == "DEPT"}
     for _, event in sorted(events, key=lambda e: e[0]):
         if isinstance(event, _Trusted):
