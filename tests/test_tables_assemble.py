@@ -187,7 +187,7 @@ def test_a_piece_of_the_departments_name_is_no_project() -> None:
     )  # fmt: skip
     assert [p.name for p in assemble(text, spans).projects] == ["办公楼维修改造项目"]
     # a name that names a fund stays a project, whatever a DEPT span ran it into
-    text += "党外人士培训项目市委统战部\n项目名称 党外人士培训项目\n"
+    text += "党外人士培训项目市委统战部\n1、党外人士培训项目：不公开。\n"
     spans = _spans(
         text, ("DEPT", "党外人士培训项目市委统战部"), ("PROJECT", "党外人士培训项目"),
     )  # fmt: skip
