@@ -78,7 +78,7 @@ from ie.tables.money_types import (
     _finish,
     _table,
 )
-from ie.text import display_width
+from ie.text import display_width, squash_ascii
 
 # The rebuild's parts live in ie.tables.money_* (types, cells, arith, solver, tab, grid, lines,
 # special); these names stay importable from here.
@@ -185,7 +185,9 @@ def rebuild(region: TableRegion) -> DetailedTable:
             reading = {r.name: v["total"] for r in named if "total" in (v := r.values())}
             found = _three_public_by_sums(region, reading, [c.value for c in figures])
             if found is not None:
-                columns, rows = _three_public_wide(found, figures, replace(wide[0], name=""))
+                budget = "决算" not in squash_ascii(region.title)  # no 预算数/决算数 pairs
+                row = replace(wide[0], name="")
+                columns, rows = _three_public_wide(found, figures, row, operation=budget)
                 undecided += [f"figures: column undecided for {n}" for n in rows[0].undecided]
                 named = _three_public(columns, rows)
         rows = named

@@ -876,6 +876,14 @@ def _line_groups(
     def whole_code(k: int) -> bool:
         return kinds[k] == "int" and len(texts[k]) in (3, 5, 7) and bool(_CODE.match(texts[k]))
 
+    def code_run(k: int) -> bool:
+        """Two or three codes from token k, then a name: a page's first rows' codes printed
+        before their names (not a whole code column printed apart, as pdfminer prints it)."""
+        j = k
+        while j < n and whole_code(j):
+            j += 1
+        return 2 <= j - k <= 3 and j < n and kinds[j] == "text"
+
     def figures_end(k: int) -> bool:
         """Whether only whole figures follow token k to the end of its page."""
         m = k
@@ -912,7 +920,7 @@ def _line_groups(
         # or the 序号 when no figure piece does, else the first piece of a figure; a code
         # before another code where figures print decimals (a page's codes printed before
         # their rows' names: "30103" "30108" "奖金").
-        if lead(k) is not None or (decimals and whole_code(k) and k + 1 < n and whole_code(k + 1)):
+        if lead(k) is not None or (decimals and code_run(k)):
             return True
         return has_seq and texts[k] == str(seq + 1) and (k + 1 >= n or kinds[k + 1] != "dec")
 
