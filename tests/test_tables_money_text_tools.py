@@ -28,6 +28,13 @@ def by_kind(text: str) -> dict[str, list]:
     return out
 
 
+def one_cell_per_line(lines: list[str], kind: str):
+    """The one table of `kind` in `lines` printed as raw pdftotext prints a ruled table: each
+    cell on a line of its own, a blank line after it."""
+    (table,) = by_kind("\n\n".join(lines))[kind]
+    return table
+
+
 def values(table) -> dict[str | None, dict[str, float]]:
     return {r.code or r.name: {k: round(v, 2) for k, v in r.values().items()} for r in table.rows}
 
@@ -250,7 +257,7 @@ def test_pdftotext_code_column_printed_after_its_rows() -> None:
     lines += ["20.00", "机关事业单位基本养老保险", "20.00", "20.00"]
     lines += ["2", "206", "3", "20601", "4", "2060101", "5", "2060102", "6", "208", "7"]
     lines += ["20805", "8", "2080505", "缴费支出"]
-    (table,) = by_kind("\n\n".join(lines))["expense_by_function"]
+    table = one_cell_per_line(lines, "expense_by_function")
     assert values(table) == {
         "合计": {"total": 300.0, "basic": 200.0, "project": 100.0},
         "206": {"total": 280.0, "basic": 180.0, "project": 100.0},
@@ -413,7 +420,7 @@ def test_pdftotext_three_public_figures_among_the_header_labels() -> None:
     lines += ["公务用车购置", "公务用车购置", "公务用车运行", "）费", "及运行维护费", "费"]
     lines += ["维护费", "94,600.00", "0.00", "0.00", "0.00", "培训费", "公务接待费"]
     lines += ["21,800.00 153,800.00 42,600.00"]
-    (table,) = by_kind("\n\n".join(lines))["three_public"]
+    table = one_cell_per_line(lines, "three_public")
     got = {r.name: r.values().get("total") for r in table.rows}
     assert got == {
         "合计": 31.28,
@@ -703,7 +710,7 @@ def test_pdftotext_total_row_and_repeated_header_printed_apart() -> None:
     lines += ["合计", "栏次", "1", "人员经费", "公用经费", "2", "3", "4", "5"]
     lines += ["商品和服务支出", "10.00", "10.00", "办公费", "6.00", "6.00", "水费", "4.00"]
     lines += ["4.00", "5", "302", "6", "30201", "7", "30205"]
-    (table,) = by_kind("\n\n".join(lines))["basic_expense_by_economic"]
+    table = one_cell_per_line(lines, "basic_expense_by_economic")
     assert values(table) == {
         "合计": {"total": 160.0, "personnel": 150.0, "public": 10.0},
         "301": {"total": 150.0, "personnel": 150.0},
@@ -724,7 +731,7 @@ def test_pdftotext_spaced_total_label_and_page_number_before_a_grouped_figure() 
     lines += ["金额", "计", "1,900.00", "208", "社会保障和就业支出", "1,900.00", "20805"]
     lines += ["行政事业单位离退休", "1,900.00", "2080505", "机关事业单位基本养老保险缴费支出"]
     lines += ["2080506", "机关事业单位职业年金缴费支出", "17", "1,200.00", "700.00"]
-    (table,) = by_kind("\n\n".join(lines))["expense_by_function"]
+    table = one_cell_per_line(lines, "expense_by_function")
     got = values(table)
     assert got["2080505"] == {"total": 1200.0} and got["2080506"] == {"total": 700.0}
     assert got["合计"] == {"total": 1900.0}
@@ -739,7 +746,7 @@ def test_pdftotext_class_codes_with_the_rest_of_the_code_glued_to_names() -> Non
     lines += ["300.00", "208", "社会保障和就业支出", "300.00", "208", "05行政事业单位离退休"]
     lines += ["300.00", "208", "0505机关事业单位基本养老", "200.00", "保险缴费支出", "208"]
     lines += ["0506机关事业单位职业年金", "100.00", "缴费支出"]
-    (table,) = by_kind("\n\n".join(lines))["expense_by_function"]
+    table = one_cell_per_line(lines, "expense_by_function")
     assert values(table) == {
         "合计": {"total": 300.0},
         "208": {"total": 300.0},
@@ -759,7 +766,7 @@ def test_pdftotext_total_row_figure_printed_after_a_later_row() -> None:
     lines += ["301", "工资福利支出", "150.00", "150.00", "3", "30101", "基本工资", "100.00"]
     lines += ["100.00", "10.00", "4", "30102", "津贴补贴", "50.00", "50.00", "5", "302"]
     lines += ["商品和服务支出", "10.00", "10.00", "6", "30201", "办公费", "10.00", "10.00"]
-    (table,) = by_kind("\n\n".join(lines))["basic_expense_by_economic"]
+    table = one_cell_per_line(lines, "basic_expense_by_economic")
     got = values(table)
     assert got["合计"] == {"total": 160.0, "personnel": 150.0, "public": 10.0}
     assert got["30101"] == {"total": 100.0, "personnel": 100.0}
@@ -775,7 +782,7 @@ def test_pdftotext_three_public_labels_and_figures_interleaved() -> None:
     lines += ["公务用车购置及运行维护费", "合计", "小计", "1,471.70", "508.20", "因公出国"]
     lines += ["（境）费", "70.00", "小计", "411.20", "会议费", "公务用车购 公务用车运行", "置费"]
     lines += ["维护费", "411.20", "培训费", "公务接待费", "27.00", "933.50", "30.00"]
-    (table,) = by_kind("\n\n".join(lines))["three_public"]
+    table = one_cell_per_line(lines, "three_public")
     got = {r.name: r.values()["total"] for r in table.rows}
     assert got == {
         "合计": 1471.7,
@@ -796,7 +803,7 @@ def test_pdftotext_codes_printed_before_their_rows_names() -> None:
     lines += ["合计", "1,300.00", "301", "工资福利支出", "1,300.00", "30101", "基本工资"]
     lines += ["1,000.00", "18", "30103", "30108", "奖金", "100.00", "机关事业单位基本养老保险"]
     lines += ["缴费", "200.00"]
-    (table,) = by_kind("\n\n".join(lines))["basic_expense_by_economic"]
+    table = one_cell_per_line(lines, "basic_expense_by_economic")
     assert values(table) == {
         "合计": {"total": 1300.0},
         "301": {"total": 1300.0},

@@ -128,6 +128,7 @@ class _Builder:
         text: str,
         line_fields: dict[int, set[str]] | None = None,
         lines: LineStarts | None = None,
+        units: Iterable[str] = (),
     ) -> None:
         self.text = text
         self.lines = lines or LineStarts(text)
@@ -141,7 +142,7 @@ class _Builder:
         self.columns: set[str] = set()  # fields seen in the current project's table
         self.in_table = False  # indicator spans have started since the project was named
         self.named_at = 0  # where the last project name in the text ends
-        self.units: set[str] = set()  # the department's and units' names (name_key)
+        self.units = set(units)  # the department's and units' names (name_key)
 
     # --- projects ---------------------------------------------------------------------------
 
@@ -290,15 +291,10 @@ class _Builder:
         ]
 
     def _no_description(self, at: int) -> bool:
-        """Whether `at` is in an indicator table (its header printed after the last project
-        name) whose header has no 绩效指标描述 column (the national project form: 一级指标
-        二级指标 三级指标 指标值), and no row of the table has shown one."""
-        head = self.text.rfind("三级指标", 0, at)
-        return (
-            head >= self.named_at
-            and "描" not in self.text[max(0, head - 40) : head + 60]
-            and "description" not in self.columns
-        )
+        """Whether `at` is in an indicator table whose header has no 绩效指标描述 column (the
+        national project form: 一级指标 二级指标 三级指标 指标值), and no row of the table has
+        shown one."""
+        return "description" not in self._header_fields(at) and "description" not in self.columns
 
     def _wraps(self, span: Span) -> bool:
         prev = self.row.last
@@ -472,10 +468,10 @@ def assemble(
             line_fields.setdefault(lines.start_of(s.start), set()).add(FIELD_OF[s.label])
         elif n not in used and s.label == "REDACTED":  # a withheld cell: a value of its row
             line_fields.setdefault(lines.start_of(s.start), set()).add("withheld")
-    builder = _Builder(text, line_fields, lines)
     # a piece of the department's (or a unit's) name that names no fund is no project
     # ("石林彝 族自治" tagged in a form's 实施单位 cell)
-    builder.units = {name_key(s.text) for s in ordered if s.label == "DEPT"}
+    units = {name_key(s.text) for s in ordered if s.label == "DEPT"}
+    builder = _Builder(text, line_fields, lines, units)
     for _, event in sorted(events, key=lambda e: e[0]):
         if isinstance(event, _Trusted):
             builder.layout_table(event)
@@ -518,7 +514,7 @@ def _form_names(text: str, spans: Sequence[Span]) -> list[_Named]:
             names.setdefault(key, project_name(s.text))
     out = []
     for m in _FORM_NAME.finditer(text):
-        said = re.sub(rf"[^{_HAN}A-Za-z0-9]", "", _FORM_LABELS.split(m.group(1))[0])
+        said = name_key(_FORM_LABELS.split(m.group(1))[0])
         if len(said) < 4:
             continue
         found = [n for k, n in names.items() if said.startswith(k) or k.startswith(said)]

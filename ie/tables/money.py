@@ -62,6 +62,7 @@ from ie.tables.money_special import (
     _three_public,
     _three_public_by_sums,
     _three_public_wide,
+    final_accounts,
     side_by_side,
     three_public_final,
 )
@@ -78,7 +79,7 @@ from ie.tables.money_types import (
     _finish,
     _table,
 )
-from ie.text import display_width, squash_ascii
+from ie.text import display_width
 
 # The rebuild's parts live in ie.tables.money_* (types, cells, arith, solver, tab, grid, lines,
 # special); these names stay importable from here.
@@ -185,8 +186,8 @@ def rebuild(region: TableRegion) -> DetailedTable:
             reading = {r.name: v["total"] for r in named if "total" in (v := r.values())}
             found = _three_public_by_sums(region, reading, [c.value for c in figures])
             if found is not None:
-                budget = "决算" not in squash_ascii(region.title)  # no 预算数/决算数 pairs
                 row = replace(wide[0], name="")
+                budget = not final_accounts(region)
                 columns, rows = _three_public_wide(found, figures, row, operation=budget)
                 undecided += [f"figures: column undecided for {n}" for n in rows[0].undecided]
                 named = _three_public(columns, rows)

@@ -30,7 +30,7 @@ from ie.tables.money_cells import (
     three_public_name,
 )
 from ie.tables.money_solver import _settle, _slot_options
-from ie.tables.money_special import _three_public_by_sums, _three_public_wide
+from ie.tables.money_special import _three_public_by_sums, _three_public_wide, final_accounts
 from ie.tables.money_types import (
     _CODE,
     _EXTRA_PART,
@@ -117,7 +117,7 @@ def _line_rows(
     parsed = _glued_rows(_total_rejoined(_codes_before_rows(parsed), head_cells, total_label))
     if region.kind == "three_public":
         texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
-        final = "决算" in squash_ascii(region.title + "".join(header))  # 预算数/决算数 pairs
+        final = final_accounts(region)
         wide = [p for p in parsed if len(p[2]) >= 3]
         if len(wide) == 1:
             _code, names, figs, cells = wide[0]
@@ -128,7 +128,7 @@ def _line_rows(
             found = _three_public_by_sums(region, reading, [v for v, _ in figs])
             if found is not None:
                 figures = [_source_cell(k, None, v * scale, fc) for k, (v, fc) in enumerate(figs)]
-                row = _row(None, "".join(c.text for c in names), [], cells, region.kind)
+                row = _row(None, _joined(names), [], cells, region.kind)
                 return _three_public_wide(found, figures, row, operation=not final)
         if not final and (wide := _figures_among_labels(parsed)):
             # one figure row printed among its header's labels (pdftotext without -layout
@@ -165,7 +165,7 @@ def _line_rows(
             _source_cell(s, columns[s].key, v * scale, fc)
             for (v, fc), s in zip(figs, options[k][pick], strict=False)
         ]
-        return _row(code, "".join(c.text for c in names), figures, cells, region.kind)
+        return _row(code, _joined(names), figures, cells, region.kind)
 
     codes = [code for code, *_ in parsed]
     return columns, _settle(options, build_row, region.kind, columns, codes, guess=False)
@@ -285,19 +285,18 @@ def _total_rejoined(
         for k, (code, names, figs, _) in enumerate(parsed)
         if k and code is None and figs and _GRAND_TOTAL.match(clean_name(_joined(names)))
     ]
-    out = list(parsed)
+    _, _, first_figs, first_cells = parsed[0]
     if not totals:
         if found is None:
             return parsed
         label, figure = header[found], header[found + 1]
-        total = (None, [label], [(parse_figure(figure.text), [figure])], [label, figure])
-        out[0] = (None, [label], total[2] + out[0][2], total[3] + out[0][3])
-        return out
+        figs = [(parse_figure(figure.text), [figure]), *first_figs]
+        return [(None, [label], figs, [label, figure, *first_cells]), *parsed[1:]]
     if len(totals) != 1:
         return parsed
-    k = totals[0]
-    code, names, figs, cells = parsed[k]
-    out[k] = (code, names, figs + parsed[0][2], parsed[0][3] + cells)
+    out = list(parsed)
+    code, names, figs, cells = parsed[totals[0]]
+    out[totals[0]] = (code, names, figs + first_figs, first_cells + cells)
     return out[1:]
 
 
@@ -376,7 +375,7 @@ def _codes_printed_apart(
             for k in range(done, len(out))
             if out[k][3] and position[id(out[k][3][0])] < before
             and out[k][0] is None and out[k][1] and out[k][2]
-            and not _GRAND_TOTAL.match(clean_name("".join(c.text for c in out[k][1])))
+            and not _GRAND_TOTAL.match(clean_name(_joined(out[k][1])))
         ]  # fmt: skip
         if len(rows) != len(codes):
             return None
@@ -480,7 +479,7 @@ def _column_order(
         built = [
             _row(
                 code,
-                "".join(c.text for c in names) or ("" if code else "合计"),
+                _joined(names) or ("" if code else "合计"),
                 [_source_cell(0, columns[0].key, v * scale, [fc])],
                 [*cells, fc],
                 kind,
@@ -730,7 +729,7 @@ def _displaced_figures(parsed: list, kind: str, columns: Sequence[Column]) -> li
         built = [
             _row(
                 code,
-                "".join(c.text for c in names),
+                _joined(names),
                 [_source_cell(0, columns[0].key, v, fc) for v, fc in figs[:1]],
                 cells,
                 kind,
@@ -1023,12 +1022,12 @@ def _line_groups(
                 piece = joined
                 used.append(tokens[i])
                 i += 1
-            stray = len(used) > 1 and decimals and not complete(piece)
+            stray = len(used) > 1 and decimals > 0 and not complete(piece)
             if stray:
                 # integers that never reach a figure's decimals are not one figure's pieces,
                 # nor a figure ("2" "301" "3" "30101": a code column's 序号 and codes)
                 i -= len(used) - 1
-                piece, used = texts[i - 1], used[:1]
+                used = used[:1]
             value = None if stray else parse_figure(piece)
             cells.extend(used)
             last = last or i >= n or i in starts_page  # a page number ends a page

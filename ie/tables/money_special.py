@@ -86,6 +86,12 @@ def _three_public_by_sums(
     return columns, [slots for score, slots in scored if score == best]
 
 
+def final_accounts(region: TableRegion) -> bool:
+    """Whether a “三公” table is a 决算's (预算数/决算数 pairs): 决算 in its title or header."""
+    said = region.title + "".join(c.text for r in region.header for c in r.cells)
+    return "决算" in squash_ascii(said)
+
+
 def three_public_final(region: TableRegion, scale: float) -> list[DetailedRow] | None:
     """A 决算 “三公” table printed wide: a 预算数 and a 决算数 under each of the columns every such
     table has (in their printed order, as `_three_public_by_sums`), one figure row. Its figures
