@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 
 import pytest
 
 from ie.spans import Span
-from training.synth.convert import converted_rows, fold_char, project_spans
+from training.synth.convert import (
+    ConverterUnavailable,
+    convert,
+    converted_rows,
+    fold_char,
+    project_spans,
+)
 from training.synth.corpus import generate_corpus, generate_document
+from training.synth.pdf import render_pdf
 
 
 def test_projection_follows_characters_not_strings():
@@ -32,6 +40,60 @@ def test_a_span_split_by_a_line_break_is_kept_across_it():
     projected = project_spans(source, spans, target)
     assert projected.dropped == 0
     assert "".join(projected.spans[0].text.split()) == source[:17]
+
+
+def _hand_made() -> tuple[str, list[Span]]:
+    """A money table and an indicator table, every labelled cell's text a word found once in
+    the document, so where each span must land in a tool's text is known without alignment."""
+    rows = [
+        [("201", "CODE"), ("一般公共服务支出", None), ("686.71", "AMOUNT"), ("512.30", "AMOUNT"),
+         ("174.41", "AMOUNT")],
+        [("20101", "CODE"), ("人大事务", None), ("425.16", "AMOUNT"), ("390.05", "AMOUNT"),
+         ("35.11", "AMOUNT")],
+        [("2010101", "CODE"), ("行政运行", None), ("318.92", "AMOUNT"), ("301.77", "AMOUNT"),
+         ("17.15", "AMOUNT")],
+        [("208", "CODE"), ("社会保障和就业支出", None), ("97.64", "AMOUNT"), ("96.48", "AMOUNT"),
+         ("1.16", "AMOUNT")],
+        [],
+        [("一级指标", None), ("二级指标", None), ("三级指标", None), ("指标值", None)],
+        [("产出指标", "IND_L1"), ("数量指标", "IND_L2"), ("会议次数", "IND_L3"),
+         ("≥12次", "IND_TARGET")],
+        [("", None), ("时效指标", "IND_L2"), ("完成时间", "IND_L3"), ("12月底前", "IND_TARGET")],
+        [("效益指标", "IND_L1"), ("社会效益指标", "IND_L2"), ("履职保障水平", "IND_L3"),
+         ("不公开", "REDACTED")],
+    ]  # fmt: skip
+    text, spans = "部门预算支出总表\n单位：万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n", []
+    for row in rows:
+        for k, (cell, label) in enumerate(row):
+            text += "\t" if k else ""
+            if label:
+                spans.append(Span(len(text), len(text) + len(cell), label, cell))
+            text += cell
+        text += "\n"
+    return text, spans
+
+
+@pytest.mark.parametrize(
+    "converter",
+    ["pdfium", "pdftotext", "pdftotext-layout", "pdfminer", "pdfplumber", "pdfplumber-layout"],
+)
+def test_projection_onto_each_tool_lands_every_span_where_it_is(converter, tmp_path):
+    """The acceptance of issue 13: a hand-made PDF whose spans are known, each converter's
+    projected spans equal the truth. pdfminer prints the table's columns one after another
+    (the figures after every name), which the monotone alignment alone cannot follow."""
+    text, spans = _hand_made()
+    pdf = tmp_path / "hand.pdf"
+    render_pdf(text, pdf, "tab")
+    try:
+        out = convert(pdf, converter)
+    except ConverterUnavailable as exc:
+        pytest.skip(str(exc))
+    # each cell is one word of the tool's text, found once (效益指标 also ends 社会效益指标)
+    cells = [re.search(rf"(?<!\S){re.escape(s.text)}(?!\S)", out) for s in spans]
+    truth = sorted((m.start(), m.end(), s.label) for m, s in zip(cells, spans, strict=True))
+    projected = project_spans(text, spans, out)
+    assert projected.dropped == 0
+    assert sorted((s.start, s.end, s.label) for s in projected.spans) == truth
 
 
 @pytest.mark.parametrize("converter", ["pdfium", "pdftotext", "pdfplumber"])
