@@ -105,6 +105,10 @@ class _Annotation:
 
     def __init__(self, text: str, tokenizer: Tokenizer, rules: RulesTagger | None) -> None:
         self.text = text
+        # The characters as the attributes show them: a line padded out to the page's width
+        # with spaces (pdfplumber's layout text) reads as the line ending where its ink does,
+        # as other tools print it. Same length: positions and offsets are the text's.
+        self.view = _PADDING.sub(lambda m: "\n" * len(m.group()), text)
         n = len(text)
         self.categories = tokenizer.category_names
         self.bmes, self.hits = tokenizer.word_marks(text)
@@ -119,9 +123,9 @@ class _Annotation:
         pos = 0
         line = [-1, -1, 1]  # the line `_cells_in_lines` measured last
         for a, b in bounds:
-            for ch in text[pos:a]:  # characters between chunks: only the positions move on
+            for ch in self.view[pos:a]:  # between chunks: only the positions move on
                 col, cell_pos, line_pos = _step(ch, col, cell_pos, line_pos)
-            chars = text[a:b]
+            chars = self.view[a:b]
             cols, cells, lines = [], [], []
             widths = _cells_in_lines(text, a, b, line)
             classes = [_char_class(ch) for ch in chars]
@@ -206,6 +210,7 @@ def _word_after_digits(classes: Sequence[str], hits: Sequence[str]) -> list[str]
     return out
 
 
+_PADDING = re.compile(r"[ \u3000]+(?=[\r\n\f]|\Z)")
 _BLANKS = frozenset(" \t\n\r\f\u3000")
 _BLANK_RUN = re.compile(r"[ \t\n\r\f\u3000]+")
 

@@ -131,6 +131,20 @@ def test_digits_see_the_word_after_them(tok: Tokenizer) -> None:
     assert not any(f.startswith("after:") for f in char_features(chars, 4))  # not a digit
 
 
+def test_a_line_padded_to_the_page_width_reads_as_ending_at_its_ink(tok: Tokenizer) -> None:
+    # pdfplumber's layout text pads every line with spaces; "2023" then looks like the last
+    # cell of a wide row (a 指标值确定依据) unless the padding reads as the line's end.
+    padded = "     2023" + " " * 30 + "\n     单位：元" + " " * 25
+    plain = "     2023\n     单位：元"
+    for text in (padded, plain):
+        chars = annotate(text, tok, None)
+        f = set(char_features(chars, text.index("3")))
+        assert {"c+1:NL", "bi+:3NL"} <= f, repr(text)
+        assert len(chars) == len(text)  # positions are the text's
+    chars = annotate(padded, tok, None)
+    assert chars[padded.index("3") + 1].ch == "\n" and chars[3].ch == " "  # indent stays
+
+
 def test_cells_see_across_column_gaps(tok: Tokenizer) -> None:
     # The cell after 产出指标 is the same whether a tab, a padded gap, a line break or blank
     # lines separate the two (each tool flattens tables its own way); one space is no gap.
