@@ -90,9 +90,14 @@ def extract(
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
     fmt: Annotated[
-        Format,
-        typer.Option("--format", help="json: one indented record; jsonl: one record per line."),
-    ] = Format.json,
+        Format | None,
+        typer.Option(
+            "--format",
+            help="json: one indented record; jsonl: one record per line (the default for "
+            "several files, or an OUTPUT ending in .jsonl, which `evaluate --pred` reads).",
+            show_default=False,
+        ),
+    ] = None,
     backend: Annotated[
         Backend, typer.Option(help="Tagger backend that finds entities in the text.")
     ] = DEFAULT_TAGGER,
@@ -111,6 +116,9 @@ def extract(
 
     if len(files) > 1 and fmt is Format.json:
         fmt = Format.jsonl
+    if fmt is None:
+        several = len(files) > 1 or (output is not None and output.suffix == ".jsonl")
+        fmt = Format.jsonl if several else Format.json
     lines = []
     for path in files:
         record = run(path, backend=backend.value, ocr=ocr.value, ocr_engine=ocr_engine.value)

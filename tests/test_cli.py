@@ -34,6 +34,18 @@ def test_extract_real_text_is_schema_valid(validator, tmp_path):
     assert len(record["source"]["sha256"]) == 64
 
 
+def test_extract_to_a_jsonl_file_writes_one_record_per_line(tmp_path):
+    # what `evaluate --pred` reads: an indented record in a .jsonl file was "not valid JSON"
+    out = tmp_path / "pred.jsonl"
+    result = run_cli("extract", str(REAL_TXT), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["doc_id"] == REAL_TXT.stem
+    result = run_cli("evaluate", "--gold", str(REAL_TXT.parent), "--pred", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["fields"]["key_figures"]["gold"] > 0
+
+
 @pytest.mark.skipif(not jiangsu_pdfs(), reason="../shared/corpora/jiangsu is absent")
 def test_extract_every_jiangsu_pdf_is_schema_valid(validator, tmp_path):
     pdfs = jiangsu_pdfs()
