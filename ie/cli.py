@@ -114,9 +114,7 @@ def extract(
     """
     from ie.pipeline import extract as run
 
-    if len(files) > 1 and fmt is Format.json:
-        fmt = Format.jsonl
-    if fmt is None:
+    if fmt is None or len(files) > 1:  # several records: one per line, whatever was asked
         several = len(files) > 1 or (output is not None and output.suffix == ".jsonl")
         fmt = Format.jsonl if several else Format.json
     lines = []

@@ -697,29 +697,80 @@ def test_pdftotext_figures_printed_after_the_last_row_go_back_to_their_rows() ->
     assert not table.issues
 
 
-def test_pdftotext_total_row_and_repeated_header_printed_apart() -> None:
-    # pdftotext without -layout, a generated economic table over two pages: the 合计 row's
-    # label and total among the header's cells, its other figures on top of the body (after
-    # its 序号), each page's codes after its rows, and the header repeated on the second page
-    # in an order of its own.
-    lines = ["部门预算一般公共预算财政拨款基本支出表", "单位：万元", "序号"]
-    lines += ["支出部门经济分类科目", "合计", "人员经费", "公用经费", "2", "3", "4", "总计"]
-    lines += ["160.00", "科目编码", "科目名称", "栏次", "1", "5"]
-    lines += ["1", "150.00", "10.00", "工资福利支出", "150.00", "150.00", "基本工资", "100.00"]
-    lines += ["100.00", "津贴补贴", "50.00", "50.00", "2", "301", "3", "30101", "4", "30102"]
-    lines += ["合计", "栏次", "1", "人员经费", "公用经费", "2", "3", "4", "5"]
-    lines += ["商品和服务支出", "10.00", "10.00", "办公费", "6.00", "6.00", "水费", "4.00"]
-    lines += ["4.00", "5", "302", "6", "30201", "7", "30205"]
-    table = one_cell_per_line(lines, "basic_expense_by_economic")
-    assert values(table) == {
-        "合计": {"total": 160.0, "personnel": 150.0, "public": 10.0},
-        "301": {"total": 150.0, "personnel": 150.0},
-        "30101": {"total": 100.0, "personnel": 100.0},
-        "30102": {"total": 50.0, "personnel": 50.0},
-        "302": {"total": 10.0, "public": 10.0},
-        "30201": {"total": 6.0, "public": 6.0},
-        "30205": {"total": 4.0, "public": 4.0},
-    }
+# Raw pdftotext tables (each cell on a line of its own): the lines, the table's kind, every
+# row's figures, and one row's name where the case is about names.
+RAW_PDFTOTEXT_TABLES = [
+    pytest.param(
+        # A generated economic table over two pages: the 合计 row's label and total among the
+        # header's cells, its other figures on top of the body (after its 序号), each page's
+        # codes after its rows, and the header repeated on the second page in an order of its
+        # own.
+        ["部门预算一般公共预算财政拨款基本支出表", "单位：万元", "序号", "支出部门经济分类科目",
+         "合计", "人员经费", "公用经费", "2", "3", "4", "总计", "160.00", "科目编码", "科目名称",
+         "栏次", "1", "5", "1", "150.00", "10.00", "工资福利支出", "150.00", "150.00",
+         "基本工资", "100.00", "100.00", "津贴补贴", "50.00", "50.00", "2", "301", "3", "30101",
+         "4", "30102", "合计", "栏次", "1", "人员经费", "公用经费", "2", "3", "4", "5",
+         "商品和服务支出", "10.00", "10.00", "办公费", "6.00", "6.00", "水费", "4.00", "4.00",
+         "5", "302", "6", "30201", "7", "30205"],
+        "basic_expense_by_economic",
+        {
+            "合计": {"total": 160.0, "personnel": 150.0, "public": 10.0},
+            "301": {"total": 150.0, "personnel": 150.0},
+            "30101": {"total": 100.0, "personnel": 100.0},
+            "30102": {"total": 50.0, "personnel": 50.0},
+            "302": {"total": 10.0, "public": 10.0},
+            "30201": {"total": 6.0, "public": 6.0},
+            "30205": {"total": 4.0, "public": 4.0},
+        },
+        None,
+        id="total-row-and-repeated-header-printed-apart",
+    ),
+    pytest.param(
+        # A provincial table (类 | 款 | 项 | 科目名称 columns): the 款/项 digits run into the
+        # name, a name wrapped after its row's figure.
+        ["财政拨款支出预算表", "单位：万元", "科目编码", "科目名称", "金额", "合计", "300.00",
+         "208", "社会保障和就业支出", "300.00", "208", "05行政事业单位离退休", "300.00", "208",
+         "0505机关事业单位基本养老", "200.00", "保险缴费支出", "208",
+         "0506机关事业单位职业年金", "100.00", "缴费支出"],
+        "expense_by_function",
+        {
+            "合计": {"total": 300.0},
+            "208": {"total": 300.0},
+            "20805": {"total": 300.0},
+            "2080505": {"total": 200.0},
+            "2080506": {"total": 100.0},
+        },
+        ("2080505", "机关事业单位基本养老保险缴费支出"),
+        id="class-codes-with-the-rest-of-the-code-glued-to-names",
+    ),
+    pytest.param(
+        # A real provincial table: on top of a page, after the page number, two rows' codes
+        # one after the other, then each row's name and figure.
+        ["一般公共预算基本支出预算表（经济科目）", "单位：万元", "科目编码", "科目名称", "金额",
+         "合计", "1,300.00", "301", "工资福利支出", "1,300.00", "30101", "基本工资",
+         "1,000.00", "18", "30103", "30108", "奖金", "100.00", "机关事业单位基本养老保险",
+         "缴费", "200.00"],
+        "basic_expense_by_economic",
+        {
+            "合计": {"total": 1300.0},
+            "301": {"total": 1300.0},
+            "30101": {"total": 1000.0},
+            "30103": {"total": 100.0},
+            "30108": {"total": 200.0},
+        },
+        ("30108", "机关事业单位基本养老保险缴费"),
+        id="codes-printed-before-their-rows-names",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lines", "kind", "expected", "name"), RAW_PDFTOTEXT_TABLES)
+def test_raw_pdftotext_tables(lines, kind, expected, name) -> None:
+    table = one_cell_per_line(lines, kind)
+    assert values(table) == expected
+    if name is not None:
+        code, text = name
+        assert names(table)[code] == text
     assert not table.issues
 
 
@@ -735,26 +786,6 @@ def test_pdftotext_spaced_total_label_and_page_number_before_a_grouped_figure() 
     got = values(table)
     assert got["2080505"] == {"total": 1200.0} and got["2080506"] == {"total": 700.0}
     assert got["合计"] == {"total": 1900.0}
-    assert not table.issues
-
-
-def test_pdftotext_class_codes_with_the_rest_of_the_code_glued_to_names() -> None:
-    # A provincial table (类 | 款 | 项 | 科目名称 columns) through pdftotext without -layout:
-    # each cell on a line of its own, the 款/项 digits run into the name, a name wrapped after
-    # its row's figure.
-    lines = ["财政拨款支出预算表", "单位：万元", "科目编码", "科目名称", "金额", "合计"]
-    lines += ["300.00", "208", "社会保障和就业支出", "300.00", "208", "05行政事业单位离退休"]
-    lines += ["300.00", "208", "0505机关事业单位基本养老", "200.00", "保险缴费支出", "208"]
-    lines += ["0506机关事业单位职业年金", "100.00", "缴费支出"]
-    table = one_cell_per_line(lines, "expense_by_function")
-    assert values(table) == {
-        "合计": {"total": 300.0},
-        "208": {"total": 300.0},
-        "20805": {"total": 300.0},
-        "2080505": {"total": 200.0},
-        "2080506": {"total": 100.0},
-    }
-    assert names(table)["2080505"] == "机关事业单位基本养老保险缴费支出"
     assert not table.issues
 
 
@@ -794,25 +825,6 @@ def test_pdftotext_three_public_labels_and_figures_interleaved() -> None:
         "会议费": 933.5,
         "培训费": 30.0,
     }
-
-
-def test_pdftotext_codes_printed_before_their_rows_names() -> None:
-    # A real provincial table through pdftotext without -layout: on top of a page, after the
-    # page number, two rows' codes one after the other, then each row's name and figure.
-    lines = ["一般公共预算基本支出预算表（经济科目）", "单位：万元", "科目编码", "科目名称", "金额"]
-    lines += ["合计", "1,300.00", "301", "工资福利支出", "1,300.00", "30101", "基本工资"]
-    lines += ["1,000.00", "18", "30103", "30108", "奖金", "100.00", "机关事业单位基本养老保险"]
-    lines += ["缴费", "200.00"]
-    table = one_cell_per_line(lines, "basic_expense_by_economic")
-    assert values(table) == {
-        "合计": {"total": 1300.0},
-        "301": {"total": 1300.0},
-        "30101": {"total": 1000.0},
-        "30103": {"total": 100.0},
-        "30108": {"total": 200.0},
-    }
-    assert names(table)["30108"] == "机关事业单位基本养老保险缴费"
-    assert not table.issues
 
 
 def test_layout_text_final_accounts_three_public_figures_one_space_apart() -> None:
