@@ -881,6 +881,44 @@ def test_pdfminer_column_order_block() -> None:
     assert not table.issues and table.checked
 
 
+def test_pdfminer_column_order_with_a_page_number_a_note_and_a_wrapped_name() -> None:
+    # As pdfminer prints real 功能科目 tables: the figures first, then the codes, then 合　计
+    # set letter by letter, the header's 科目编码 among the names, a name wrapped in two pieces,
+    # the note under the table and the page number.
+    text = "\n\n".join(
+        [
+            "财政拨款支出预算表（功能科目）",
+            "部门：某某厅",
+            "单位：万元",
+            "功能科目代码",
+            "功能科目名称",
+            "金额",
+            *["1,500.00", "1,000.00", "1,000.00", "600.00", "400.00", "500.00", "500.00"],
+            "500.00",
+            *["201", "20131", "2013101", "2013102", "208", "20805", "2080505"],
+            *["合", "计", "科目名称", "一般公共服务支出", "党委办公厅（室）及相关机构事务"],
+            *["行政运行", "一般行政管理事务", "社会保障和就业支出", "行政事业单位养老支出"],
+            *["机关事业单位基本养老保险缴费支", "出"],
+            "注：“科目编码”和“科目名称”为必填项。",
+            "11",
+        ]
+    )
+    (table,) = by_kind(text)["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 1500.0},
+        "201": {"total": 1000.0},
+        "20131": {"total": 1000.0},
+        "2013101": {"total": 600.0},
+        "2013102": {"total": 400.0},
+        "208": {"total": 500.0},
+        "20805": {"total": 500.0},
+        "2080505": {"total": 500.0},
+    }
+    assert names(table)["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert names(table)["2013101"] == "行政运行"
+    assert not table.issues and table.checked
+
+
 def test_pdfminer_three_columns_printed_one_after_another() -> None:
     # pdfminer prints a ruled table column by column: 序号, codes, names (a wrapped one in two
     # pieces), then each figure column top to bottom with its empty cells left out, the 合计

@@ -433,9 +433,11 @@ def _column_order(
     """The rows of a one-figure-column table that a text tool printed column by column
     (pdfminer groups a column's cells into one text box): runs of codes, then runs of as
     many names, then the figures in row order ("201" "20131" … "合计" "一般公共服务支出"
-    "党委办公厅…" … "24,458.43" "20,153.75" …). Each name goes to the oldest code still
-    waiting for one; the 合计 label makes a total row, first or last; a column label among
-    them ("金额") is skipped. None unless the codes come in runs (two or more in a row) and
+    "党委办公厅…" … "24,458.43" "20,153.75" …; the figures may come first). Each name goes to
+    the oldest code still waiting for one, a wrapped name's pieces joined (`_wrapped_pieces`);
+    the 合计 label (set letter by letter or not) makes a total row, first or last; a column
+    label ("金额"), a header label (科目名称), a note under the table and a page number among
+    them are skipped. None unless the codes come in runs (two or more in a row) and
     the reading accounts for every token and passes every sum of the code tree, with at
     least one checked."""
     kinds = [_kind_of(c.text) for c in tokens]
@@ -443,28 +445,52 @@ def _column_order(
     is_code = [k == "int" and bool(_CODE.match(t)) for k, t in zip(kinds, texts, strict=True)]
     if not any(a and b for a, b in itertools.pairwise(is_code)):
         return None
+    # 合　计 set letter by letter to fill its cell comes as two tokens: "合" "计".
+    spaced = {
+        k + 1
+        for k in range(len(tokens) - 1)
+        if kinds[k] == kinds[k + 1] == "text"
+        and _GRAND_TOTAL.match(clean_name(texts[k] + texts[k + 1], kind))
+        and len(texts[k]) == 1
+    }
+    texts = [t + texts[k + 1] if k + 1 in spaced else t for k, t in enumerate(texts)]
+    kinds = ["skip" if k in spaced else kind_ for k, kind_ in enumerate(kinds)]
+    # A wrapped name printed in pieces ("机关事业单位基本养老保险缴费支" + "出"): where there are
+    # more names than codes, the pieces that join the name before them.
+    names_at = [k for k in range(len(tokens)) if kinds[k] == "text" and _row_name(texts[k], kind)]
+    joined = _wrapped_pieces([clean_name(tokens[k].text, kind) for k in names_at], sum(is_code))
+    pieces = {names_at[j] for j in joined or ()}
     rows: list[tuple[str | None, list[Cell], list[Cell]]] = []  # code, name cells, all cells
     waiting: deque[int] = deque()  # rows without their name yet (a queue: popleft is O(1))
     total: tuple[list[Cell], list[Cell]] | None = None
     figures: list[tuple[float, Cell]] = []
+    named = None  # the row that took the last name
     for k, cell in enumerate(tokens):
         if is_code[k]:
             rows.append((texts[k], [], [cell]))
             waiting.append(len(rows) - 1)
+        elif kinds[k] == "skip":
+            continue
         elif kinds[k] == "text":
-            name = clean_name(cell.text, kind)
+            name = clean_name(texts[k] if k + 1 in spaced else cell.text, kind)
+            if _STRUCT.search(squash_ascii(texts[k])):
+                continue  # a header's 科目编码 | 科目名称 printed among the columns
             if _GRAND_TOTAL.match(name) and total is None:
-                total = ([cell], [cell])
+                letters = [cell, tokens[k + 1]] if k + 1 in spaced else [cell]
+                total = (letters, letters)
+            elif k in pieces and named is not None:
+                rows[named][1].append(cell)
+                rows[named][2].append(cell)
             elif waiting:
-                _code, names, cells = rows[waiting.popleft()]
-                names.append(cell)
-                cells.append(cell)
-            elif column_key([cell.text], kind) is None:
+                named = waiting.popleft()
+                rows[named][1].append(cell)
+                rows[named][2].append(cell)
+            elif column_key([cell.text], kind) is None and not _is_note(cell.text):
                 return None  # a name with no code to go with: not this shape
         elif (value := parse_figure(cell.text)) is not None and "." in texts[k]:
             figures.append((value, cell))
-        else:
-            return None
+        elif not (kinds[k] == "int" and len(texts[k]) <= 2):
+            return None  # a page number or a 栏次 number is skipped; anything else: not this shape
     if waiting or not rows:
         return None
     orders = [rows]
@@ -490,6 +516,12 @@ def _column_order(
         if checked and not issues:
             return built
     return None
+
+
+def _is_note(text: str) -> bool:
+    """A note printed under a table (注：“科目编码”和“科目名称”为必填项。), not a row's name."""
+    t = squash_ascii(text)
+    return t.startswith(("注", "：", ":")) or t.endswith("。")
 
 
 def _figures_among_labels(parsed: Sequence[_Parsed]) -> list[_Parsed]:
@@ -606,19 +638,43 @@ def _names_for(
 ) -> list[str]:
     """A name per code, from the names printed in order; a wrapped name's pieces ("机关事业单位
     基本养老保险" + "缴费支出") join where the counts say some did: a piece joins the name before
-    it when together they are a known 科目 name, else the shorter pieces join first. Empty
-    names when the counts cannot agree."""
+    it when together they are a known 科目 name (`_wrapped_pieces`). Empty names when the
+    counts cannot agree."""
+    texts = [clean_name(tokens[k].text, kind) for k in names]
+    joined = _wrapped_pieces(texts, len(codes))
+    if joined is None:
+        return [""] * len(codes)
+    out: list[str] = []
+    for j, text in enumerate(texts):
+        if j in joined:
+            out[-1] += text
+        else:
+            out.append(text)
+    return out
+
+
+def _wrapped_pieces(texts: Sequence[str], want: int) -> set[int] | None:
+    """Which of a column's names, printed in order, are pieces that join the name before them
+    so that `want` names are left: a piece joins where the two make a known 科目 name
+    (ie.lexicon), first such pair first. None when the joins cannot bring the count to
+    `want` (none needed when it is already)."""
     from ie.lexicon import subject_names
 
-    texts = [clean_name(tokens[k].text, kind) for k in names]
     known = subject_names()
-    while len(texts) > len(codes):
-        joins = [j for j in range(1, len(texts)) if texts[j - 1] + texts[j] in known]
+    groups = [[j] for j in range(len(texts))]  # the pieces of each name, by index
+    while len(groups) > want:
+        joins = [
+            g
+            for g in range(1, len(groups))
+            if "".join(texts[j] for j in groups[g - 1] + groups[g]) in known
+        ]
         if not joins:
-            return [""] * len(codes)
-        j = joins[0]
-        texts[j - 1 : j + 1] = [texts[j - 1] + texts[j]]
-    return texts if len(texts) == len(codes) else [""] * len(codes)
+            return None
+        g = joins[0]
+        groups[g - 1 : g + 1] = [groups[g - 1] + groups[g]]
+    if len(groups) != want:
+        return None
+    return {j for group in groups for j in group[1:]}
 
 
 def _align_parts(
