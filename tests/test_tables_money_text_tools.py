@@ -991,6 +991,31 @@ def test_layout_text_lone_figure_line_stands_under_its_column() -> None:
     }
 
 
+def test_layout_text_final_expense_table_under_a_six_column_header() -> None:
+    # pdfplumber's layout text of a 支出决算表: the header's wide labels take one character
+    # each, so by position the figures sit under the next label; the three figure columns are
+    # the first three of the six the header names (the other three empty), left to right.
+    text = "\n".join(
+        [
+            "     三、支出决算表",
+            "     编制单位：某某厅      2018年度 单位：万元",
+            "     项目                    本年支出合计   基本支出  项目支出  上缴上级支出"
+            "   经营支出  对附属单位补助支出",
+            "     科目编码  科目名称",
+            "           合计                  4,028.10 3,507.43 520.67",
+            "     208   社会保障和就业支出           4,028.10 3,507.43 520.67",
+            "     20801 人力资源和社会保障管理事务        4,028.10 3,507.43 520.67",
+            "     2080101 行政运行              3,507.43 3,507.43",
+            "     2080109 社会保险经办机构           520.67      520.67",
+        ]
+    )
+    (table,) = by_kind(text)["expense_by_function"]
+    assert values(table)["合计"] == {"total": 4028.1, "basic": 3507.43, "project": 520.67}
+    assert values(table)["2080101"] == {"total": 3507.43, "basic": 3507.43}
+    assert values(table)["2080109"] == {"total": 520.67, "project": 520.67}
+    assert not table.issues
+
+
 def test_layout_text_figures_a_single_space_apart_are_two() -> None:
     # "418.26 80": two cells that a single space separates; "53.7 3" stays one broken figure.
     text = "\n".join(

@@ -198,7 +198,8 @@ def _ordered_labels(header: Sequence[Row], kind: str, labels: list[list[str]]) -
     columns' labels, or none under a total — and the header names exactly as many figure
     columns as there are, by order: the header cells that name a column of this kind of table
     (合计, 基本支出, 人员经费, …), top row first, left to right (a header drawn on another grid
-    than the figures below it, or figures shifted off their labels)."""
+    than the figures below it, or figures shifted off their labels), the rightmost extra parts
+    (上缴上级支出, …) left out when there are more labels than figure columns."""
     keys = [column_key(label, kind) for label in labels]
     odd = any(
         not label  # a figure column under no label
@@ -214,7 +215,15 @@ def _ordered_labels(header: Sequence[Row], kind: str, labels: list[list[str]]) -
         if key not in seen:  # a second 合计 is the total row's label, not a column
             named.append(t)
             seen.add(key)
+    while len(named) > len(labels) and _FINAL_EXTRA.search(named[-1]):
+        # the rightmost columns of a 支出决算表 (上缴上级支出 | 经营支出 | 对附属单位补助支出)
+        # are empty in most departments' tables: no figure column is theirs
+        named.pop()
     return [[t] for t in named] if len(named) == len(labels) else labels
+
+
+# The 支出决算表's columns right of 项目支出, empty in most departments' tables.
+_FINAL_EXTRA = re.compile(r"上缴上级|上解上级|经营支出|对附属单位")
 
 
 def _named_columns(header: Sequence[Row], kind: str) -> list[str]:
