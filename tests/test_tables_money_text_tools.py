@@ -854,6 +854,25 @@ def test_layout_text_final_accounts_three_public_figures_one_space_apart() -> No
     assert not table.issues
 
 
+def test_raw_pdftotext_final_accounts_three_public_labels_among_figures() -> None:
+    # The same kind of table through raw pdftotext: the wide header read column by column, so
+    # most 预算数 / 决算 / 数 labels come among the figures (and another table's labels too).
+    cells = ["财政拨款“三公”经费支出决算表", "编制单位：某某局 2020年度 单位：万元", "合计"]
+    cells += ["因公出国（", "公务用车购", "境）费", "置及运行维", "公务接待费", "护费", "小计"]
+    cells += ["公务用车购", "公务用车运行维护费", "置费", "预算", "决算", "数", "数", "23.05"]
+    cells += ["预算数", "决算", "预算数", "决算", "数", "20.46", "10.60", "预算数", "决算", "数"]
+    cells += ["8.56", "5.41", "预算数", "决算", "数", "4.86", "0.00", "本年支出合计", "基本支出"]
+    cells += ["预算数", "决算", "数", "0.00", "5.41", "数", "4.86", "7.04", "7.04"]
+    (table,) = by_kind("\n\n".join(cells))["three_public"]
+    got = {r.name: r.values() for r in table.rows}
+    assert got["合计"] == {"budget": 23.05, "total": 20.46}
+    assert got["因公出国（境）费"] == {"budget": 10.6, "total": 8.56}
+    assert got["公务用车购置费"] == {"budget": 0.0, "total": 0.0}
+    assert got["公务用车运行维护费"] == {"budget": 5.41, "total": 4.86}
+    assert got["公务接待费"] == {"budget": 7.04, "total": 7.04}
+    assert not table.issues
+
+
 # --- pdfminer: a column's cells one after another -----------------------------------------
 
 

@@ -100,7 +100,10 @@ def three_public_final(region: TableRegion, scale: float) -> list[DetailedRow] |
     no 预算数/决算数 pairs or the figures do not fill the columns two by two."""
     rows = (*region.header, *region.body)
     head = squash_ascii("".join(c.text for r in region.header for c in r.cells))
-    if head.count("决算") < 2 or head.count("预算") < 2:  # 预算数 决算数 (wrapped: 决算 / 数)
+    # 预算数 决算数 (wrapped: 决算 / 数) pairs, in the header or, as raw pdftotext prints a wide
+    # header column by column, among the figures
+    labels = squash_ascii("".join(c.text for r in rows for c in r.cells))
+    if labels.count("决算") < 2 or labels.count("预算") < 2:
         return None
     said = squash_ascii(region.title) + head
     columns = _three_public_columns(said)
