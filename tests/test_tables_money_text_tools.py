@@ -854,6 +854,28 @@ def test_layout_text_final_accounts_three_public_figures_one_space_apart() -> No
     assert not table.issues
 
 
+def test_raw_pdftotext_codes_in_class_cells_after_their_rows_and_no_column_labels() -> None:
+    # A 支出总表 in 类 | 款 | 项 cells as raw pdftotext printed it: no 合计 | 基本支出 | 项目支出
+    # label in the text, the first rows' names and figures before their 序号 and code cells
+    # ("201" "01" "01" is 2010101), the last code of that run starting the row after it, and
+    # that row's second figure printed before the run.
+    cells = ["部门预算支出总表", "单位：万元", "序号", "栏次", "功能分类科目", "类", "款", "项"]
+    cells += ["科目名称", "1", "2", "3", "4", "1", "5", "总计", "100.00", "60.00", "40.00"]
+    cells += ["一般公共服务支出", "100.00", "60.00", "40.00", "人大事务", "100.00", "60.00"]
+    cells += ["40.00", "60.00", "2", "201", "3", "201", "01", "4", "201", "01", "01", "行政运行"]
+    cells += ["60.00", "5", "201", "01", "04", "人大会议", "40.00", "40.00"]
+    (table,) = by_kind("\n\n".join(cells))["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 100.0, "basic": 60.0, "project": 40.0},
+        "201": {"total": 100.0, "basic": 60.0, "project": 40.0},
+        "20101": {"total": 100.0, "basic": 60.0, "project": 40.0},
+        "2010101": {"total": 60.0, "basic": 60.0},
+        "2010104": {"total": 40.0, "project": 40.0},
+    }
+    assert names(table)["20101"] == "人大事务" and names(table)["2010101"] == "行政运行"
+    assert not table.issues
+
+
 def test_raw_pdftotext_final_accounts_three_public_labels_among_figures() -> None:
     # The same kind of table through raw pdftotext: the wide header read column by column, so
     # most 预算数 / 决算 / 数 labels come among the figures (and another table's labels too).

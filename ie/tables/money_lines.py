@@ -5,8 +5,10 @@ arithmetic picks their columns. Text-tool shapes: a name wrapped around its row'
 printed after the page's last row (`_displaced_figures`), column labels among a one-row table's
 figures, a column's cells printed one after another (`_column_order`, taken only when every
 sum passes), a page's code column printed after its names and figures (`_codes_printed_apart`,
-raw pdftotext), a total | part | part table printed column by column (`_columns_in_order`,
-pdfminer), and the 款/项 digits run into the name after the 类 code (`_joined_code`)."""
+raw pdftotext; codes in 类 | 款 | 项 cells joined, `_block_codes`), a total | part | part table
+printed column by column (`_columns_in_order`, pdfminer), the 款/项 digits run into the name
+after the 类 code (`_joined_code`), and a total | part | part table whose header labels the text
+left out (its 合计 row's three figures add up: the kind's columns, kept when its sums hold)."""
 
 from __future__ import annotations
 
@@ -113,7 +115,11 @@ def _line_rows(
         lines = [k for k, r in enumerate(body) for _ in r.cells]
     parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks, words, lines)
     if blocks := _code_blocks(tokens, breaks):
-        parsed = _codes_printed_apart(tokens, blocks, has_seq, breaks, words, lines) or parsed
+        apart = _codes_printed_apart(tokens, blocks, has_seq, breaks, words, lines)
+        if apart is None:  # the counts disagree: maybe a block's last code is its next row's
+            own = [_own_row_left_out(tokens, a, b, has_seq) for a, b in blocks]
+            apart = _codes_printed_apart(tokens, own, has_seq, breaks, words, lines)
+        parsed = apart or parsed
     parsed = _glued_rows(_total_rejoined(_codes_before_rows(parsed), head_cells, total_label))
     if region.kind == "three_public":
         texts = _group_leaves(texts, max((len(figs) for *_, figs, _ in parsed), default=0))
@@ -150,10 +156,41 @@ def _line_rows(
             return one, by_column
     if region.kind in _PARTS and (by_columns := _columns_in_order(tokens, region.kind, scale)):
         return by_columns
+    if (
+        region.kind in _PARTS
+        and not any(column_key([t], region.kind) for t in texts)
+        and _three_part_total(parsed)
+    ):
+        # No column label printed with the table (raw pdftotext can leave a wide header's
+        # labels out of its text) and a 合计 row of total | part | part: the kind's three
+        # columns, taken when at least four sums pass for each that fails (the failures are
+        # reported with the table, as every table's are).
+        assumed = [Column(k, k, float(i)) for i, k in enumerate(("total", *_PARTS[region.kind]))]
+        rows = _placed(_extras_to_next(_total_from_extras(parsed)), assumed, region.kind, scale)
+        issues, checked = table_issues(region.kind, rows, assumed)
+        if checked and checked >= 4 * len(issues):
+            return assumed, rows
     if len(columns) == 1:
         parsed = _displaced_figures(parsed, region.kind, columns)
     elif len(columns) == 3:
-        parsed = _total_from_extras(parsed)
+        parsed = _extras_to_next(_total_from_extras(parsed))
+    return columns, _placed(parsed, columns, region.kind, scale)
+
+
+def _three_part_total(parsed: Sequence[_Parsed]) -> bool:
+    """Whether the table's 合计 row prints three figures, the first the sum of the others."""
+    for code, names, figs, _cells in parsed:
+        if code is None and _GRAND_TOTAL.match(clean_name(_joined(names))):
+            v = [f for f, _ in figs]
+            return len(v) == 3 and abs(v[0] - v[1] - v[2]) <= TOLERANCE
+    return False
+
+
+def _placed(
+    parsed: list[_Parsed], columns: Sequence[Column], kind: str, scale: float
+) -> list[DetailedRow]:
+    """The rows with their figures placed in `columns` (by arithmetic where a row prints
+    fewer figures than there are columns)."""
     options = []
     for _code, _names, figs, _cells in parsed:
         values = [v for v, _ in figs][: len(columns)]
@@ -165,10 +202,10 @@ def _line_rows(
             _source_cell(s, columns[s].key, v * scale, fc)
             for (v, fc), s in zip(figs, options[k][pick], strict=False)
         ]
-        return _row(code, _joined(names), figures, cells, region.kind)
+        return _row(code, _joined(names), figures, cells, kind)
 
     codes = [code for code, *_ in parsed]
-    return columns, _settle(options, build_row, region.kind, columns, codes, guess=False)
+    return list(_settle(options, build_row, kind, columns, codes, guess=False))
 
 
 _Parsed = tuple[str | None, list[Cell], list[tuple[float, list[Cell]]], list[Cell]]
@@ -208,6 +245,27 @@ def _codes_before_rows(parsed: list[_Parsed]) -> list[_Parsed]:
             k += len(moved)
         else:
             k = max(j, k + 1)
+    return out
+
+
+def _extras_to_next(parsed: list[_Parsed]) -> list[_Parsed]:
+    """A total | part | part table's row with a fourth figure printed after its own three
+    (which add up), where the next coded row has its total alone: raw pdftotext printed that
+    row's part before its code ("人大事务" "92.36" "58.65" "33.71" "58.65" "4" "2010101"
+    "行政运行" "58.65"). The figure goes to that row when it equals the row's total (a row
+    with one part prints it equal to its total)."""
+    out = list(parsed)
+    for k in range(len(out) - 1):
+        code, names, figs, cells = out[k]
+        v = [f for f, _ in figs]
+        if len(v) != 4 or abs(v[0] - v[1] - v[2]) > TOLERANCE:
+            continue
+        n_code, n_names, n_figs, n_cells = out[k + 1]
+        if n_code is None or len(n_figs) != 1 or abs(n_figs[0][0] - v[3]) > TOLERANCE:
+            continue
+        moved = figs[3]
+        out[k] = (code, names, figs[:3], [c for c in cells if all(c is not m for m in moved[1])])
+        out[k + 1] = (n_code, n_names, [*n_figs, moved], n_cells + moved[1])
     return out
 
 
@@ -363,13 +421,7 @@ def _codes_printed_apart(
     done = 0  # rows before this are taken by an earlier block
     for a, b in blocks:
         before = bisect_left(keep, a)  # kept tokens printed before the block
-        codes: list[tuple[str, list[Cell]]] = []
-        for m in range(a, b):
-            t = _line_text(tokens[m].text)
-            if _kind_of(t) == "int" and len(t) >= 3 and _CODE.match(t):
-                codes.append((t, []))
-            elif _kind_of(t) == "text" and codes:
-                codes[-1][1].append(tokens[m])
+        codes = [(code, tail) for code, _first, tail in _block_codes(tokens, a, b, has_seq)]
         rows = [
             k
             for k in range(done, len(out))
@@ -384,6 +436,52 @@ def _codes_printed_apart(
             out[k] = (code, names + tail, figs, cells + tail)
         done = rows[-1] + 1 if rows else done
     return out
+
+
+def _block_codes(
+    tokens: Sequence[Cell], a: int, b: int, has_seq: bool
+) -> list[tuple[str, int, list[Cell]]]:
+    """The codes of the code block tokens[a:b], each with the index of its first token (its
+    序号 where one precedes it) and the name pieces printed after it. A code printed in 类 |
+    款 | 项 cells comes as "201" "01" "04": a two-digit number after a 类 or 类款 code is
+    its next part, unless it is the next 序号 (a 序号 has no leading zero and counts up)."""
+    out: list[tuple[str, int, list[Cell]]] = []
+    seq: tuple[int, int] | None = None  # the last 序号 seen: (value, token index)
+    for m in range(a, b):
+        t = _line_text(tokens[m].text)
+        kind = _kind_of(t)
+        last = out[-1] if out else None
+        piece = (
+            kind == "int"
+            and len(t) == 2
+            and last is not None
+            and len(last[0]) in (3, 5)
+            and not last[2]
+            and (t.startswith("0") or not has_seq or seq is None or int(t) != seq[0] + 1)
+        )
+        if piece and last is not None:  # (`last` is set whenever `piece` is)
+            out[-1] = (last[0] + t, last[1], last[2])
+        elif kind == "int" and len(t) >= 3 and _CODE.match(t):
+            first = seq[1] if seq is not None and seq[1] == m - 1 else m
+            out.append((t, first, []))
+        elif kind == "int":
+            seq = (int(t), m)
+        elif kind == "text" and last is not None:
+            last[2].append(tokens[m])
+    return out
+
+
+def _own_row_left_out(tokens: Sequence[Cell], a: int, b: int, has_seq: bool) -> tuple[int, int]:
+    """The code block tokens[a:b] without its last code when a name and figures follow that
+    code: it starts the row printed after the block ("… 4 201 01 01" "行政运行" "58.65"),
+    not one of the rows before it."""
+    found = _block_codes(tokens, a, b, has_seq)
+    if not found or found[-1][2] or b + 1 >= len(tokens):
+        return a, b
+    name = _line_text(tokens[b].text)
+    if _kind_of(name) == "text" and not name[0].isdigit() and _kind_of(tokens[b + 1].text) == "dec":
+        return a, found[-1][1]
+    return a, b
 
 
 # A 款 (and 项) code printed against its name, after the 类 code's cell: "208" "0501行政单位离退休"
