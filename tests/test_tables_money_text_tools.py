@@ -876,6 +876,32 @@ def test_raw_pdftotext_codes_in_class_cells_after_their_rows_and_no_column_label
     assert not table.issues
 
 
+def test_raw_pdftotext_code_block_holds_a_wrapped_name_of_a_row_printed_without_one() -> None:
+    # Raw pdftotext: a page's names and figures, then its 序号 and codes; a row's name came
+    # after its code in two pieces, its figures were printed with the row before it.
+    cells = ["部门预算一般公共预算财政拨款支出表", "单位：万元", "序号", "功能分类科目", "合计"]
+    cells += ["科目编码", "科目名称", "基本支出 项目支出", "合计", "100.00", "60.00", "40.00"]
+    cells += ["一般公共服务支出", "40.00", "40.00", "档案事务", "40.00", "40.00", "档案馆"]
+    cells += ["40.00", "40.00", "社会保障和就业支出", "60.00", "60.00", "行政事业单位养老支出"]
+    cells += ["60.00", "60.00", "机关事业单位基本养老保险", "45.00", "45.00", "15.00", "15.00"]
+    cells += ["1", "2", "201", "3", "20126", "4", "2012604", "5", "208", "6", "20805", "7"]
+    cells += ["2080505", "缴费支出", "8", "2080506", "机关事业单位职业年金缴费", "支出", "9"]
+    (table,) = by_kind("\n\n".join(cells))["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 100.0, "basic": 60.0, "project": 40.0},
+        "201": {"total": 40.0, "project": 40.0},
+        "20126": {"total": 40.0, "project": 40.0},
+        "2012604": {"total": 40.0, "project": 40.0},
+        "208": {"total": 60.0, "basic": 60.0},
+        "20805": {"total": 60.0, "basic": 60.0},
+        "2080505": {"total": 45.0, "basic": 45.0},
+        "2080506": {"total": 15.0, "basic": 15.0},
+    }
+    assert names(table)["2080505"] == "机关事业单位基本养老保险缴费支出"
+    assert names(table)["2080506"] == "机关事业单位职业年金缴费支出"
+    assert not table.issues
+
+
 def test_raw_pdftotext_final_accounts_three_public_labels_among_figures() -> None:
     # The same kind of table through raw pdftotext: the wide header read column by column, so
     # most 预算数 / 决算 / 数 labels come among the figures (and another table's labels too).

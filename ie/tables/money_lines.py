@@ -365,7 +365,7 @@ def _joined(cells: Sequence[Cell]) -> str:
 def _code_blocks(tokens: Sequence[Cell], breaks: Sequence[int] = ()) -> list[tuple[int, int]]:
     """[start, end) token ranges of a code column printed apart from its rows (pdftotext's
     raw mode prints a page's names and figures first, then its 序号 and codes: "1" "2" "206"
-    "3" "20601" …, a wrapped name's last piece after its code): runs of integers, with text
+    "3" "20601" …, a wrapped name's last pieces after its code): runs of integers, with text
     only right after a code, holding at least three codes and no figure, within a page (the
     next page may start with a row's code: `breaks` are the token indices that start one)."""
     kinds = [_kind_of(c.text) for c in tokens]
@@ -378,12 +378,24 @@ def _code_blocks(tokens: Sequence[Cell], breaks: Sequence[int] = ()) -> list[tup
             k += 1
             continue
         j = k
-        while j < n and (j == k or j not in starts_page) and (
-            kinds[j] == "int"
-            or (kinds[j] == "text" and j > k and _CODE.match(texts[j - 1]) and len(texts[j - 1]) > 3
-                and (j + 1 == n or kinds[j + 1] == "int"))
-        ):  # fmt: skip
-            j += 1
+        while j < n and (j == k or j not in starts_page):
+            if kinds[j] == "int":
+                j += 1
+                continue
+            # a name's pieces (one to three lines) right after a code, an integer after them
+            e = j
+            while e < n and e - j < 3 and kinds[e] == "text" and e not in starts_page:
+                e += 1
+            if (
+                e > j
+                and j > k
+                and _CODE.match(texts[j - 1])
+                and len(texts[j - 1]) > 3
+                and (e == n or kinds[e] == "int")
+            ):
+                j = e
+                continue
+            break
         codes = sum(1 for m in range(k, j) if kinds[m] == "int" and len(texts[m]) >= 3
                     and _CODE.match(texts[m]))  # fmt: skip
         if codes >= 3 and j - k >= 2 * codes - 1:
@@ -422,19 +434,43 @@ def _codes_printed_apart(
     for a, b in blocks:
         before = bisect_left(keep, a)  # kept tokens printed before the block
         codes = [(code, tail) for code, _first, tail in _block_codes(tokens, a, b, has_seq)]
-        rows = [
-            k
-            for k in range(done, len(out))
-            if out[k][3] and position[id(out[k][3][0])] < before
-            and out[k][0] is None and out[k][1] and out[k][2]
-            and not _GRAND_TOTAL.match(clean_name(_joined(out[k][1])))
-        ]  # fmt: skip
-        if len(rows) != len(codes):
+        # the rows without a code printed before the block, with names; failing that, the
+        # nameless rows of figures too (a row whose name came in the block after its code)
+        for nameless in (False, True):
+            tried = _nameless_split(out, done) if nameless else out
+            rows = [
+                k
+                for k in range(done, len(tried))
+                if tried[k][3] and position[id(tried[k][3][0])] < before
+                and tried[k][0] is None and (tried[k][1] or nameless) and tried[k][2]
+                and not _GRAND_TOTAL.match(clean_name(_joined(tried[k][1])))
+            ]  # fmt: skip
+            if len(rows) == len(codes):
+                out = tried
+                break
+        else:
             return None
         for k, (code, tail) in zip(rows, codes, strict=True):
             _, names, figs, cells = out[k]
             out[k] = (code, names + tail, figs, cells + tail)
         done = rows[-1] + 1 if rows else done
+    return out
+
+
+def _nameless_split(parsed: list[_Parsed], start: int) -> list[_Parsed]:
+    """`parsed` with each row from `start` on that holds two rows' figures — four figures, two
+    equal pairs: a total and its one part twice, "32.65" "32.65" "16.80" "16.80" — split in
+    two, the second row nameless (its name printed elsewhere: in a code block after its
+    code)."""
+    out = list(parsed[:start])
+    for code, names, figs, cells in parsed[start:]:
+        v = [f for f, _ in figs]
+        if len(v) == 4 and abs(v[0] - v[1]) <= TOLERANCE and abs(v[2] - v[3]) <= TOLERANCE:
+            second = {id(c) for _, fc in figs[2:] for c in fc}
+            out.append((code, names, figs[:2], [c for c in cells if id(c) not in second]))
+            out.append((None, [], figs[2:], [c for _, fc in figs[2:] for c in fc]))
+        else:
+            out.append((code, names, figs, cells))
     return out
 
 
