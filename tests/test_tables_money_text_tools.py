@@ -902,6 +902,32 @@ def test_raw_pdftotext_code_block_holds_a_wrapped_name_of_a_row_printed_without_
     assert not table.issues
 
 
+def test_raw_pdftotext_class_codes_apart_from_names_that_start_with_the_rest() -> None:
+    # A 类 | 款 | 项 table as raw pdftotext printed it: the 类 codes in blocks after the rows,
+    # the 款/项 digits run into the names; a row's figures printed with the row before it (two
+    # equal pairs) and its name after its 类 code in the block; the last rows' 类 code printed
+    # once, before them.
+    cells = ["部门预算支出总表", "单位：万元", "序号", "功能分类科目", "合计"]
+    cells += ["基本支出 项目支出", "类", "款", "项", "科目名称", "合计", "200.00", "170.00"]
+    cells += ["30.00"]
+    cells += ["社会保障和就业支出", "100.00", "100.00", "05行政事业单位养老支出", "100.00"]
+    cells += ["100.00", "0505机关事业单位基本养老", "60.00", "60.00", "40.00", "40.00"]
+    cells += ["1", "2", "208", "3", "208", "4", "208", "保险缴费支出", "5", "208"]
+    cells += ["0506机关事业单位职业年金", "缴费支出", "6"]
+    cells += ["卫生健康支出", "30.00", "30.00", "11行政事业单位医疗", "30.00", "30.00"]
+    cells += ["1101行政单位医疗", "30.00", "30.00", "住房保障支出", "70.00", "70.00"]
+    cells += ["6", "210", "7", "210", "8", "210", "9", "221"]
+    cells += ["02住房改革支出", "70.00", "70.00", "0201住房公积金", "70.00", "70.00"]
+    (table,) = by_kind("\n\n".join(cells))["expense_by_function"]
+    got = values(table)
+    assert got["2080505"] == {"total": 60.0, "basic": 60.0}
+    assert got["2080506"] == {"total": 40.0, "basic": 40.0}
+    assert got["22102"] == got["2210201"] == {"total": 70.0, "basic": 70.0}
+    assert got["2101101"] == {"total": 30.0, "project": 30.0}
+    assert names(table)["2210201"] == "住房公积金"
+    assert not table.issues
+
+
 def test_raw_pdftotext_final_accounts_three_public_labels_among_figures() -> None:
     # The same kind of table through raw pdftotext: the wide header read column by column, so
     # most 预算数 / 决算 / 数 labels come among the figures (and another table's labels too).

@@ -253,19 +253,31 @@ def _extras_to_next(parsed: list[_Parsed]) -> list[_Parsed]:
     (which add up), where the next coded row has its total alone: raw pdftotext printed that
     row's part before its code ("人大事务" "92.36" "58.65" "33.71" "58.65" "4" "2010101"
     "行政运行" "58.65"). The figure goes to that row when it equals the row's total (a row
-    with one part prints it equal to its total)."""
+    with one part prints it equal to its total); two equal pairs ("139.05" "139.05" "54.35"
+    "54.35") before a coded row without figures: the second pair is that row's."""
     out = list(parsed)
     for k in range(len(out) - 1):
         code, names, figs, cells = out[k]
         v = [f for f, _ in figs]
-        if len(v) != 4 or abs(v[0] - v[1] - v[2]) > TOLERANCE:
-            continue
         n_code, n_names, n_figs, n_cells = out[k + 1]
-        if n_code is None or len(n_figs) != 1 or abs(n_figs[0][0] - v[3]) > TOLERANCE:
+        if len(v) != 4 or n_code is None:
             continue
-        moved = figs[3]
-        out[k] = (code, names, figs[:3], [c for c in cells if all(c is not m for m in moved[1])])
-        out[k + 1] = (n_code, n_names, [*n_figs, moved], n_cells + moved[1])
+        if len(n_figs) == 1 and abs(v[0] - v[1] - v[2]) <= TOLERANCE:
+            if abs(n_figs[0][0] - v[3]) > TOLERANCE:
+                continue
+            moved = figs[3:]
+        elif not n_figs and abs(v[0] - v[1]) <= TOLERANCE and abs(v[2] - v[3]) <= TOLERANCE:
+            moved = figs[2:]  # two rows of a total and its one part: the second pair is its
+        else:
+            continue
+        gone = {id(c) for _, fc in moved for c in fc}
+        out[k] = (code, names, figs[: 4 - len(moved)], [c for c in cells if id(c) not in gone])
+        out[k + 1] = (
+            n_code,
+            n_names,
+            [*n_figs, *moved],
+            n_cells + [c for _, fc in moved for c in fc],
+        )
     return out
 
 
@@ -550,13 +562,20 @@ def _glued(code: str, name: Cell) -> tuple[str, Cell] | None:
 def _glued_rows(parsed: list[_Parsed]) -> list[_Parsed]:
     """`_joined_code` over rows read one cell per line: a row whose code is a 类 code and
     whose name starts with the 款/项 digits (raw pdftotext prints "221" and "02住房改革支出"
-    on lines of their own, or the 类 codes in a column apart from the rows)."""
+    on lines of their own, or the 类 codes in a column apart from the rows). A row without a
+    code whose name starts with such digits takes the 类 code of the last coded row (the
+    code column printed its 类 once: "221" "住房保障支出" … "02住房改革支出" "0201住房公积金")."""
     out = []
+    last_class = None
     for code, names, figs, cells in parsed:
+        if code is None and names and last_class is not None:
+            code = last_class if _glued(last_class, names[0]) is not None else None
         if code is not None and names and (glued := _glued(code, names[0])) is not None:
             code, first = glued
             cells = [first if c is names[0] else c for c in cells]
             names = [first, *names[1:]]
+        if code is not None and re.fullmatch(r"[2-5]\d\d(?:\d\d){0,2}", code):
+            last_class = code[:3]
         out.append((code, names, figs, cells))
     return out
 
