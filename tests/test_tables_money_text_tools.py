@@ -928,6 +928,23 @@ def test_raw_pdftotext_class_codes_apart_from_names_that_start_with_the_rest() -
     assert not table.issues
 
 
+def test_raw_pdftotext_part_printed_after_the_last_row_of_the_page() -> None:
+    # Raw pdftotext prints a displaced cell after the page's last row: 参政议政's 项目支出
+    # comes after 住房公积金's own total and part.
+    cells = ["部门预算支出总表", "单位：万元", "序号", "栏次", "功能分类科目", "合计", "科目编码"]
+    cells += ["科目名称", "基本支出", "项目支出", "合计", "350.00", "250.00", "100.00", "2", "201"]
+    cells += ["一般公共服务支出", "300.00", "200.00", "100.00", "3", "20102", "政协事务", "300.00"]
+    cells += ["200.00", "100.00", "4", "2010201", "行政运行", "200.00", "200.00", "5", "2010206"]
+    cells += ["参政议政", "100.00", "6", "221", "住房保障支出", "50.00", "50.00", "7", "22102"]
+    cells += ["住房改革支出", "50.00", "50.00", "8", "2210201", "住房公积金", "50.00", "50.00"]
+    cells += ["100.00"]
+    (table,) = by_kind("\n\n".join(cells))["expense_by_function"]
+    got = values(table)
+    assert got["2010206"] == {"total": 100.0, "project": 100.0}
+    assert got["2210201"] == {"total": 50.0, "basic": 50.0}
+    assert not table.issues
+
+
 def test_raw_pdftotext_final_accounts_three_public_labels_among_figures() -> None:
     # The same kind of table through raw pdftotext: the wide header read column by column, so
     # most 预算数 / 决算 / 数 labels come among the figures (and another table's labels too).

@@ -166,14 +166,15 @@ def _line_rows(
         # columns, taken when at least four sums pass for each that fails (the failures are
         # reported with the table, as every table's are).
         assumed = [Column(k, k, float(i)) for i, k in enumerate(("total", *_PARTS[region.kind]))]
-        rows = _placed(_extras_to_next(_total_from_extras(parsed)), assumed, region.kind, scale)
+        fixed = _part_printed_late(_extras_to_next(_total_from_extras(parsed)))
+        rows = _placed(fixed, assumed, region.kind, scale)
         issues, checked = table_issues(region.kind, rows, assumed)
         if checked and checked >= 4 * len(issues):
             return assumed, rows
     if len(columns) == 1:
         parsed = _displaced_figures(parsed, region.kind, columns)
     elif len(columns) == 3:
-        parsed = _extras_to_next(_total_from_extras(parsed))
+        parsed = _part_printed_late(_extras_to_next(_total_from_extras(parsed)))
     return columns, _placed(parsed, columns, region.kind, scale)
 
 
@@ -278,6 +279,33 @@ def _extras_to_next(parsed: list[_Parsed]) -> list[_Parsed]:
             [*n_figs, *moved],
             n_cells + [c for _, fc in moved for c in fc],
         )
+    return out
+
+
+def _part_printed_late(parsed: list[_Parsed]) -> list[_Parsed]:
+    """A total | part | part table's row printed with its total alone, its part printed after
+    a later row's own total and part (raw pdftotext prints a page's displaced cells after its
+    last row: "2210201" "住" "25.05" "25.05" "192.73"): the extra figure goes to the one row
+    above with its total alone equal to it (none or several: left as it is)."""
+    out = list(parsed)
+    for k, (code, names, figs, cells) in enumerate(out):
+        v = [f for f, _ in figs]
+        if len(v) != 3 or abs(v[0] - v[1]) > TOLERANCE or abs(v[0] - v[1] - v[2]) <= TOLERANCE:
+            continue
+        lone = [
+            j
+            for j in range(k)
+            if out[j][0] is not None
+            and len(out[j][2]) == 1
+            and abs(out[j][2][0][0] - v[2]) <= TOLERANCE
+        ]
+        if len(lone) != 1:
+            continue
+        j, moved = lone[0], figs[2]
+        gone = {id(c) for c in moved[1]}
+        out[k] = (code, names, figs[:2], [c for c in cells if id(c) not in gone])
+        j_code, j_names, j_figs, j_cells = out[j]
+        out[j] = (j_code, j_names, [*j_figs, moved], j_cells + moved[1])
     return out
 
 
