@@ -945,6 +945,20 @@ def test_raw_pdftotext_part_printed_after_the_last_row_of_the_page() -> None:
     assert not table.issues
 
 
+def test_raw_pdftotext_side_by_side_final_table_figure_run_into_the_next_code() -> None:
+    # A 决算 基本支出 table printed as 人员经费 and 公用经费 blocks side by side, through raw
+    # pdftotext: a figure of the left block and the right block's next code on one line.
+    cells = ["一般公共预算财政拨款基本支出决算表", "编制单位：某某厅 2019年度 单位：万元"]
+    cells += ["人员经费", "公用经费", "经济分类科目编码", "科目名称", "决算数", "经济分类科目编码"]
+    cells += ["科目名称", "决算", "301", "工资福利支出", "300.00", "302", "商品和服务支出"]
+    cells += ["30.00", "30101", "基本工资", "200.00", "30201", "办公费", "10.00", "30102"]
+    cells += ["津贴补贴", "100.00 30207", "邮电费", "20.00"]
+    (table,) = by_kind("\n\n".join(cells))["basic_expense_by_economic"]
+    got = values(table)
+    assert got["30102"] == {"total": 100.0}
+    assert got["30207"] == {"total": 20.0} and names(table)["30207"] == "邮电费"
+
+
 def test_raw_pdftotext_final_accounts_three_public_labels_among_figures() -> None:
     # The same kind of table through raw pdftotext: the wide header read column by column, so
     # most 预算数 / 决算 / 数 labels come among the figures (and another table's labels too).

@@ -78,7 +78,7 @@ def _line_rows(
         if len(totals) > 1 and _GRAND_TOTAL.match(squash_ascii(texts[totals[0]])):
             del texts[totals[0]]
     has_seq = any(re.search(r"序号|行次", squash_ascii(t)) for t in header)
-    body = [_joined_code(r) for r in body]
+    body = [_figure_then_code(_joined_code(r)) for r in body]
     region_breaks = region.breaks
     moved = _labels_among_figures(region.kind, body)
     if moved:
@@ -558,6 +558,30 @@ def _own_row_left_out(tokens: Sequence[Cell], a: int, b: int, has_seq: bool) -> 
     if _kind_of(name) == "text" and not name[0].isdigit() and _kind_of(tokens[b + 1].text) == "dec":
         return a, found[-1][1]
     return a, b
+
+
+# A figure and the next row's code one space apart on one line: "92.99 30207".
+_FIGURE_CODE = re.compile(r"(-?[\d,]*\d\.\d+) +(\d{3}(?:\d{2}){0,2})")
+
+
+def _figure_then_code(row: Row) -> Row:
+    """`row` with a cell holding a figure and a 科目 code one space apart split in two: raw
+    pdftotext runs a row's last figure into the next row's code when the next row sits a
+    little higher (a side-by-side 决算 table's blocks)."""
+    cells: list[Cell] = []
+    for c in row.cells:
+        m = _FIGURE_CODE.fullmatch(c.text)
+        if m is None:
+            cells.append(c)
+            continue
+        width = (c.x1 - c.x0) / max(len(c.text), 1)
+        for g in (1, 2):
+            a, b = m.span(g)
+            cells.append(
+                replace(c, text=m.group(g), start=c.start + a, end=c.start + b,
+                        x0=c.x0 + a * width, x1=c.x0 + b * width)
+            )  # fmt: skip
+    return row if len(cells) == len(row.cells) else replace(row, cells=tuple(cells))
 
 
 # A 款 (and 项) code printed against its name, after the 类 code's cell: "208" "0501行政单位离退休"
