@@ -959,6 +959,24 @@ def test_raw_pdftotext_side_by_side_final_table_figure_run_into_the_next_code() 
     assert got["30207"] == {"total": 20.0} and names(table)["30207"] == "邮电费"
 
 
+def test_raw_pdftotext_run_of_displaced_figures_beside_the_repeated_header() -> None:
+    # Raw pdftotext printed two rows' missing figures as a run after the page's last row,
+    # next to the repeated header's 科目编码 | 科目名称: 一般行政管理事务's part, then 委员视察's
+    # total and part.
+    cells = ["一般公共预算财政拨款支出决算表", "编制单位：某某厅 2019年度 单位：万元", "项目"]
+    cells += ["合计", "基本支出", "项目支出", "合计", "400.00", "200.00", "200.00", "201"]
+    cells += ["一般公共服务支出", "300.00", "100.00", "200.00", "20102", "政协事务", "300.00"]
+    cells += ["100.00", "200.00", "2010201", "行政运行", "100.00", "100.00", "2010202"]
+    cells += ["一般行政管理事务", "50.00", "2010205", "委员视察", "208", "社会保障和就业支出"]
+    cells += ["100.00", "100.00", "20805", "行政事业单位养老支出", "100.00", "100.00"]
+    cells += ["科目编码", "科目名称", "50.00", "150.00", "150.00"]
+    (table,) = by_kind("\n\n".join(cells))["expense_by_function"]
+    got = values(table)
+    assert got["2010202"] == {"total": 50.0, "project": 50.0}
+    assert got["2010205"] == {"total": 150.0, "project": 150.0}
+    assert not table.issues
+
+
 def test_raw_pdftotext_final_accounts_three_public_labels_among_figures() -> None:
     # The same kind of table through raw pdftotext: the wide header read column by column, so
     # most 预算数 / 决算 / 数 labels come among the figures (and another table's labels too).

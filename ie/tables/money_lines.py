@@ -166,7 +166,7 @@ def _line_rows(
         # columns, taken when at least four sums pass for each that fails (the failures are
         # reported with the table, as every table's are).
         assumed = [Column(k, k, float(i)) for i, k in enumerate(("total", *_PARTS[region.kind]))]
-        fixed = _part_printed_late(_extras_to_next(_total_from_extras(parsed)))
+        fixed = _displaced_run(_part_printed_late(_extras_to_next(_total_from_extras(parsed))))
         rows = _placed(fixed, assumed, region.kind, scale)
         issues, checked = table_issues(region.kind, rows, assumed)
         if checked and checked >= 4 * len(issues):
@@ -174,7 +174,7 @@ def _line_rows(
     if len(columns) == 1:
         parsed = _displaced_figures(parsed, region.kind, columns)
     elif len(columns) == 3:
-        parsed = _part_printed_late(_extras_to_next(_total_from_extras(parsed)))
+        parsed = _displaced_run(_part_printed_late(_extras_to_next(_total_from_extras(parsed))))
     return columns, _placed(parsed, columns, region.kind, scale)
 
 
@@ -306,6 +306,58 @@ def _part_printed_late(parsed: list[_Parsed]) -> list[_Parsed]:
         out[k] = (code, names, figs[:2], [c for c in cells if id(c) not in gone])
         j_code, j_names, j_figs, j_cells = out[j]
         out[j] = (j_code, j_names, [*j_figs, moved], j_cells + moved[1])
+    return out
+
+
+def _displaced_run(parsed: list[_Parsed]) -> list[_Parsed]:
+    """A total | part | part table's figures printed as a run of their own after a page's
+    last row (raw pdftotext; the run may sit beside the repeated header's 科目编码 | 科目名称):
+    given, in order, to the coded rows above that lack them — a row with its total alone takes
+    one figure equal to it, a row without figures a total and its part (two equal figures) or
+    a total and two parts. Taken only when the run is used up exactly so."""
+    out = list(parsed)
+    for k, (code, names, figs, cells) in enumerate(out):
+        label = all(_STRUCT.search(squash_ascii(c.text)) for c in names)
+        if code is not None or not figs or not label:
+            continue
+        run = [f for f, _ in figs]
+        given: list[tuple[int, int]] = []  # (row, figures taken)
+        at = 0
+        for j in range(k):
+            j_code, _n, j_figs, _c = out[j]
+            if j_code is None or len(j_figs) > 1 or at >= len(run):
+                continue
+            if len(j_figs) == 1:
+                if abs(run[at] - j_figs[0][0]) > TOLERANCE:
+                    continue
+                take = 1
+            elif at + 2 < len(run) and abs(run[at] - run[at + 1] - run[at + 2]) <= TOLERANCE:
+                take = 3
+            elif at + 1 < len(run) and abs(run[at] - run[at + 1]) <= TOLERANCE:
+                take = 2
+            else:
+                continue
+            given.append((j, take))
+            at += take
+        if at != len(run) or not given:
+            continue
+        at = 0
+        for j, take in given:
+            j_code, j_names, j_figs, j_cells = out[j]
+            moved = figs[at : at + take]
+            out[j] = (
+                j_code,
+                j_names,
+                [*j_figs, *moved],
+                j_cells + [c for _, fc in moved for c in fc],
+            )
+            at += take
+        out[k] = (
+            code,
+            names,
+            [],
+            [c for c in cells if all(c is not x for _, fc in figs for x in fc)],
+        )
     return out
 
 
