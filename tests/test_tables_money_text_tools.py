@@ -977,6 +977,18 @@ def test_raw_pdftotext_run_of_displaced_figures_beside_the_repeated_header() -> 
     assert not table.issues
 
 
+def test_raw_pdftotext_code_and_name_one_space_apart_at_the_top_of_a_page() -> None:
+    # The rows at the top of a page come as "2240101 行政运行": one line, one space.
+    cells = ["财政拨款支出预算表", "部门： 某某厅 单位：元", "功能科目代码", "功能科目名称"]
+    cells += ["合计", "金额", "3,000,000.00", "224", "灾害防治及应急管理支出", "3,000,000.00"]
+    cells += ["22401", "应急管理事务", "3,000,000.00", "第1页", "\f2240101 行政运行"]
+    cells += ["2,000,000.00", "2240106 安全监管", "1,000,000.00"]
+    (table,) = by_kind("\n\n".join(cells))["expense_by_function"]
+    assert values(table)["2240101"] == {"total": 200.0}
+    assert names(table)["2240106"] == "安全监管"
+    assert not table.issues
+
+
 def test_raw_pdftotext_final_accounts_three_public_labels_among_figures() -> None:
     # The same kind of table through raw pdftotext: the wide header read column by column, so
     # most 预算数 / 决算 / 数 labels come among the figures (and another table's labels too).

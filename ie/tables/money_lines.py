@@ -612,17 +612,20 @@ def _own_row_left_out(tokens: Sequence[Cell], a: int, b: int, has_seq: bool) -> 
     return a, b
 
 
-# A figure and the next row's code one space apart on one line: "92.99 30207".
+# A figure and the next row's code one space apart on one line: "92.99 30207"; a code and
+# its name: "2240101 行政运行".
 _FIGURE_CODE = re.compile(r"(-?[\d,]*\d\.\d+) +(\d{3}(?:\d{2}){0,2})")
+_CODE_NAME = re.compile(r"(\d{3}(?:\d{2}){0,2}) +([^\d\s.,%－-].*)")
 
 
 def _figure_then_code(row: Row) -> Row:
-    """`row` with a cell holding a figure and a 科目 code one space apart split in two: raw
+    """`row` with a cell holding a figure and a 科目 code one space apart split in two (raw
     pdftotext runs a row's last figure into the next row's code when the next row sits a
-    little higher (a side-by-side 决算 table's blocks)."""
+    little higher: a side-by-side 决算 table's blocks), and a cell of a code and its name one
+    space apart (a page's first rows)."""
     cells: list[Cell] = []
     for c in row.cells:
-        m = _FIGURE_CODE.fullmatch(c.text)
+        m = _FIGURE_CODE.fullmatch(c.text) or _CODE_NAME.fullmatch(c.text)
         if m is None:
             cells.append(c)
             continue
