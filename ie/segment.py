@@ -1195,8 +1195,18 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
     keys = [digits(r.key) for r in rows]
     start = None
     # 栏次 alone, or last on a header line ("类 款 项 科目名称 栏次" over "1 2 3 4 5")
+    # (or "栏次 1 2" with the first numbers on its line, above every figure: plain text of a
+    # ruled header)
+    money = next((k for k, r in enumerate(rows) if has_money(r)), len(rows))
     stub = next(
-        (k for k, key in enumerate(keys) if _STUB_LABEL.match(key) or key.endswith("栏次")), None
+        (
+            k
+            for k, key in enumerate(keys)
+            if _STUB_LABEL.match(key)
+            or key.endswith("栏次")
+            or (k < money and re.search(r"栏次1(?:2(?:3)?)?$", key))
+        ),
+        None,
     )
     if stub is not None:
         start, n = stub + 1, 1
@@ -1211,7 +1221,9 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
             found is not None
             and found > start
             and all(
-                re.fullmatch(r"\d{1,2}", keys[m]) or _column_labels(rows[m])
+                re.fullmatch(r"\d{1,2}", keys[m])
+                or re.fullmatch(r"\d{1,2}(?:\s+\d{1,2})+", rows[m].text.strip())
+                or _column_labels(rows[m])
                 for m in range(start, found)
             )
         ):

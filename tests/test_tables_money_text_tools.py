@@ -1008,6 +1008,53 @@ def test_raw_pdftotext_final_accounts_three_public_labels_among_figures() -> Non
     assert not table.issues
 
 
+# --- pdfplumber's plain text: a ruled table's rows one line each, cells one space apart ---------
+
+
+def test_plain_text_header_labels_one_space_apart_and_column_numbers_on_their_own_line() -> None:
+    # The header's labels on one line with 档次 and its first number, the other numbers (and the
+    # 合计 row's 序号) on the next line: neither a code "23451" nor one label.
+    lines = [
+        "部门预算一般公共预算财政拨款基本支出表",
+        "911024 某某部",
+        "预算年度：2024",
+        "单位：万元",
+    ]
+    lines += ["序号 支出部门经济分类科目 一般公共预算基本支出 科目编码 科目名称"]
+    lines += ["合计 人员经费 公用经费 档次 1", "2 3 4 5 1", "总计 130.00 100.00 30.00", "2"]
+    lines += ["301 工资福利支出 100.00 100.00", "3", "30101 基本工资 100.00 100.00", "4"]
+    lines += ["302 商品和服务支出 30.00 30.00", "5", "30201 办公费 30.00 30.00"]
+    (table,) = by_kind("\n".join(lines))["basic_expense_by_economic"]
+    assert values(table) == {
+        "合计": {"total": 130.0, "personnel": 100.0, "public": 30.0},
+        "301": {"total": 100.0, "personnel": 100.0},
+        "30101": {"total": 100.0, "personnel": 100.0},
+        "302": {"total": 30.0, "public": 30.0},
+        "30201": {"total": 30.0, "public": 30.0},
+    }
+    assert not table.issues
+
+
+def test_plain_text_stub_numbers_after_the_header_and_a_header_repeated_on_the_next_page() -> None:
+    # "栏次 1 2" ends a header line and "3 4 5 1" follows; the next page repeats the header,
+    # its 栏次 at the end of a line: the body starts after the first page's numbers.
+    lines = ["部门预算一般公共预算财政拨款支出表", "752008 某某部", "预算年度：", "2022单位：万元"]
+    lines += ["序号 功能分类科目 合计 基本支出 项目支出", "科目编码 科目名称 栏次 1 2", "3 4 5 1"]
+    lines += ["合计 150.00 110.00 40.00", "2", "201 一般公共服务支出 100.00 60.00 40.00", "3"]
+    lines += ["20132 组织事务 100.00 60.00 40.00", "4", "2013201 行政运行 60.00 60.00", "5"]
+    lines += ["2013299 其他组织事务支出 40.00 40.00", "6", "210 卫生健康支出 50.00 50.00", "7"]
+    lines += ["21011 行政事业单位医疗 50.00 50.00", "8", "2101101 行政单位 50.00 50.00"]
+    lines += ["752008 某某部", "预算年度：2022", "单位：万元", "序号 功能分类科目 合计 基本支"]
+    lines += ["出", "项目支出 科目编码 科目名称 栏次", "1 2 3 4", "5 医疗 9"]
+    lines += ["2101102 事业单位医疗 0.00 0.00"]
+    (table,) = by_kind("\n".join(lines))["expense_by_function"]
+    got = values(table)
+    assert got["合计"] == {"total": 150.0, "basic": 110.0, "project": 40.0}
+    assert got["2013201"] == {"total": 60.0, "basic": 60.0}
+    assert got["2013299"] == {"total": 40.0, "project": 40.0}
+    assert got["2101101"] == {"total": 50.0, "basic": 50.0}
+
+
 # --- pdfminer: a column's cells one after another -----------------------------------------
 
 

@@ -52,7 +52,12 @@ def _line_rows(
 ) -> tuple[Sequence[Column], Sequence[DetailedRow]]:
     head_cells = [c for r in region.header for c in r.cells]
     total_label = _header_total(head_cells)
-    header = [c.text for k, c in enumerate(head_cells) if k != total_label]
+    header = [
+        t
+        for k, c in enumerate(head_cells)
+        if k != total_label
+        for t in _labels_of(c.text, region.kind)
+    ]
     texts = [
         t
         for t in header
@@ -612,6 +617,17 @@ def _own_row_left_out(tokens: Sequence[Cell], a: int, b: int, has_seq: bool) -> 
     return a, b
 
 
+def _labels_of(text: str, kind: str) -> list[str]:
+    """A header cell's labels: a line of labels one space apart ("合计 人员经费 公用经费 档次
+    1", plain text of a ruled header) split where two or more of its words name columns."""
+    words = text.split()
+    if len(words) > 1 and sum(column_key([w], kind) is not None for w in words) >= 2:
+        return words
+    return [text]
+
+
+# A line of column numbers one space apart ("2 3 4 5 1": the rest of a 栏次 row).
+_STUB_NUMBERS = re.compile(r"\d{1,2}(?: \d{1,2}){2,}")
 # A figure and the next row's code one space apart on one line: "92.99 30207"; a code and
 # its name: "2240101 行政运行".
 _FIGURE_CODE = re.compile(r"(-?[\d,]*\d\.\d+) +(\d{3}(?:\d{2}){0,2})")
@@ -622,9 +638,11 @@ def _figure_then_code(row: Row) -> Row:
     """`row` with a cell holding a figure and a 科目 code one space apart split in two (raw
     pdftotext runs a row's last figure into the next row's code when the next row sits a
     little higher: a side-by-side 决算 table's blocks), and a cell of a code and its name one
-    space apart (a page's first rows)."""
+    space apart (a page's first rows); a line of column numbers left out."""
     cells: list[Cell] = []
     for c in row.cells:
+        if _STUB_NUMBERS.fullmatch(c.text.strip()):
+            continue  # column numbers, not a code ("23451") nor figures
         m = _FIGURE_CODE.fullmatch(c.text) or _CODE_NAME.fullmatch(c.text)
         if m is None:
             cells.append(c)
@@ -636,7 +654,7 @@ def _figure_then_code(row: Row) -> Row:
                 replace(c, text=m.group(g), start=c.start + a, end=c.start + b,
                         x0=c.x0 + a * width, x1=c.x0 + b * width)
             )  # fmt: skip
-    return row if len(cells) == len(row.cells) else replace(row, cells=tuple(cells))
+    return row if cells == list(row.cells) else replace(row, cells=tuple(cells))
 
 
 # A 款 (and 项) code printed against its name, after the 类 code's cell: "208" "0501行政单位离退休"
