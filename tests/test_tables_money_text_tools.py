@@ -1217,6 +1217,26 @@ def test_layout_text_final_expense_table_under_a_six_column_header() -> None:
     assert not table.issues
 
 
+def test_layout_text_two_column_labels_one_space_apart() -> None:
+    # pdftotext -layout ran two narrow header cells together: "基本支出 项目支出".
+    text = "\n".join(
+        [
+            "部门预算支出总表",
+            "单位：万元",
+            "序号     功能分类科目                   合计             基本支出 项目支出",
+            "类      款                        项              科目名称          栏次",
+            "       合计                       100.00         60.00          40.00",
+            "201    一般公共服务支出                     100.00         60.00          40.00",
+            "201    01行政运行                                    60.00          60.00",
+            "201    02一般行政管理事务                                 40.00          40.00",
+        ]
+    )
+    (table,) = by_kind(text)["expense_by_function"]
+    assert values(table)["合计"] == {"total": 100.0, "basic": 60.0, "project": 40.0}
+    assert values(table)["20101"] == {"total": 60.0, "basic": 60.0}
+    assert values(table)["20102"] == {"total": 40.0, "project": 40.0}
+
+
 def test_layout_text_figures_a_single_space_apart_are_two() -> None:
     # "418.26 80": two cells that a single space separates; "53.7 3" stays one broken figure.
     text = "\n".join(

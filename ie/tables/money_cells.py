@@ -188,6 +188,32 @@ def _split_figures(row: Row) -> list[Cell]:
     return out
 
 
+def _labels_of(text: str, kind: str) -> list[str]:
+    """A header cell's labels: a line of labels one space apart ("合计 人员经费 公用经费 档次
+    1", plain text of a ruled header; "基本支出 项目支出" in layout text) split where two or
+    more of its words name columns."""
+    words = text.split()
+    if len(words) > 1 and sum(column_key([w], kind) is not None for w in words) >= 2:
+        return words
+    return [text]
+
+
+def _split_labels(row: Row, kind: str) -> Row:
+    """A header row with each cell of several column labels (`_labels_of`) split in one cell
+    per label, placed by its characters' share of the cell."""
+    cells: list[Cell] = []
+    for c in row.cells:
+        words = _labels_of(c.text, kind)
+        if len(words) == 1:
+            cells.append(c)
+            continue
+        width = (c.x1 - c.x0) / max(len(c.text), 1)
+        for m in re.finditer(r"\S+", c.text):
+            x0 = c.x0 + m.start() * width
+            cells.append(replace(c, text=m.group(), x0=x0, x1=c.x0 + m.end() * width))
+    return row if len(cells) == len(row.cells) else replace(row, cells=tuple(cells))
+
+
 _STUB_LABEL = re.compile(r"^(?:栏次|档次|栏号|行次)$")
 _CODE_LABEL = re.compile(r"编码|代码|^类$|^款$|^项$")
 

@@ -30,6 +30,7 @@ from ie.tables.money_cells import (
     _source_cell,
     _span_of,
     _split_figures,
+    _split_labels,
     clean_name,
     parse_figure,
 )
@@ -146,7 +147,7 @@ def _geometric_rows(
             else:
                 figs.append(c)
         parsed.append((code, name_cells, figs, cells))
-    header = list(region.header)
+    header = [_split_labels(r, region.kind) for r in region.header]
     if parsed and _header_label_row(parsed[0], header, region.kind):
         # The header's last label printed on the line of the first figures: a header cell.
         code, name_cells, figs, cells = parsed[0]

@@ -24,6 +24,7 @@ from ie.tables.money_arith import table_issues
 from ie.tables.money_cells import (
     _assign_keys,
     _group_leaves,
+    _labels_of,
     _row,
     _source_cell,
     clean_name,
@@ -615,15 +616,6 @@ def _own_row_left_out(tokens: Sequence[Cell], a: int, b: int, has_seq: bool) -> 
     if _kind_of(name) == "text" and not name[0].isdigit() and _kind_of(tokens[b + 1].text) == "dec":
         return a, found[-1][1]
     return a, b
-
-
-def _labels_of(text: str, kind: str) -> list[str]:
-    """A header cell's labels: a line of labels one space apart ("合计 人员经费 公用经费 档次
-    1", plain text of a ruled header) split where two or more of its words name columns."""
-    words = text.split()
-    if len(words) > 1 and sum(column_key([w], kind) is not None for w in words) >= 2:
-        return words
-    return [text]
 
 
 # A line of column numbers one space apart ("2 3 4 5 1": the rest of a 栏次 row).
