@@ -335,6 +335,39 @@ def test_space_layout_with_drifting_columns(tmp_path) -> None:
     ]
 
 
+def test_layout_text_counted_by_character_keeps_wrapped_pieces_under_their_column(
+    tmp_path,
+) -> None:
+    """pdftotext -layout places text by character (a CJK character one column): a wrapped
+    cell's last line stands under its own column by character count, far left of it by
+    display width. The document's money table tells which (`ie.segment.grid_width`)."""
+
+    def line(*cells: tuple[int, str]) -> str:
+        out = ""
+        for col, text in cells:
+            out = out.ljust(col) + text
+        return out
+
+    money = ["支出预算总表", "单位：万元", line((5, "项目"), (28, "合计"), (40, "基本支出"))]
+    names = ["一般公共服务支出", "人大事务", "行政运行", "社会保障和就业支出", "住房公积金"] * 3
+    for k, name in enumerate(names):  # figures end at one character column, names any width
+        money.append(line((5, name), (26, f"{10 + k}.00".rjust(8)), (38, f"{k}.00".rjust(8))))
+    cols = (0, 8, 21, 33, 51, 61)
+    head = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
+    first = ["产出指标", "时效指标", "资金拨付及时率", "党外人士培训工作资金拨付", "≥96%"]
+    second = ["效益指标", "可持续影响指标", "长效管理机制", "确保长效管理机制达标", "逐步完善"]
+    table = ["1、党外人士培训经费绩效目标表", line(*zip(cols, head, strict=True))]
+    table += [line(*zip(cols, [*first, "年度工作要点"], strict=True)), line((33, "及时率"))]
+    table += [line(*zip(cols, [*second, "浙委发〔2015〕89号"], strict=True)), line((61, "文"))]
+    path = tmp_path / "layout.txt"
+    path.write_text("\n".join([*money, "", "", *table]), encoding="utf-8")
+    p = "党外人士培训经费"
+    assert _rows_of(path) == [
+        (p, "产出指标", "时效指标", "资金拨付及时率", "≥96%", "年度工作要点"),
+        (p, "效益指标", "可持续影响指标", "长效管理机制", "逐步完善", "浙委发〔2015〕89号文"),
+    ]
+
+
 def test_flat_split_stays_polynomial() -> None:
     """A long run of one-character lines (no term to cut it) is split quickly."""
     import time

@@ -22,7 +22,7 @@ column is appended to the 指标值, and a 指标性质 column's comparison (≥
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -31,7 +31,7 @@ from itertools import pairwise, takewhile
 from ie.ingest import Document
 from ie.lexicon import REDACTION_MARKERS, data_lines
 from ie.schema import TargetParsed
-from ie.segment import Row, document_rows
+from ie.segment import Row, document_rows, grid_width
 from ie.text import display_width, squash
 
 FIELDS: tuple[str, ...] = ("level1", "level2", "level3", "description", "target", "basis")
@@ -306,10 +306,18 @@ def _rows(doc: Document, rows: Sequence[Row] | None = None) -> list[_Row]:
             )
             for row in (rows if rows is not None else document_rows(doc))
         ]
-    return [r for line in doc.lines if (r := _text_row(line.text, line.start, line.page_number))]
+    width = grid_width(doc)
+    return [
+        r for line in doc.lines if (r := _text_row(line.text, line.start, line.page_number, width))
+    ]
 
 
-def _text_row(line: str, start: int, page: int) -> _Row | None:
+def _text_row(
+    line: str, start: int, page: int, width: Callable[[str], int] = display_width
+) -> _Row | None:
+    """A text line's cells; in layout text a cell's x is its column as `width` counts the
+    line (`ie.segment.grid_width`: by character for pdftotext/pdfplumber layout text, whose
+    CJK characters take one column each, so a wrapped cell's next line stands under it)."""
     if not line.strip():
         return None
     layout = (
@@ -325,8 +333,8 @@ def _text_row(line: str, start: int, page: int) -> _Row | None:
         if part.strip():
             lead = len(part) - len(part.lstrip())
             text = part.strip()
-            x0 = col if layout == "tab" else display_width(line[: pos + lead])
-            x1 = col + 1 if layout == "tab" else x0 + display_width(text)
+            x0 = col if layout == "tab" else width(line[: pos + lead])
+            x1 = col + 1 if layout == "tab" else x0 + width(text)
             cells.append(
                 _Cell(text, start + pos + lead, start + pos + lead + len(text), x0, x1, page)
             )
