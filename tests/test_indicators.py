@@ -368,6 +368,37 @@ def test_layout_text_counted_by_character_keeps_wrapped_pieces_under_their_colum
     ]
 
 
+def test_space_layout_header_wrapped_in_narrow_columns(tmp_path) -> None:
+    """A header whose narrow cells wrap (`指标` / `值`, `指标值确定依` / `据`) in layout text:
+    the tails join their header cells, so 指标值确定依据 is a column and the withheld rows keep
+    all four markers (a target wrapped the same way, `不公` / `开`, stays one cell)."""
+    from ie.text import display_width
+
+    def line(*cells: tuple[int, str]) -> str:
+        out = ""
+        for col, text in cells:
+            out += " " * max(1, col - display_width(out)) + text if out else " " * col + text
+        return out
+
+    cols = (0, 12, 28, 40, 54, 62)
+    head = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标", "指标值确定依"]
+    rows = [
+        ["产出指标", "数量指标", "不公开", "不公开", "不公", "不公开"],
+        ["", "质量指标", "不公开", "不公开", "不公", "不公开"],
+    ]
+    table = ["6、党建工作项目绩效目标表", "", line((0, "绩效目标"), (40, "不公开"))]
+    table += [line(*zip(cols, head, strict=True)), line((54, "值"), (62, "据"))]
+    for row in rows:
+        table += [line(*((c, t) for c, t in zip(cols, row, strict=True) if t)), line((54, "开"))]
+    path = tmp_path / "space.txt"
+    path.write_text("\n".join(table), encoding="utf-8")
+    p = "党建工作项目"
+    assert _rows_of(path) == [
+        (p, "产出指标", "数量指标", "不公开", "不公开", "不公开"),
+        (p, "产出指标", "质量指标", "不公开", "不公开", "不公开"),
+    ]
+
+
 def test_flat_split_stays_polynomial() -> None:
     """A long run of one-character lines (no term to cut it) is split quickly."""
     import time

@@ -511,7 +511,7 @@ def _parse_body(body: Sequence[_Row]) -> list[IndicatorRow]:
     if len(head.cells) == 1 and squash(head.cells[0].text) == "一级指标":
         return _parse_flat(body)
     rest = list(body[1:])
-    if head.layout == "pdf":
+    if head.layout in ("pdf", "space"):
         head, rest = _merge_wrapped_header(head, rest)
     columns = _header_columns(head)
     labelled = [(c, f) for c, f in columns if f != "other"]
