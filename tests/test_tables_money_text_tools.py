@@ -506,6 +506,26 @@ def test_pdfplumber_layout_figure_run_into_the_next_blocks_code() -> None:
     assert got["30226"] == {"total": 1.46} and got["30309"] == {"total": 0.44}
 
 
+def test_pdfplumber_layout_side_by_side_code_and_name_one_space_apart() -> None:
+    # The right block's code and name one space apart ("30201 办公费"): a code and a name.
+    lines = [
+        "     六、一般公共预算财政拨款基本支出决算表",
+        "     编制单位：某某厅     2016年度 单位：元",
+    ]
+    lines += [
+        "     经济分类科目编码   科目名称              决算数   经济分类科目编码   科目名称"
+        "       决算数",
+        "     301        工资福利支出          91,407,200.00 302  商品和服务支出   1,069,200.00",
+        "     30101      基本工资            91,407,200.00 30201 办公费       475,200.00",
+        "                                                 30208 取暖费       594,000.00",
+        "     人员经费合计                     91,407,200.00 公用经费合计         1,069,200.00",
+    ]
+    (table,) = by_kind("\n".join(lines))["basic_expense_by_economic"]
+    got = values(table)
+    assert got["30201"] == {"total": 47.52} and names(table)["30201"] == "办公费"
+    assert got["30208"] == {"total": 59.4} and names(table)["30208"] == "取暖费"
+
+
 def test_coded_line_after_a_row_wrapped_over_three_lines() -> None:
     # pypdfium2: a row whose name wraps ("…离退" / "休") and whose figure follows on a third
     # line, then a code and a name with no figure on their line.

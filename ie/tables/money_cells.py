@@ -163,12 +163,26 @@ def _row(code, name_text, figures, cells, kind) -> DetailedRow:
     )
 
 
+# A 科目 code and its name one space apart in one cell ("30201 办公费": layout text).
+_CODE_THEN_NAME = re.compile(r"(\d{3}(?:\d{2}){0,2}) ([^\d\s.,%－-]\S*)")
+
+
 def _split_figures(row: Row) -> list[Cell]:
     """Cells of a row, with a cell holding several figures ("767.60 199.25", "418.26 80")
     split: each part a figure, the first and any other with a point printing two or more
-    decimals (a figure broken by a stray space, "686. 71" or "53.7 3", stays whole)."""
+    decimals (a figure broken by a stray space, "686. 71" or "53.7 3", stays whole); and a
+    cell of a code and its name one space apart split in two."""
     out: list[Cell] = []
     for c in row.cells:
+        if (m := _CODE_THEN_NAME.fullmatch(c.text)) is not None:
+            width = (c.x1 - c.x0) / max(len(c.text), 1)
+            exact = c.end - c.start == len(c.text)  # offsets by character (text, not PDF)
+            for g in (1, 2):
+                a, b = m.span(g)
+                where = {"start": c.start + a, "end": c.start + b} if exact else {}
+                x0, x1 = c.x0 + a * width, c.x0 + b * width
+                out.append(replace(c, text=m.group(g), x0=x0, x1=x1, **where))
+            continue
         parts = c.text.split(" ")
         points = [p for p in parts if "." in p]
         if (
