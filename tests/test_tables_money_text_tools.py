@@ -526,6 +526,23 @@ def test_pdfplumber_layout_side_by_side_code_and_name_one_space_apart() -> None:
     assert got["30208"] == {"total": 59.4} and names(table)["30208"] == "取暖费"
 
 
+def test_pdfplumber_layout_class_item_codes_one_space_apart_before_the_name() -> None:
+    # 类 款 项 printed one space apart and run into the name ("201 06 01 行政运行").
+    lines = ["     财政拨款支出预算表", "     部门： 某某局  单位：万元"]
+    lines += ["     科目编码          科目名称                 金额"]
+    lines += ["                   合计                       825.21"]
+    lines += [
+        "     201     一般公共服务支出         825.21",
+        "     201 06  财政事务            825.21",
+    ]
+    lines += ["     201 06 01 行政运行          316.49", "     201 06 50 事业运行          105.49"]
+    lines += ["     201 06 99 其他财政事务支出      403.23"]
+    (table,) = by_kind("\n".join(lines))["expense_by_function"]
+    assert values(table)["2010601"] == {"total": 316.49}
+    assert names(table)["2010699"] == "其他财政事务支出"
+    assert not table.issues
+
+
 def test_coded_line_after_a_row_wrapped_over_three_lines() -> None:
     # pypdfium2: a row whose name wraps ("…离退" / "休") and whose figure follows on a third
     # line, then a code and a name with no figure on their line.

@@ -163,8 +163,9 @@ def _row(code, name_text, figures, cells, kind) -> DetailedRow:
     )
 
 
-# A 科目 code and its name one space apart in one cell ("30201 办公费": layout text).
-_CODE_THEN_NAME = re.compile(r"(\d{3}(?:\d{2}){0,2}) ([^\d\s.,%－-]\S*)")
+# A 科目 code and its name one space apart in one cell ("30201 办公费", "201 06 01 行政运行":
+# layout text; 类 款 项 one space apart).
+_CODE_THEN_NAME = re.compile(r"(\d{3}(?: ?\d{2}){0,2}) ([^\d\s.,%－-]\S*)")
 
 
 def _split_figures(row: Row) -> list[Cell]:
