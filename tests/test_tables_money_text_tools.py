@@ -543,6 +543,27 @@ def test_pdfplumber_layout_class_item_codes_one_space_apart_before_the_name() ->
     assert not table.issues
 
 
+def test_pdfplumber_layout_sequence_number_code_and_name_one_space_apart() -> None:
+    # A narrow page of pdfplumber's layout text runs 序号, code and name together one space
+    # apart ("13 2110101 行政运行"), or 序号 and code ("16 221", then the name).
+    lines = ["     部门预算支出总表", "     单位：万元"]
+    lines += ["     序号  功能分类科目         合计 基本支出   项目支出"]
+    lines += ["         科目编码    科目名称", "     栏次  1       2      3  4      5"]
+    lines += ["     1           总计               283.17 283.17"]
+    lines += ["     2   211     节能环保支出           239.68 239.68"]
+    lines += ["     3   21101   环境保护管理事务         239.68 239.68"]
+    lines += [
+        "     4 2110101 行政运行    239.68 239.68",
+        "     5 221  住房保障支出     43.49 43.49",
+    ]
+    lines += ["     6 22102 住房改革支出    43.49 43.49", "     7 2210201 住房公积金   43.49 43.49"]
+    (table,) = by_kind("\n".join(lines))["expense_by_function"]
+    got = values(table)
+    assert got["2110101"] == {"total": 239.68, "basic": 239.68}
+    assert got["221"] == got["2210201"] == {"total": 43.49, "basic": 43.49}
+    assert names(table)["2110101"] == "行政运行" and not table.issues
+
+
 def test_coded_line_after_a_row_wrapped_over_three_lines() -> None:
     # pypdfium2: a row whose name wraps ("…离退" / "休") and whose figure follows on a third
     # line, then a code and a name with no figure on their line.

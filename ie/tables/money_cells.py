@@ -164,21 +164,24 @@ def _row(code, name_text, figures, cells, kind) -> DetailedRow:
 
 
 # A 科目 code and its name one space apart in one cell ("30201 办公费", "201 06 01 行政运行":
-# layout text; 类 款 项 one space apart).
-_CODE_THEN_NAME = re.compile(r"(\d{3}(?: ?\d{2}){0,2}) ([^\d\s.,%－-]\S*)")
+# layout text; 类 款 项 one space apart), or its 序号 before it ("13 2110101 行政运行", "16 221").
+_CODE_THEN_NAME = re.compile(r"(?:(\d{1,3}) )?(\d{3}(?: ?\d{2}){0,2})(?: ([^\d\s.,%－-]\S*))?")
 
 
 def _split_figures(row: Row) -> list[Cell]:
     """Cells of a row, with a cell holding several figures ("767.60 199.25", "418.26 80")
     split: each part a figure, the first and any other with a point printing two or more
     decimals (a figure broken by a stray space, "686. 71" or "53.7 3", stays whole); and a
-    cell of a code and its name one space apart split in two."""
+    cell of a code and its name (or its 序号 and it) one space apart split."""
     out: list[Cell] = []
     for c in row.cells:
-        if (m := _CODE_THEN_NAME.fullmatch(c.text)) is not None:
+        m = _CODE_THEN_NAME.fullmatch(c.text)
+        if m is not None and (m.group(1) or m.group(3)):
             width = (c.x1 - c.x0) / max(len(c.text), 1)
             exact = c.end - c.start == len(c.text)  # offsets by character (text, not PDF)
-            for g in (1, 2):
+            for g in (1, 2, 3):
+                if m.group(g) is None:
+                    continue
                 a, b = m.span(g)
                 where = {"start": c.start + a, "end": c.start + b} if exact else {}
                 x0, x1 = c.x0 + a * width, c.x0 + b * width
