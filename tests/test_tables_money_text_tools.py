@@ -564,6 +564,28 @@ def test_pdfplumber_layout_sequence_number_code_and_name_one_space_apart() -> No
     assert names(table)["2110101"] == "行政运行" and not table.issues
 
 
+def test_layout_text_class_and_section_one_space_apart_then_the_item() -> None:
+    # pdftotext -layout of a 类 | 款 | 项 table: "201 06" in one cell, the 项 "01" in the next.
+    lines = ["财政拨款支出预算表", "部门：某某局 单位：万元"]
+    lines += ["类     款   项    功能科目名称               金额"]
+    lines += [
+        "               合计                  825.21",
+        "201            一般公共服务支出            825.21",
+    ]
+    lines += [
+        "201 06         财政事务                825.21",
+        "201 06    01   行政运行                316.49",
+    ]
+    lines += [
+        "201 06    50   事业运行                105.49",
+        "201 06    99   其他财政事务支出            403.23",
+    ]
+    (table,) = by_kind("\n".join(lines))["expense_by_function"]
+    got = values(table)
+    assert got["20106"] == {"total": 825.21} and got["2010601"] == {"total": 316.49}
+    assert got["2010699"] == {"total": 403.23} and not table.issues
+
+
 def test_coded_line_after_a_row_wrapped_over_three_lines() -> None:
     # pypdfium2: a row whose name wraps ("…离退" / "休") and whose figure follows on a third
     # line, then a code and a name with no figure on their line.

@@ -54,8 +54,8 @@ def _code_of(texts: Sequence[str]) -> tuple[str | None, int]:
     if not first.isdigit() or not 3 <= len(first) <= 9:
         return None, 0
     code, used = first, 1
-    if len(first) == 3:  # 类 | 款 | 项 in separate cells
-        for t in texts[1:3]:
+    if len(first) in (3, 5):  # 类 | 款 | 项 in separate cells (类 款 one space apart: "201 06")
+        for t in texts[1 : 1 + (7 - len(first)) // 2]:
             piece = digits(t, 1)
             if len(piece) == 2 and piece.isdigit():
                 code += piece
