@@ -168,6 +168,29 @@ def _row(code, name_text, figures, cells, kind) -> DetailedRow:
 _CODE_THEN_NAME = re.compile(r"(?:(\d{1,3}) )?(\d{3}(?: ?\d{2}){0,2})(?: ([^\d\s.,%－-]\S*))?")
 
 
+def _match_parts(c: Cell, m: re.Match[str]) -> list[Cell]:
+    """The cells of `c` that the groups of `m` (a full match of its text) hold, each placed
+    by its characters' share of the cell (offsets exact where the cell's text is the source's:
+    text, not PDF)."""
+    width = (c.x1 - c.x0) / max(len(c.text), 1)
+    exact = c.end - c.start == len(c.text)
+    out = []
+    for g in range(1, (m.re.groups or 0) + 1):
+        if m.group(g) is None:
+            continue
+        a, b = m.span(g)
+        where = {"start": c.start + a, "end": c.start + b} if exact else {}
+        out.append(replace(c, text=m.group(g), x0=c.x0 + a * width, x1=c.x0 + b * width, **where))
+    return out
+
+
+def _code_cell_parts(c: Cell) -> list[Cell] | None:
+    """A cell of a code and its name, or its 序号 and it, one space apart (`_CODE_THEN_NAME`)
+    as its parts; None for any other cell."""
+    m = _CODE_THEN_NAME.fullmatch(c.text)
+    return _match_parts(c, m) if m is not None and (m.group(1) or m.group(3)) else None
+
+
 def _split_figures(row: Row) -> list[Cell]:
     """Cells of a row, with a cell holding several figures ("767.60 199.25", "418.26 80")
     split: each part a figure, the first and any other with a point printing two or more
@@ -175,17 +198,8 @@ def _split_figures(row: Row) -> list[Cell]:
     cell of a code and its name (or its 序号 and it) one space apart split."""
     out: list[Cell] = []
     for c in row.cells:
-        m = _CODE_THEN_NAME.fullmatch(c.text)
-        if m is not None and (m.group(1) or m.group(3)):
-            width = (c.x1 - c.x0) / max(len(c.text), 1)
-            exact = c.end - c.start == len(c.text)  # offsets by character (text, not PDF)
-            for g in (1, 2, 3):
-                if m.group(g) is None:
-                    continue
-                a, b = m.span(g)
-                where = {"start": c.start + a, "end": c.start + b} if exact else {}
-                x0, x1 = c.x0 + a * width, c.x0 + b * width
-                out.append(replace(c, text=m.group(g), x0=x0, x1=x1, **where))
+        if (code_parts := _code_cell_parts(c)) is not None:
+            out += code_parts
             continue
         parts = c.text.split(" ")
         points = [p for p in parts if "." in p]

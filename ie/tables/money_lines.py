@@ -23,8 +23,10 @@ from ie.segment import Cell, Row, TableRegion, digits, has_money
 from ie.tables.money_arith import table_issues
 from ie.tables.money_cells import (
     _assign_keys,
+    _code_cell_parts,
     _group_leaves,
     _labels_of,
+    _match_parts,
     _row,
     _source_cell,
     clean_name,
@@ -84,7 +86,7 @@ def _line_rows(
         if len(totals) > 1 and _GRAND_TOTAL.match(squash_ascii(texts[totals[0]])):
             del texts[totals[0]]
     has_seq = any(re.search(r"序号|行次", squash_ascii(t)) for t in header)
-    body = [_figure_then_code(_joined_code(r)) for r in body]
+    body = [_cells_run_together(_joined_code(r)) for r in body]
     region_breaks = region.breaks
     moved = _labels_among_figures(region.kind, body)
     if moved:
@@ -620,32 +622,24 @@ def _own_row_left_out(tokens: Sequence[Cell], a: int, b: int, has_seq: bool) -> 
 
 # A line of column numbers one space apart ("2 3 4 5 1": the rest of a 栏次 row).
 _STUB_NUMBERS = re.compile(r"\d{1,2}(?: \d{1,2}){2,}")
-# A figure and the next row's code one space apart on one line: "92.99 30207"; a code and
-# its name: "2240101 行政运行".
+# A figure and the next row's code one space apart on one line: "92.99 30207".
 _FIGURE_CODE = re.compile(r"(-?[\d,]*\d\.\d+) +(\d{3}(?:\d{2}){0,2})")
-_CODE_NAME = re.compile(r"(\d{3}(?:\d{2}){0,2}) +([^\d\s.,%－-].*)")
 
 
-def _figure_then_code(row: Row) -> Row:
+def _cells_run_together(row: Row) -> Row:
     """`row` with a cell holding a figure and a 科目 code one space apart split in two (raw
     pdftotext runs a row's last figure into the next row's code when the next row sits a
     little higher: a side-by-side 决算 table's blocks), and a cell of a code and its name one
-    space apart (a page's first rows); a line of column numbers left out."""
+    space apart (a page's first rows: `_code_cell_parts`); a line of column numbers left
+    out."""
     cells: list[Cell] = []
     for c in row.cells:
         if _STUB_NUMBERS.fullmatch(c.text.strip()):
             continue  # column numbers, not a code ("23451") nor figures
-        m = _FIGURE_CODE.fullmatch(c.text) or _CODE_NAME.fullmatch(c.text)
-        if m is None:
-            cells.append(c)
-            continue
-        width = (c.x1 - c.x0) / max(len(c.text), 1)
-        for g in (1, 2):
-            a, b = m.span(g)
-            cells.append(
-                replace(c, text=m.group(g), start=c.start + a, end=c.start + b,
-                        x0=c.x0 + a * width, x1=c.x0 + b * width)
-            )  # fmt: skip
+        if (m := _FIGURE_CODE.fullmatch(c.text)) is not None:
+            cells += _match_parts(c, m)
+        else:
+            cells += _code_cell_parts(c) or [c]
     return row if cells == list(row.cells) else replace(row, cells=tuple(cells))
 
 
