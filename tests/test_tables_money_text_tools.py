@@ -586,6 +586,19 @@ def test_layout_text_class_and_section_one_space_apart_then_the_item() -> None:
     assert got["2010699"] == {"total": 403.23} and not table.issues
 
 
+def test_layout_text_figure_broken_at_its_point_is_no_code_and_name() -> None:
+    # Noise broke a figure at its point ("913 ．57"): a figure, not code 913 and a name "．57".
+    lines = ["部门预算支出总表", "单位：万元"]
+    lines += ["序号  功能分类科目                                    合计    基本支出  项目支出"]
+    lines += ["1                   合计                              913 ．57  847.49    66.08"]
+    lines += ["2     201           一般公共服务支出                  913.57    847.49    66.08"]
+    (table,) = by_kind("\n".join(lines))["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 913.57, "basic": 847.49, "project": 66.08},
+        "201": {"total": 913.57, "basic": 847.49, "project": 66.08},
+    }
+
+
 def test_coded_line_after_a_row_wrapped_over_three_lines() -> None:
     # pypdfium2: a row whose name wraps ("…离退" / "休") and whose figure follows on a third
     # line, then a code and a name with no figure on their line.

@@ -165,7 +165,7 @@ def _row(code, name_text, figures, cells, kind) -> DetailedRow:
 
 # A 科目 code and its name one space apart in one cell ("30201 办公费", "201 06 01 行政运行":
 # layout text; 类 款 项 one space apart), or its 序号 before it ("13 2110101 行政运行", "16 221").
-_CODE_THEN_NAME = re.compile(r"(?:(\d{1,3}) )?(\d{3}(?: ?\d{2}){0,2})(?: ([^\d\s.,%－-]\S*))?")
+_CODE_THEN_NAME = re.compile(r"(?:(\d{1,3}) )?(\d{3}(?: ?\d{2}){0,2})(?: ([\u4e00-\u9fff（(]\S*))?")
 
 
 def _match_parts(c: Cell, m: re.Match[str]) -> list[Cell]:
