@@ -275,7 +275,7 @@ def _extras_to_next(parsed: list[_Parsed]) -> list[_Parsed]:
             if abs(n_figs[0][0] - v[3]) > TOLERANCE:
                 continue
             moved = figs[3:]
-        elif not n_figs and abs(v[0] - v[1]) <= TOLERANCE and abs(v[2] - v[3]) <= TOLERANCE:
+        elif not n_figs and _two_rows(v):
             moved = figs[2:]  # two rows of a total and its one part: the second pair is its
         else:
             continue
@@ -325,8 +325,9 @@ def _displaced_run(parsed: list[_Parsed]) -> list[_Parsed]:
     a total and two parts. Taken only when the run is used up exactly so."""
     out = list(parsed)
     for k, (code, names, figs, cells) in enumerate(out):
-        label = all(_STRUCT.search(squash_ascii(c.text)) for c in names)
-        if code is not None or not figs or not label:
+        if code is not None or not figs:
+            continue
+        if not all(_STRUCT.search(squash_ascii(c.text)) for c in names):
             continue
         run = [f for f, _ in figs]
         given: list[tuple[int, int]] = []  # (row, figures taken)
@@ -557,6 +558,15 @@ def _codes_printed_apart(
     return out
 
 
+def _two_rows(values: Sequence[float]) -> bool:
+    """Whether four figures are two rows of a total and its one part: two equal pairs."""
+    return (
+        len(values) == 4
+        and abs(values[0] - values[1]) <= TOLERANCE
+        and abs(values[2] - values[3]) <= TOLERANCE
+    )
+
+
 def _nameless_split(parsed: list[_Parsed], start: int) -> list[_Parsed]:
     """`parsed` with each row from `start` on that holds two rows' figures — four figures, two
     equal pairs: a total and its one part twice, "32.65" "32.65" "16.80" "16.80" — split in
@@ -565,7 +575,7 @@ def _nameless_split(parsed: list[_Parsed], start: int) -> list[_Parsed]:
     out = list(parsed[:start])
     for code, names, figs, cells in parsed[start:]:
         v = [f for f, _ in figs]
-        if len(v) == 4 and abs(v[0] - v[1]) <= TOLERANCE and abs(v[2] - v[3]) <= TOLERANCE:
+        if _two_rows(v):
             second = {id(c) for _, fc in figs[2:] for c in fc}
             out.append((code, names, figs[:2], [c for c in cells if id(c) not in second]))
             out.append((None, [], figs[2:], [c for _, fc in figs[2:] for c in fc]))
