@@ -33,8 +33,12 @@ PRIORITY = {
 }  # fmt: skip
 
 _HAN = r"\u3400-\u9fff"
-# A redaction marker standing alone: not part of a longer word (保密机要局, 涉密采购事项).
-RE_REDACTED = re.compile(rf"(?<![{_HAN}])(?:{'|'.join(REDACTION_MARKERS)})(?![{_HAN}])")
+# A redaction marker standing alone: not part of a longer word (保密机要局, 涉密采购事项);
+# wrapped in a narrow cell, its characters are split by a line break or two ("不公" / "开").
+_WRAP = r"[ \t\u3000\r\n]{0,4}"
+RE_REDACTED = re.compile(
+    rf"(?<![{_HAN}])(?:{'|'.join(_WRAP.join(m) for m in REDACTION_MARKERS)})(?![{_HAN}])"
+)
 # Numbers as PDF-to-text prints them: 2,169.78 / 686. 71 (broken after the point) / 53.7 3
 # (broken before the last digit) / 528. (cut at a page break).
 _NUM = r"[-−]?\d[\d,，]*(?:\s?[.．]\s?\d*(?:\s\d{1,2}(?!\d))?)?"

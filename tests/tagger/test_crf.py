@@ -163,6 +163,26 @@ def test_cells_see_across_column_gaps(tok: Tokenizer) -> None:
     assert [len(c) for c in columns] == [4, 8] and "ink-1:计" in columns[1].across[0]
 
 
+def test_cells_see_a_nearby_cell_that_restates_them(tok: Tokenizer) -> None:
+    # A 三级指标 and the 绩效指标描述 that restates it, however a tool separates or orders the
+    # cells: a row per line, a cell per line, a column per block (other cells between).
+    for text in (
+        "数量指标\t调研课题次数\t严格控制调研课题次数\t1次",
+        "数量指标\n\n调研课题次数\n\n严格控制调研课题次数\n\n1次",
+        "调研课题次数\n带动投资\n项目总成本\n严格控制调研课题次数\n1次",
+    ):
+        chars = annotate(text, tok, None)
+        l3, desc = text.index("调研"), text.index("严格")
+        assert "rep:in_next" in char_features(chars, l3) or "rep:in_later" in char_features(
+            chars, l3
+        ), repr(text)
+        assert {"rep:holds_prev", "rep:holds_earlier"} & set(char_features(chars, desc + 2))
+        assert not any(a.startswith("rep:") for a in char_features(chars, text.index("1次")))
+    chars = annotate("受益群众满意度 受益群众满意度\n≥95%", tok, None)
+    assert "rep:same_next" in char_features(chars, 0)
+    assert "rep:same_prev" in char_features(chars, 9)
+
+
 def test_chunks_cover_the_text_in_order() -> None:
     text = "a\n\nbb\nccc\fdddd\n" * 30
     bounds = chunk_bounds(text, 20)
@@ -227,7 +247,7 @@ def test_parallel_features_equal_serial_ones(tok: Tokenizer) -> None:
 def test_chunk_features_equal_char_features(tok: Tokenizer) -> None:
     from ie.tagger.rules import RulesTagger
 
-    text = tiny_doc(random.Random(8)).text + "\n\t 合计\u3000686.71\f"
+    text = tiny_doc(random.Random(8)).text + "\n\t 合计\u3000686.71\f行政运行\n\n确保行政运行达标"
     chars = annotate(text, tok, RulesTagger())
     for window in (0, 1, 2, 3):
         for n in (0, 1, 2, 3, 5, 8, len(chars)):

@@ -128,8 +128,17 @@ def test_flattened_indicator_table_one_cell_per_line(rules: RulesTagger) -> None
         ("绩效目标\t\t\t1.涉密\t\t", ["涉密"]),
         ("涉密采购事项按照相关规定执行。", []),
         ("负责县委保密机要局管理工作。", []),
+        ("指标值\n\n不公\n\n开 \n\n不公开\n", ["不公\n\n开", "不公开"]),
+        ("采购项目不\n公开招标的，", []),
     ],
-    ids=["goal_after_colon", "goal_cell", "word_inside_prose", "part_of_a_name"],
+    ids=[
+        "goal_after_colon",
+        "goal_cell",
+        "word_inside_prose",
+        "part_of_a_name",
+        "wrapped_in_a_narrow_cell",
+        "wrapped_prose",
+    ],
 )
 def test_redaction_markers_standing_alone(
     rules: RulesTagger, text: str, markers: list[str]
