@@ -116,8 +116,10 @@ def git_commit() -> str:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
+        # the run's own outputs (written before this is asked) are no change to the code
+        outputs = [f":!{p.relative_to(ROOT)}" for p in (ROOT / "benchmarks").glob("noise_sweep*")]
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *outputs],
             cwd=ROOT,
             capture_output=True,
             text=True,
