@@ -173,9 +173,7 @@ def test_cells_see_a_nearby_cell_that_restates_them(tok: Tokenizer) -> None:
     ):
         chars = annotate(text, tok, None)
         l3, desc = text.index("调研"), text.index("严格")
-        assert "rep:in_next" in char_features(chars, l3) or "rep:in_later" in char_features(
-            chars, l3
-        ), repr(text)
+        assert {"rep:in_next", "rep:in_later"} & set(char_features(chars, l3)), repr(text)
         assert {"rep:holds_prev", "rep:holds_earlier"} & set(char_features(chars, desc + 2))
         assert not any(a.startswith("rep:") for a in char_features(chars, text.index("1次")))
     chars = annotate("受益群众满意度 受益群众满意度\n≥95%", tok, None)
