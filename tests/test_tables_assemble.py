@@ -275,6 +275,42 @@ def test_a_withheld_target_between_other_cells() -> None:
     assert row.redacted and row.target_parsed.op is None
 
 
+# pypdfium2's text of a ruled table: the first two rows withhold 指标值 and 依据; the third
+# row's 描述 wraps, so its 指标值 and 依据 come two lines after its 二级指标.
+WITHHELD_FIRST = """\
+1、培训经费绩效目标表
+一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据
+产出指标 数量指标 印刷数量 培训印刷数量 不公开 不公开
+质量指标 问题整改率 问题整改率达到预期 不公开 不公开
+时效指标 资金拨付及时率 培训工作资金拨付
+及时率
+≥96% 年度工作要点
+"""
+
+
+def test_rows_after_rows_withheld_in_the_same_columns() -> None:
+    """A withheld cell fills the columns the header names even when every row so far withheld
+    them; a whole 二级 term starts the next row although its 指标值 wraps to a later line."""
+    spans = _spans(
+        WITHHELD_FIRST,
+        ("PROJECT", "培训经费"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("IND_L3", "印刷数量"),
+        ("IND_DESC", "培训印刷数量"), ("REDACTED", "不公开"), ("REDACTED", "不公开"),
+        ("IND_L2", "质量指标"), ("IND_L3", "问题整改率"), ("IND_DESC", "问题整改率达到预期"),
+        ("REDACTED", "不公开"), ("REDACTED", "不公开"),
+        ("IND_L2", "时效指标"), ("IND_L3", "资金拨付及时率"),
+        ("IND_DESC", "培训工作资金拨付\n及时率"), ("IND_TARGET", "≥96%"),
+        ("IND_BASIS", "年度工作要点"),
+    )  # fmt: skip
+    p, m = "培训经费", "不公开"
+    assert _rows(assemble(WITHHELD_FIRST, spans)) == [
+        (p, "产出指标", "数量指标", "印刷数量", "培训印刷数量", m, m, True),
+        (p, "产出指标", "质量指标", "问题整改率", "问题整改率达到预期", m, m, True),
+        (p, "产出指标", "时效指标", "资金拨付及时率", "培训工作资金拨付及时率", "≥96%",
+         "年度工作要点", False),
+    ]  # fmt: skip
+
+
 def test_one_project_per_name_named_as_titled() -> None:
     text = (
         "项目支出主要为档案整理 经费、信息化建设项目等。\n"

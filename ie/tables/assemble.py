@@ -49,6 +49,8 @@ from ie.tables.indicators import (
     SourceText,
     clean_text,
     infer_level1,
+    is_level1,
+    is_level2,
     parse_target,
     redaction_marker,
 )
@@ -227,6 +229,10 @@ class _Builder:
         known = [f for f in _CELL_FIELDS if f in self.columns] or self._header_fields(at)
         after = max(row.furthest(), _ORDER["level2"])
         free = [f for f in known if _ORDER[f] > after]
+        if not free:
+            # the rows so far showed only some columns (the others were withheld in every
+            # one of them): the header's columns after the row's last cell
+            free = [f for f in self._header_fields(at) if _ORDER[f] > after]
         return free[0] if free else known[0]
 
     def goal_withheld(self, span: Span) -> None:
@@ -319,6 +325,12 @@ class _Builder:
         side_by_side = first_fields >= 3
         if not side_by_side and fields & {"level1", "level2"}:
             return False
+        if span.label in ("IND_L1", "IND_L2") and _whole_term(span.text):
+            held = row.cells.get(FIELD_OF[span.label], [])
+            if held and _whole_term("".join(s.text for s in held)):
+                # a second whole 一级/二级 term ("质量指标" after "数量指标") is the next row, its
+                # 指标值 wrapped onto a later line, not the wrapped tail of this row's cell
+                return False
         if first_fields == 1 and len(fields) == 1:
             return False  # one cell per line: a field the row has starts the next row
         return (
@@ -349,6 +361,12 @@ def _fragment(key: str, p: _Project, builder: _Builder) -> bool:
     if p.rows or p.goal or p.goal_marker or p.indicator_marker or p.titled:
         return False
     return any(other != key and other.endswith(key) for other in builder.projects)
+
+
+def _whole_term(text: str) -> bool:
+    """Whether `text` is a whole 一级/二级 term of the standard framework (数量指标, 效益指标,
+    服务对象满意度指标), not the wrapped piece of one (满意, 度指标)."""
+    return is_level1(text) or is_level2(text)
 
 
 def _marker_text(text: str) -> str:
