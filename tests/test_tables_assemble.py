@@ -311,6 +311,38 @@ def test_rows_after_rows_withheld_in_the_same_columns() -> None:
     ]  # fmt: skip
 
 
+# pdfplumber's text of a table withheld whole: the third marker wraps beside the fourth
+# ("不公" / "开"), so the tagger finds two markers where the row has four.
+WITHHELD_WRAPPED = """\
+6、党建工作项目绩效目标表
+一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据
+产出指标 数量指标 不公开 不公开 不公 不公开
+开
+"""
+
+
+def test_a_row_withheld_whole_withholds_every_column_of_its_table() -> None:
+    spans = _spans(
+        WITHHELD_WRAPPED,
+        ("PROJECT", "党建工作项目"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("REDACTED", "不公开"),
+        ("REDACTED", "不公开"),
+    )  # fmt: skip
+    m = "不公开"
+    assert _rows(assemble(WITHHELD_WRAPPED, spans)) == [
+        ("党建工作项目", "产出指标", "数量指标", m, m, m, m, True)
+    ]
+    # in a table without 描述 and 依据 columns, only its own columns are filled
+    form = WITHHELD_WRAPPED.replace("绩效指标描述 ", "").replace(" 指标值确定依据", "")
+    spans = _spans(
+        form, ("PROJECT", "党建工作项目"), ("IND_L1", "产出指标"), ("IND_L2", "数量指标"),
+        ("REDACTED", "不公开"),
+    )  # fmt: skip
+    assert _rows(assemble(form, spans)) == [
+        ("党建工作项目", "产出指标", "数量指标", m, None, m, None, True)
+    ]
+
+
 def test_one_project_per_name_named_as_titled() -> None:
     text = (
         "项目支出主要为档案整理 经费、信息化建设项目等。\n"

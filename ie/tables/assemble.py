@@ -256,6 +256,17 @@ class _Builder:
         values: dict[str, str | None] = {
             f: clean_text("".join(_joined(self.text, spans))) for f, spans in row.cells.items()
         }
+        if row.marker is not None and all(
+            s.label == "REDACTED" for f in _CELL_FIELDS for s in row.cells.get(f, [])
+        ):
+            # a row withheld whole ("不公开" in every cell): the text lost some of its markers
+            # (a marker wrapped beside another, "不公 不公开" / "开"), the row withholds them
+            # all, in every column its table has
+            at = min(s.start for spans in row.cells.values() for s in spans)
+            head = self._header_fields(at)
+            for f in _CELL_FIELDS:
+                if not values.get(f) and (f in head or f in self.columns):
+                    values[f] = row.marker
         if "level1" not in values:
             if "level2" in values:
                 values["level1"] = infer_level1(values["level2"] or "") or self.carry.get("level1")
