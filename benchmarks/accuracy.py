@@ -37,11 +37,16 @@ def pdf_ready_document(seed: int, noise: str | float, kind: str = "budget"):
     """A generated document of `kind` whose PDF draws its tables on their grid: a 决算's wide
     tables (six figure columns, three mostly empty) are drawn so only from the tab layout (the
     cell layout drops empty cells and the space layout's noise shifts them, and synth.pdf
-    places cells by position); a budget draws its layout."""
+    places cells by position); a budget draws its layout, tab or space (`PDF_LAYOUTS`): drawn in
+    the cell layout it is drawn again in one of those."""
     from training.synth import generate_document
+    from training.synth.render import PDF_LAYOUTS
 
     layout = "tab" if kind == "final_accounts" else None
-    return generate_document(seed, noise=noise, layout=layout, kind=kind)
+    doc = generate_document(seed, noise=noise, layout=layout, kind=kind)
+    if doc.layout not in PDF_LAYOUTS:  # the cell layout: no PDF draws its tables so
+        doc = generate_document(seed, noise=noise, layout=PDF_LAYOUTS[seed % 2], kind=kind)
+    return doc
 
 
 def synthetic_pairs(

@@ -160,6 +160,23 @@ def test_deterministic_same_seed_same_bytes(tmp_path) -> None:
         ).read_bytes()
 
 
+def test_documents_drawn_to_pdf_have_a_grid_layout(tmp_path) -> None:
+    """The documents a corpus renders to PDF are drawn in the tab or space layout (a PDF draws
+    its tables on a grid); the others keep the cycle of layouts, the cell layout included."""
+    from training.synth.render import PDF_LAYOUTS
+
+    generate_corpus(21, 2, tmp_path, pdf=True, save_dataset=False)
+    rows = [
+        json.loads(line)
+        for split in ("train", "validation", "test")
+        for line in (tmp_path / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    layout = {r["doc_id"]: r["layout"] for r in rows}
+    drawn = sorted(p.stem for p in (tmp_path / "pdf").glob("*.pdf"))
+    assert len(drawn) == 3 and all(layout[d] in PDF_LAYOUTS for d in drawn)
+    assert "cell" in layout.values()
+
+
 def test_corpus_on_disk(tmp_path) -> None:
     pytest.importorskip("datasets")
     import datasets

@@ -16,7 +16,7 @@ from training.synth.content import generate_content
 from training.synth.doc import SynthDoc
 from training.synth.final import render_final
 from training.synth.noise import NoiseConfig, add_noise, noise_level
-from training.synth.render import LAYOUTS, Writer
+from training.synth.render import LAYOUTS, PDF_LAYOUTS, Writer
 from training.synth.templates import render_county, render_province
 
 SPLITS = ("train", "validation", "test")
@@ -183,10 +183,10 @@ def generate_corpus(
     noise level than `noise` unless `test_noise` is given), `docs/<doc_id>.{txt,gold.json,
     spans.jsonl}`, `real.jsonl` from corpora/real when present, a `dataset/` DatasetDict
     (`datasets.load_from_disk`), and with `pdf=True` also `pdf/<doc_id>.pdf` for a share of docs.
-    `converters` (training.synth.convert.CONVERTERS): every tenth document is also rendered to
-    PDF and written again as each converter extracts it (`<doc_id>~<converter>` rows in the
-    same split, gold spans projected; the summary gives each converter's share of spans that
-    could not be projected).
+    `converters` (training.synth.convert.CONVERTERS): every tenth document (drawn in a layout
+    of `PDF_LAYOUTS` where `layouts` has one) is also rendered to PDF and written again as each
+    converter extracts it (`<doc_id>~<converter>` rows in the same split, gold spans projected;
+    the summary gives each converter's share of spans that could not be projected).
     `final_share` of the documents, spread evenly over the splits, are 部门决算 (final accounts,
     `kind: final_accounts`; family "final"), the others budgets.
     `progress(k)` is called after each document with the count done.
@@ -219,6 +219,9 @@ def generate_corpus(
             split = _split_of(i, n)
             rng = random.Random(s)
             layout = layouts[i % len(layouts)]
+            grid = [x for x in layouts if x in PDF_LAYOUTS]
+            if (pdf or converters) and i % 10 == 0 and layout not in PDF_LAYOUTS and grid:
+                layout = grid[(i // 10) % len(grid)]  # drawn to PDF: a layout with a grid
             # every 1/final_share-th document, by index, so each split gets its share
             final = int((i + 1) * final_share) > int(i * final_share)
             doc = generate_document(

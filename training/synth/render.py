@@ -20,6 +20,11 @@ from training.synth.content import Content, Leaf
 from training.synth.textbuf import Labelled, TextBuilder
 
 LAYOUTS = ("tab", "cell", "space")
+#: The layouts a document is drawn from when it is rendered to PDF. A PDF draws its tables on a
+#: grid; the cell layout (one cell per line) is text a converter has already flattened, which
+#: no PDF holds: drawn as a PDF, its indicator tables and project forms come out as runs of
+#: cells in no row (a form's lines even regrouped as a money table's).
+PDF_LAYOUTS = ("tab", "space")
 Cell = tuple[str, str | None, str | None]  # text, label, noise-region kind
 _CN_NUM = "一二三四五六七八九十"
 
