@@ -12,8 +12,10 @@ import pytest
 from ie.errors import ConfigError
 from ie.ingest import text_document
 from ie.pipeline import Extractor
+from ie.segment import document_rows
 from ie.spans import Span
 from ie.tables.assemble import assemble, project_name
+from ie.tables.indicators import indicator_tables
 
 REAL = Path(__file__).resolve().parents[1] / "corpora" / "real" / "004_3c37c7924f173325"
 
@@ -341,6 +343,34 @@ def test_a_row_withheld_whole_withholds_every_column_of_its_table() -> None:
     assert _rows(assemble(form, spans)) == [
         ("党建工作项目", "产出指标", "数量指标", m, None, m, None, True)
     ]
+
+
+# pdfplumber's layout text: the last row's 指标值 and 依据 printed one space apart, so the
+# layout parser reads them as one cell.
+JOINED_CELLS = """\
+1、调研课题经费绩效目标表
+一级指标    二级指标            三级指标        绩效指标描述        指标值  指标值确定依据
+产出指标    数量指标            调研课题次数    按要求完成调研      ≤5次    藏发〔2014〕108号
+满意度指标  服务对象满意度指标  参训人员满意度  按要求完成调研工作  100% 上年度完成情况
+"""
+
+
+def test_cells_the_layout_joined_are_split_where_the_spans_tell_them_apart() -> None:
+    document = text_document(JOINED_CELLS)
+    layout = indicator_tables(document, document_rows(document))
+    assert layout[0].rows[1].basis.text == "100% 上年度完成情况"  # what the parser reads
+    spans = _spans(
+        JOINED_CELLS,
+        ("PROJECT", "调研课题经费"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("IND_L3", "调研课题次数"),
+        ("IND_DESC", "按要求完成调研"), ("IND_TARGET", "≤5次"),
+        ("IND_BASIS", "藏发〔2014〕108号"),
+        ("IND_L1", "满意度指标"), ("IND_L2", "服务对象满意度指标"), ("IND_L3", "参训人员满意度"),
+        ("IND_DESC", "按要求完成调研工作"), ("IND_TARGET", "100%"),
+        ("IND_BASIS", "上年度完成情况"),
+    )  # fmt: skip
+    rows = _rows(assemble(JOINED_CELLS, spans, layout))
+    assert [r[5:7] for r in rows] == [("≤5次", "藏发〔2014〕108号"), ("100%", "上年度完成情况")]
 
 
 def test_one_project_per_name_named_as_titled() -> None:

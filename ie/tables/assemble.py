@@ -457,8 +457,38 @@ def _trusted_tables(spans: Sequence[Span], layout: Sequence[IndicatorTable]) -> 
             if spans[projects[k]].end > table.title.start:
                 used.add(projects[k])
             k -= 1
-        out.append(_Trusted(table, table.rows, frozenset(used), goal_withheld))
+        rows = tuple(
+            _split_cells(row, [(s, f) for _, s, (at, f, _) in located if at == k])
+            for k, row in enumerate(table.rows)
+        )
+        out.append(_Trusted(table, rows, frozenset(used), goal_withheld))
     return out
+
+
+def _split_cells(row: IndicatorRow, located: Sequence[tuple[Span, str]]) -> IndicatorRow:
+    """`row` with the cells the layout joined and the spans tell apart split: a span at the
+    start or end of a cell whose label is another column's, empty in this row, moves to that
+    column ("100% 上年度完成情况" read as one 依据 cell where the 指标值 is 100%: the two cells
+    printed one space apart)."""
+    cells = {f: getattr(row, f) for f in FIELDS}
+    for span, f in located:
+        g = FIELD_OF.get(span.label)
+        current = cells[f]
+        if g is None or g == f or cells[g] is not None or current is None:
+            continue
+        piece = clean_text(span.text)
+        if not piece or piece == current.text:
+            continue
+        if current.text.endswith(piece):
+            rest = SourceText(current.text[: -len(piece)].rstrip(), current.start, span.start)
+        elif current.text.startswith(piece):
+            rest = SourceText(current.text[len(piece) :].lstrip(), span.end, current.end)
+        else:
+            continue
+        if not rest.text:
+            continue
+        cells[f], cells[g] = rest, SourceText(piece, span.start, span.end)
+    return IndicatorRow(**cells)
 
 
 def item_tables(sections: Sections) -> list[tuple[int, int]]:
