@@ -373,6 +373,28 @@ def test_cells_the_layout_joined_are_split_where_the_spans_tell_them_apart() -> 
     assert [r[5:7] for r in rows] == [("≤5次", "藏发〔2014〕108号"), ("100%", "上年度完成情况")]
 
 
+def test_a_description_that_restates_the_projects_name_names_no_project() -> None:
+    text = (
+        "6、电子政务内网运维工作经费绩效目标表\n"
+        "一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据\n"
+        "满意度指标 服务对象满意度指标 企业满意度 电子政务内网运维企业满意度 ≥80% 行业标准\n"
+    )
+    spans = _spans(
+        text,
+        ("PROJECT", "电子政务内网运维工作经费"),
+        ("IND_L1", "满意度指标"), ("IND_L2", "服务对象满意度指标"), ("IND_L3", "企业满意度"),
+        ("PROJECT", "电子政务内网运维企业满意"),  # the tagger's error
+        ("IND_TARGET", "≥80%"), ("IND_BASIS", "行业标准"),
+    )  # fmt: skip
+    a = assemble(text, spans)
+    assert [p.name for p in a.projects] == ["电子政务内网运维工作经费"]
+    p = "电子政务内网运维工作经费"
+    assert _rows(a) == [
+        (p, "满意度指标", "服务对象满意度指标", "企业满意度", "电子政务内网运维企业满意", "≥80%",
+         "行业标准", False),
+    ]  # fmt: skip
+
+
 def test_one_project_per_name_named_as_titled() -> None:
     text = (
         "项目支出主要为档案整理 经费、信息化建设项目等。\n"

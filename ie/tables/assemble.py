@@ -35,7 +35,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ie.lexicon import BUDGET_CATEGORY
 from ie.schema import Indicator, Project, Redaction
@@ -514,7 +514,7 @@ def assemble(
     span inside one of the `not_projects` ranges (`item_tables`) names no project.
     """
     spans = _not_item_names(text, spans, sorted(not_projects))
-    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    ordered = _described_projects(text, sorted(spans, key=lambda s: (s.start, s.end)))
     trusted = _trusted_tables(ordered, layout)
     used = frozenset().union(*(t.used for t in trusted))
     events: list[tuple[int, Span | _Trusted | _Named]] = [(t.table.title.start, t) for t in trusted]
@@ -612,6 +612,21 @@ def _not_item_names(
         if s.label != "PROJECT"
         or not (id(s) in item_spans or name_key(project_name(s.text)) in unstated)
     ]
+
+
+def _described_projects(text: str, ordered: list[Span]) -> list[Span]:
+    """`ordered` (sorted by start) with each PROJECT span that follows a 三级指标 on its line,
+    no other cell between, read as that row's 绩效指标描述: a description that restates the
+    project's name ("电子政务内网运维企业满意度" after 企业满意度) is a cell of the row, and
+    names no project (nor moves the rows after it to one)."""
+    out = list(ordered)
+    for n, s in enumerate(ordered):
+        if s.label != "PROJECT" or n == 0:
+            continue
+        prev = ordered[n - 1]
+        if prev.label == "IND_L3" and "\n" not in text[prev.end : s.start]:
+            out[n] = replace(s, label="IND_DESC")
+    return out
 
 
 _PROCUREMENT_METHOD = re.compile(r"政府集中采购|部门集中采购|分散自行组织|分散采购|自行采购")
