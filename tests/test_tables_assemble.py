@@ -395,6 +395,26 @@ def test_a_description_that_restates_the_projects_name_names_no_project() -> Non
     ]  # fmt: skip
 
 
+def test_a_phrase_of_running_prose_named_once_is_no_project() -> None:
+    text = (
+        "三、抓督查，促落实。坚持明查与暗访相结合、全面检查与重点抽查相结合的原则。\n"
+        "主要为救助站运行经费、低保信息平台项目等。\n"
+        "1、督考办业务费：完成督查任务。\n"
+    )
+    spans = _spans(
+        text,
+        ("PROJECT", "全面检查与重点抽查相结合"),  # the tagger's error, in a sentence
+        ("PROJECT", "救助站运行经费"),  # in a sentence too, but funds
+        ("PROJECT", "低保信息平台项目"),
+        ("PROJECT", "督考办业务费"),  # a list item
+    )
+    assert [p.name for p in assemble(text, spans).projects] == [
+        "救助站运行经费",
+        "低保信息平台项目",
+        "督考办业务费",
+    ]
+
+
 def test_one_project_per_name_named_as_titled() -> None:
     text = (
         "项目支出主要为档案整理 经费、信息化建设项目等。\n"

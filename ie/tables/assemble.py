@@ -37,7 +37,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from ie.lexicon import BUDGET_CATEGORY
+from ie.lexicon import BUDGET_CATEGORY, is_fund_name
 from ie.schema import Indicator, Project, Redaction
 from ie.segment import Sections
 from ie.spans import Span
@@ -513,7 +513,7 @@ def assemble(
     give goal texts); `goals` are (project name, goal text) pairs read from prose; a PROJECT
     span inside one of the `not_projects` ranges (`item_tables`) names no project.
     """
-    spans = _not_item_names(text, spans, sorted(not_projects))
+    spans = _not_prose_names(text, _not_item_names(text, spans, sorted(not_projects)))
     ordered = _described_projects(text, sorted(spans, key=lambda s: (s.start, s.end)))
     trusted = _trusted_tables(ordered, layout)
     used = frozenset().union(*(t.used for t in trusted))
@@ -612,6 +612,33 @@ def _not_item_names(
         if s.label != "PROJECT"
         or not (id(s) in item_spans or name_key(project_name(s.text)) in unstated)
     ]
+
+
+# What may follow a name that a list item, a title or a sentence states as a project.
+_STATED_AFTER = re.compile(r"\s*(?:[:：]|(?:项目)?绩效目标|等?(?:\d+个)?(?:项目|专项))")
+
+
+def _not_prose_names(text: str, spans: Sequence[Span]) -> list[Span]:
+    """`spans` without the PROJECT spans in the middle of a prose sentence (sentence text
+    before them on their line) that name no fund (…经费, …费, …项目: `is_fund_name`), whose
+    name the document states nowhere else and that nothing after them states as a project (a
+    colon, 绩效目标, 等项目). Projects are named in titles, project lists and 分项绩效目标
+    items, in prose where they name a fund (SCHEMA.md); a phrase of running prose the tagger
+    took for a name ("全面检查与重点抽查相结合", in a paragraph of work goals) is none."""
+    keys = [name_key(project_name(s.text)) if s.label == "PROJECT" else "" for s in spans]
+    named = {k: keys.count(k) for k in set(keys) if k}
+    out = []
+    for s, key in zip(spans, keys, strict=True):
+        if s.label == "PROJECT" and named.get(key, 0) == 1:
+            before = text[text.rfind("\n", 0, s.start) + 1 : s.start]
+            if (
+                re.search(r"[，。；]", before)
+                and not is_fund_name(project_name(s.text))
+                and not _STATED_AFTER.match(text, s.end)
+            ):
+                continue
+        out.append(s)
+    return out
 
 
 def _described_projects(text: str, ordered: list[Span]) -> list[Span]:
