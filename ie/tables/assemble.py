@@ -34,6 +34,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -626,7 +627,7 @@ def _not_prose_names(text: str, spans: Sequence[Span]) -> list[Span]:
     items, in prose where they name a fund (SCHEMA.md); a phrase of running prose the tagger
     took for a name ("全面检查与重点抽查相结合", in a paragraph of work goals) is none."""
     keys = [name_key(project_name(s.text)) if s.label == "PROJECT" else "" for s in spans]
-    named = {k: keys.count(k) for k in set(keys) if k}
+    named = Counter(k for k in keys if k)
     out = []
     for s, key in zip(spans, keys, strict=True):
         if s.label == "PROJECT" and named.get(key, 0) == 1:
