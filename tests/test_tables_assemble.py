@@ -415,6 +415,34 @@ def test_a_phrase_of_running_prose_named_once_is_no_project() -> None:
     ]
 
 
+# pypdfium2's text of a row whose 三级指标 wraps: its tail "量" is alone on the next line, where
+# the tagger takes it for the 描述's; the 描述 restates the whole 三级指标.
+RESTATED_TAIL = """\
+1、档案数字化专项经费绩效目标表
+一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据
+产出指标 数量指标 购置设备数 全年购置设备数量 ≥12天 合同
+量
+"""
+
+
+def test_a_wrapped_tail_the_description_restates_ends_the_third_level() -> None:
+    spans = _spans(
+        RESTATED_TAIL,
+        ("PROJECT", "档案数字化专项经费"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("IND_L3", "购置设备数"),
+        ("IND_DESC", "全年购置设备数量"), ("IND_TARGET", "≥12天"), ("IND_BASIS", "合同"),
+        ("IND_DESC", "量"),
+    )  # fmt: skip
+    (row,) = _rows(assemble(RESTATED_TAIL, spans))
+    assert row[3:5] == ("购置设备数量", "全年购置设备数量")
+    # a fragment the description does not show to be the 三级指标's stays where it was tagged
+    other = RESTATED_TAIL.replace("全年购置设备数量", "全年购置设备台数")
+    spans = [s if s.label != "IND_DESC" or s.text == "量" else
+             Span.on(other, "IND_DESC", s.start, s.end) for s in spans]  # fmt: skip
+    (row,) = _rows(assemble(other, spans))
+    assert row[3:5] == ("购置设备数", "全年购置设备台数量")
+
+
 def test_one_project_per_name_named_as_titled() -> None:
     text = (
         "项目支出主要为档案整理 经费、信息化建设项目等。\n"

@@ -55,7 +55,7 @@ from ie.tables.indicators import (
     parse_target,
     redaction_marker,
 )
-from ie.text import LineStarts
+from ie.text import LineStarts, squash
 
 # Tagger label → indicator field, in column order.
 FIELD_OF: dict[str, str] = {
@@ -254,6 +254,7 @@ class _Builder:
             # a 三级指标 tagged as 绩效指标描述 (one printed after the row above's 指标值 on
             # the same line) in a table without that column: the row's 三级指标
             row.cells["level3"] = row.cells.pop("description")
+        self._restated_tail(row)
         values: dict[str, str | None] = {
             f: clean_text("".join(_joined(self.text, spans))) for f, spans in row.cells.items()
         }
@@ -291,6 +292,23 @@ class _Builder:
         if row.marker is not None and p.indicator_marker is None:
             p.indicator_marker = row.marker
         p.rows.append({f: values.get(f) for f in FIELDS} | {"_marker": row.marker})
+
+    def _restated_tail(self, row: _Row) -> None:
+        """Move to the 三级指标 a fragment on a later line that the row's 绩效指标描述 shows to be
+        its wrapped tail: "购置设备数" then "量" alone on the next line, tagged as the 描述's, where
+        the 描述 "全年购置设备数量" restates "购置设备数量" (cells wrapped side by side leave a
+        lone tail whose column the text no longer shows)."""
+        l3, desc = row.cells.get("level3"), row.cells.get("description")
+        if not l3 or not desc or len(desc) < 2:
+            return
+        tail = desc[-1]
+        if not (l3[-1].end <= tail.start and "\n" in self.text[desc[-2].end : tail.start]):
+            return
+        name = squash("".join(s.text for s in l3))
+        rest = squash("".join(s.text for s in desc[:-1]))
+        if (name + squash(tail.text)) in rest:
+            row.cells["level3"] = [*l3, tail]
+            row.cells["description"] = desc[:-1]
 
     # --- helpers ----------------------------------------------------------------------------
 
