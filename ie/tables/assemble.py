@@ -476,10 +476,10 @@ def _trusted_tables(spans: Sequence[Span], layout: Sequence[IndicatorTable]) -> 
             if spans[projects[k]].end > table.title.start:
                 used.add(projects[k])
             k -= 1
-        rows = tuple(
-            _split_cells(row, [(s, f) for _, s, (at, f, _) in located if at == k])
-            for k, row in enumerate(table.rows)
-        )
+        in_row: dict[int, list[tuple[Span, str]]] = {}
+        for _, s, (k, f, _) in located:
+            in_row.setdefault(k, []).append((s, f))
+        rows = tuple(_split_cells(row, in_row.get(k, ())) for k, row in enumerate(table.rows))
         out.append(_Trusted(table, rows, frozenset(used), goal_withheld))
     return out
 
