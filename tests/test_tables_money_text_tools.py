@@ -1404,3 +1404,24 @@ def test_jiangsu_text_tool_tables_add_up(name: str, tool, tmp_path: Path) -> Non
     # The functional tables' 合计 equals the sum of their top-level codes.
     for t in function:
         assert t.checked and next(r for r in t.rows if r.total_row).values()["total"] > 0
+
+
+def test_raw_pdftotext_header_with_one_label_and_a_part_printed_after_the_total_row() -> None:
+    # A 支出总表 as raw pdftotext printed it: of the header's figure labels only 项目支出 in the
+    # table's text (合计 | 基本支出 printed with another table), and the first row's 项目支出
+    # printed after the 总计 row's three figures. The kind's three columns are read by the
+    # sums, and the fourth figure goes to the row whose total and 基本支出 it completes.
+    cells = ["部门预算支出总表", "单位：万元", "序号", "栏次", "功能分类科目", "科目编码"]
+    cells += ["科目名称", "1", "2", "项目支出", "3", "4", "5", "总计", "100.00", "60.00"]
+    cells += ["40.00", "40.00", "2", "201", "一般公共服务支出", "100.00", "60.00", "3"]
+    cells += ["20101", "人大事务", "100.00", "60.00", "40.00", "4", "2010101", "行政运行"]
+    cells += ["60.00", "60.00", "5", "2010104", "人大会议", "40.00", "40.00"]
+    (table,) = by_kind("\n\n".join(cells))["expense_by_function"]
+    assert values(table) == {
+        "合计": {"total": 100.0, "basic": 60.0, "project": 40.0},
+        "201": {"total": 100.0, "basic": 60.0, "project": 40.0},
+        "20101": {"total": 100.0, "basic": 60.0, "project": 40.0},
+        "2010101": {"total": 60.0, "basic": 60.0},
+        "2010104": {"total": 40.0, "project": 40.0},
+    }
+    assert not table.issues

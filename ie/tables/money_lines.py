@@ -166,11 +166,12 @@ def _line_rows(
         return by_columns
     if (
         region.kind in _PARTS
-        and not any(column_key([t], region.kind) for t in texts)
+        and len({c.key for c in columns} & {"total", *_PARTS[region.kind]}) < 3
         and _three_part_total(parsed)
     ):
-        # No column label printed with the table (raw pdftotext can leave a wide header's
-        # labels out of its text) and a 合计 row of total | part | part: the kind's three
+        # Not every column label printed with the table (raw pdftotext can leave a wide
+        # header's labels out of its text, or print them with another table) and a 合计 row of
+        # total | part | part (a fourth figure may follow, a later row's): the kind's three
         # columns, taken when at least four sums pass for each that fails (the failures are
         # reported with the table, as every table's are).
         assumed = [Column(k, k, float(i)) for i, k in enumerate(("total", *_PARTS[region.kind]))]
@@ -191,7 +192,7 @@ def _three_part_total(parsed: Sequence[_Parsed]) -> bool:
     for code, names, figs, _cells in parsed:
         if code is None and _GRAND_TOTAL.match(clean_name(_joined(names))):
             v = [f for f, _ in figs]
-            return len(v) == 3 and abs(v[0] - v[1] - v[2]) <= TOLERANCE
+            return len(v) >= 3 and abs(v[0] - v[1] - v[2]) <= TOLERANCE
     return False
 
 
@@ -262,7 +263,9 @@ def _extras_to_next(parsed: list[_Parsed]) -> list[_Parsed]:
     (which add up), where the next coded row has its total alone: raw pdftotext printed that
     row's part before its code ("人大事务" "92.36" "58.65" "33.71" "58.65" "4" "2010101"
     "行政运行" "58.65"). The figure goes to that row when it equals the row's total (a row
-    with one part prints it equal to its total); two equal pairs ("139.05" "139.05" "54.35"
+    with one part prints it equal to its total), or when the row prints its total and one
+    part and the figure is the other ("总计" "312.01" "102.80" "209.21" "209.21" "208" "…"
+    "295.02" "85.81"); two equal pairs ("139.05" "139.05" "54.35"
     "54.35") before a coded row without figures: the second pair is that row's."""
     out = list(parsed)
     for k in range(len(out) - 1):
@@ -271,8 +274,11 @@ def _extras_to_next(parsed: list[_Parsed]) -> list[_Parsed]:
         n_code, n_names, n_figs, n_cells = out[k + 1]
         if len(v) != 4 or n_code is None:
             continue
-        if len(n_figs) == 1 and abs(v[0] - v[1] - v[2]) <= TOLERANCE:
-            if abs(n_figs[0][0] - v[3]) > TOLERANCE:
+        if len(n_figs) in (1, 2) and abs(v[0] - v[1] - v[2]) <= TOLERANCE:
+            n = [f for f, _ in n_figs]
+            # its total alone (a row of one part prints it equal to its total), or its total
+            # and one part: the figure is the other part
+            if abs((n[0] if len(n) == 1 else n[0] - n[1]) - v[3]) > TOLERANCE:
                 continue
             moved = figs[3:]
         elif not n_figs and _two_rows(v):
