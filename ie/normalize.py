@@ -7,7 +7,9 @@ gives the exact source characters a span came from (SCHEMA.md "Offsets").
 
 Transforms, in order: invisible characters and CR, width folding, OCR confusions inside numbers,
 broken numbers (`686. 71`, `53.7 3`), broken classification codes (`2013 1`), spaced-out CJK
-(`江 苏 省`), and with `drop_furniture` page numbers and repeated table headers.
+(`江 苏 省`), and with `drop_furniture` page numbers and repeated table headers. Two more run
+only when named (`PROSE_LAYOUT`, for views of the prose): blank lines inside a wrapped line of
+prose, and layout padding between words.
 """
 
 from __future__ import annotations
@@ -707,6 +709,52 @@ def _dedupe(edits: list[Edit]) -> list[Edit]:
     return list(out.values())
 
 
+# --- 8. layout whitespace (prose view only) ---------------------------------------------------
+
+# A line that stops mid-sentence (not after 。；！？：), blank lines, then a line going on with a
+# Han character: one wrapped line of prose that a text tool printed with blank lines between
+# lines (raw pdftotext, pdfminer, pdfplumber's layout mode: "检察网络运行维护、检察教育培" ""
+# "训费等项目支出"). The blank lines go, so a name wrapped there reads as it does in a tool that
+# prints one newline per line.
+_WRAPPED_OVER_BLANKS = re.compile(r"(?<=[^\s。；！？：:;]) *\n(?: *\n)+ *(?=[\u4e00-\u9fff])")
+# A line of prose, not a table's cell or row: a wrapped line runs to the page's width, and it is
+# part of a sentence (in a table row, spaces separate and place cells).
+_PROSE_LINE_CHARS = 20
+_SENTENCE = re.compile(r"[，。；、]")
+# Layout padding: a run of spaces between two words (a justified line, or a line laid out by
+# character positions), a line's indentation, its trailing spaces: runs of two or more spaces
+# (one trailing space is pypdfium2's mark of a cell that wraps; a tab separates cells).
+_LAYOUT_SPACES = re.compile(r"(?P<gap>(?<=\S) {2,}(?=\S))|(?m:^ {2,}(?=\S))|(?m:(?<=\S) {2,}$)")
+
+
+def join_wrapped_lines(nt: NormalizedText, ctx: _Context) -> list[Edit]:
+    """Drop the blank lines inside a wrapped line of prose (`_WRAPPED_OVER_BLANKS`, after a
+    line of a sentence (`_SENTENCE`) of at least `_PROSE_LINE_CHARS` characters: not a table
+    row), leaving one newline. For the prose view and the tagger only: table readers read the
+    document's own text, where blank lines separate cells."""
+    text = nt.text
+    edits = []
+    for m in _WRAPPED_OVER_BLANKS.finditer(text):
+        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        if len(line) - line.count(" ") >= _PROSE_LINE_CHARS and _SENTENCE.search(line):
+            edits.append(Edit(m.start(), m.end(), "\n", "wrapped_line"))
+    return edits
+
+
+def squeeze_layout_spaces(nt: NormalizedText, ctx: _Context) -> list[Edit]:
+    """Layout padding in a line of a sentence (`_SENTENCE`) to one space between words, none at
+    the line's ends (a layout-mode text tool pads prose to its printed positions: "与上年相比增加
+    309.03 万元"). For the prose view and the tagger only, like `join_wrapped_lines`."""
+    text = nt.text
+    edits = []
+    for m in _LAYOUT_SPACES.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        if _SENTENCE.search(text, start, len(text) if end < 0 else end):
+            edits.append(Edit(m.start(), m.end(), " " if m.group("gap") else "", "layout_space"))
+    return edits
+
+
 # --- the chain -------------------------------------------------------------------------------
 
 TRANSFORMS: tuple[tuple[str, Transform], ...] = (
@@ -720,6 +768,12 @@ TRANSFORMS: tuple[tuple[str, Transform], ...] = (
 FURNITURE: tuple[tuple[str, Transform], ...] = (
     ("page_number", drop_page_numbers),
     ("repeated_header", drop_repeated_headers),
+)
+# Not in the default chain: named in `transforms` by views that read prose, not layout
+# (ie.records.PROSE_TRANSFORMS, which the tagger reads too).
+PROSE_LAYOUT: tuple[tuple[str, Transform], ...] = (
+    ("wrapped_line", join_wrapped_lines),
+    ("layout_space", squeeze_layout_spaces),
 )
 
 
@@ -741,11 +795,12 @@ def normalize(
     ctx = _Context(doc.boxes if isinstance(doc, Document) else None)
     chain = TRANSFORMS + (FURNITURE if drop_furniture else ())
     if transforms is not None:
-        valid = [name for name, _ in TRANSFORMS + FURNITURE]
+        every = TRANSFORMS + FURNITURE + PROSE_LAYOUT
+        valid = [name for name, _ in every]
         unknown = [name for name in transforms if name not in valid]
         if unknown:
             raise ValueError(f"unknown transform(s) {unknown}; valid: {valid}")
-        chain = tuple((name, fn) for name, fn in TRANSFORMS + FURNITURE if name in transforms)
+        chain = tuple((name, fn) for name, fn in every if name in transforms)
     nt = identity(source)
     for _, fn in chain:
         nt = apply_edits(nt, fn(nt, ctx))

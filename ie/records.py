@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from ie.checks import format_amount, run_checks
 from ie.ingest import Document, source_of
 from ie.lexicon import DEPT_END, is_fund_name
-from ie.normalize import TRANSFORMS, NormalizedText, Offsets
+from ie.normalize import PROSE_LAYOUT, TRANSFORMS, NormalizedText, Offsets
 from ie.schema import (
     Amount,
     Check,
@@ -62,7 +62,13 @@ _FILL = (
 # The prose is read from text normalized by every transform plus page-number removal (a footer
 # such as "- 17 -" or a bare "18" lands mid-sentence in PDF text: "经费预算\f- 17 -\n支出
 # 1,130.74 万元"); repeated table headers stay, they are blanked as table lines anyway.
-PROSE_TRANSFORMS: tuple[str, ...] = (*(name for name, _ in TRANSFORMS), "page_number")
+# Layout whitespace goes too (`PROSE_LAYOUT`): blank lines inside a wrapped line, padding
+# between words, so prose from a layout-mode or raw text tool reads as one-newline-per-line text.
+PROSE_TRANSFORMS: tuple[str, ...] = (
+    *(name for name, _ in TRANSFORMS),
+    "page_number",
+    *(name for name, _ in PROSE_LAYOUT),
+)
 _TOTAL_OK_BEFORE = set("年度门位部厅院局委会室计：:）)，,、为中是。；;\n") | {""}
 
 

@@ -404,3 +404,60 @@ def _timed(text: str) -> float:
     t = time.perf_counter()
     normalize(text)
     return time.perf_counter() - t
+
+
+# --- layout whitespace, for the prose view (PROSE_LAYOUT) -------------------------------------
+
+RAW_PROSE = (
+    "1．公共安全（类）支出 13656.34 万元，主要用于检\n\n"
+    "察院行政支出及办案业务、检察网络运行维护、检察教育培\n\n"
+    "训费等项目支出。与上年相比增加 309.03 万元。\n\n"
+    "二、收入预算情况\n"
+)
+
+
+def test_prose_wrapped_over_blank_lines_reads_as_one_newline_per_line() -> None:
+    nt = normalize(RAW_PROSE, transforms=("wrapped_line",))
+    assert "检察教育培\n训费等项目支出" in nt.text
+    assert "主要用于检\n察院" in nt.text
+    # a sentence that ends keeps its blank line; the source of the joined name is exact
+    assert "309.03 万元。\n\n二、" in nt.text
+    start = nt.text.index("检察教育培")
+    s, e = nt.to_source(start, start + len("检察教育培\n训费"))
+    assert RAW_PROSE[s:e] == "检察教育培\n\n训费"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a table row of single-space cells, its cell's tail wrapped after blank lines
+        "产出指标 数量指标 购置设备数 全年购置设备数量 ≥12天 合同\n\n\n量\n",
+        # short cells, one per line (raw pdftotext)
+        "一般公共服务支出\n\n人大事务\n\n行政运行\n",
+        # a line that ends its sentence
+        "全年工作规范性有所提高，确保各项任务按时完成。\n\n下一年度工作计划\n",
+    ],
+)
+def test_blank_lines_that_are_not_inside_a_wrapped_line_stay(text: str) -> None:
+    assert normalize(text, transforms=("wrapped_line",)).text == text
+
+
+def test_layout_padding_in_a_sentence_squeezed_table_rows_kept() -> None:
+    text = (
+        "            训费等项目支出。与上年相比增加                   309.03  万元，增长     \n"
+        "一级指标     二级指标            三级指标      指标值\n"
+        "公务用车购置费 公务用车运行维护 \n"
+    )
+    out = normalize(text, transforms=("layout_space",)).text.splitlines()
+    assert out[0] == "训费等项目支出。与上年相比增加 309.03 万元，增长"
+    # a table row's spaces place its cells; pypdfium2's one trailing space marks a wrap
+    assert out[1:] == text.splitlines()[1:]
+
+
+def test_prose_view_of_a_layout_text_tool_reads_a_wrapped_project_name() -> None:
+    # The pipeline's prose view runs both (ie.records.PROSE_TRANSFORMS); the tagger reads it.
+    from ie.records import PROSE_TRANSFORMS
+
+    layout = RAW_PROSE.replace("察院行政", "      察院行政").replace(" 309.03", "      309.03")
+    nt = normalize(layout, transforms=PROSE_TRANSFORMS)
+    assert "检察网络运行维护、检察教育培\n训费等项目支出。与上年相比增加 309.03 万元。" in nt.text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -630,3 +632,28 @@ def test_the_final_accounts_template_is_read_as_final_accounts() -> None:
     assert record_of(ingest(path)).kind == "final_accounts"
     for pdf in _jiangsu():
         assert record_of(ingest(pdf)).kind == "budget", pdf
+
+
+def _tool_text(path: Path, tool: str) -> str:
+    if tool == "pdftotext":
+        if shutil.which("pdftotext") is None:
+            pytest.skip("pdftotext (poppler-utils) is not installed")
+        done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True)
+        return done.stdout.decode("utf-8")
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(str(path)) as pdf:
+        return "\n".join(page.extract_text(layout=True) or "" for page in pdf.pages)
+
+
+@pytest.mark.parametrize("tool", ["pdftotext", "pdfplumber-layout"])
+def test_project_wrapped_in_prose_over_blank_lines_from_text_tools(tool: str, tmp_path) -> None:
+    # "…检察网络运行维护、检察教育培" / "训费等项目支出" with blank lines between (raw pdftotext)
+    # or layout padding too (pdfplumber layout): the shipped model names the project as it
+    # does in pypdfium2's one-newline-per-line text.
+    path = JIANGSU / "江苏省人民检察院" / "2017年省检察院部门预算.pdf"
+    if not path.exists():
+        pytest.skip("../shared/corpora/jiangsu is absent")
+    text = tmp_path / "made.txt"
+    text.write_text(_tool_text(path, tool), encoding="utf-8")
+    record = Extractor("crf").extract(text)
+    assert "检察教育培训费" in {p.name for p in record.projects}
