@@ -793,7 +793,8 @@ def segment(doc: Document, rows: Sequence[Row] | None = None) -> Sections:
     A table's title usually comes before its rows; text that a PDF-to-text tool wrote in the
     order of the page's drawing commands (pypdfium2) puts it after them. Where figure rows
     come before the first title, both pairings are built, and titles after their rows win
-    only when more tables' 科目 codes agree with their titles that way (`_pairing_score`)."""
+    only when more tables' 科目 codes agree with their titles that way (`_pairing_score`),
+    and more agree than disagree."""
     rows = list(rows if rows is not None else document_rows(doc))
     rows = [r for k, r in enumerate(rows) if not _page_number(rows, k)]
     titles = [(i, t) for i in range(len(rows)) if (t := _title_at(rows, i))]
@@ -803,7 +804,10 @@ def segment(doc: Document, rows: Sequence[Row] | None = None) -> Sections:
         starts = _starts(rows, titles, toc_rows, after)
         tables = _regions(rows, starts, toc_rows - {i for i, _ in starts}, after)
         score = _pairing_score(tables)
-        if best is None or score > best[0]:
+        # Titles after their rows win on evidence: more codes that agree with their titles
+        # than disagree (text printed in column blocks, pdfminer's, moves codes between
+        # neighbouring tables, so both pairings can disagree; then titles come first).
+        if best is None or (score > best[0] and score > 0):
             best = (score, tables, toc_rows - {i for i, _ in starts})
         if not after and not _title_after_possible(rows, starts, toc_rows):
             break
