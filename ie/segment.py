@@ -845,6 +845,10 @@ def _regions(
     """The table region of each start: the rows up to the next title, or, with `after`, the
     table rows between the previous title (or the prose or 目录 before them) and this one."""
     tables = []
+    leads = [
+        None if after else _codes_before_title(rows, i, starts[n - 1][0] if n else -1)
+        for n, (i, _) in enumerate(starts)
+    ]
     for n, (i, (kind, title)) in enumerate(starts):
         if after:
             lo = starts[n - 1][0] + 1 if n else 0
@@ -853,11 +857,33 @@ def _regions(
                 first -= 1
             region = _region(rows, i, i, kind, title, first)
         else:
-            stop = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
-            region = _region(rows, i, stop, kind, title)
+            stop = len(rows)
+            if n + 1 < len(starts):
+                stop = leads[n + 1] if leads[n + 1] is not None else starts[n + 1][0]
+            region = _region(rows, i, stop, kind, title, lead=leads[n])
         if region is not None:
             tables.append(region)
     return tables
+
+
+def _codes_before_title(rows: list[Row], i: int, lo: int) -> int | None:
+    """The row of a code column's header (科目编码, 功能科目代码) printed, with the column's
+    codes one per line, just before the title at row i and after row `lo`: pdfminer prints a
+    table's first column as a box of its own, which can come before the title's ("功能科目代码"
+    "201" "20102" … "财政拨款支出预算表" "单位：万元" "功能科目名称" "合计" …). None when the
+    rows before the title are not such a column (at least two codes)."""
+    codes = 0
+    for j in range(i - 1, lo, -1):
+        row = rows[j]
+        if len(row.cells) != 1:
+            return None
+        if _WORD_CODE.fullmatch(row.key):
+            codes += 1
+        elif re.search(r"科目(?:代码|编码)$", row.key):
+            return j if codes >= 2 else None
+        else:
+            return None
+    return None
 
 
 def _ends_table_run(row: Row, k: int, toc_rows: set[int]) -> bool:
@@ -1019,10 +1045,18 @@ def _confirmed_after(rows: list[Row], i: int, toc_rows: set[int]) -> bool:
 
 
 def _region(
-    rows: list[Row], i: int, stop: int, kind: str, title: str, first: int | None = None
+    rows: list[Row],
+    i: int,
+    stop: int,
+    kind: str,
+    title: str,
+    first: int | None = None,
+    lead: int | None = None,
 ) -> TableRegion | None:
-    """The table titled at row i: its rows from i + 1 up to `stop` (exclusive), or, when
-    `first` is given (a title printed after its table), the rows from `first` up to i."""
+    """The table titled at row i: its rows from i + 1 up to `stop` (exclusive), after the rows
+    from `lead` up to i when given (its code column printed before its title,
+    `_codes_before_title`), or, when `first` is given (a title printed after its table), the
+    rows from `first` up to i."""
     unit = "万元"
     header: list[Row] = []
     body: list[Row] = []
@@ -1033,7 +1067,11 @@ def _region(
     in_repeat = False
     breaks: list[int] = []
     kept: list[Row] = []  # rows past the furniture filters, for one-cell-per-line tables
-    for j in range(first, i) if first is not None else range(i + 1, stop):
+    if first is not None:
+        span: Iterable[int] = range(first, i)
+    else:
+        span = itertools.chain(range(lead, i) if lead is not None else (), range(i + 1, stop))
+    for j in span:
         row = rows[j]
         key = row.key
         if is_prose(row) and not _EMPTY_DECL.search(key) and not key.startswith("注"):

@@ -1425,3 +1425,36 @@ def test_raw_pdftotext_header_with_one_label_and_a_part_printed_after_the_total_
         "2010104": {"total": 40.0, "project": 40.0},
     }
     assert not table.issues
+
+
+def test_pdfminer_code_column_printed_before_its_tables_title() -> None:
+    # pdfminer printed each table's code column (its header cell and codes) as a box before
+    # the title's box, after the previous table's figures: the codes are the next table's.
+    blocks = [
+        ["公开05表", "部门：某某厅", "功能科目代码", "201", "20131", "2013101", "2013102"],
+        ["财政拨款支出预算表", "单位：万元", "功能科目名称", "合计", "一般公共服务支出"],
+        ["党委办公厅（室）及相关机构事务", "行政运行", "一般行政管理事务", "金额"],
+        ["1,000.00", "1,000.00", "1,000.00", "600.00", "400.00"],
+        ["公开06表", "部门：某某厅", "科目编码", "301", "30101", "302", "30201"],
+        ["财政拨款基本支出预算表", "单位：万元", "科目名称", "合计", "工资福利支出"],
+        ["基本工资", "商品和服务支出", "办公费", "金额", "700.00", "600.00", "600.00"],
+        ["100.00", "100.00"],
+    ]
+    tables = by_kind("\n\n".join(cell for block in blocks for cell in block))
+    (function,) = tables["expense_by_function"]
+    (economic,) = tables["basic_expense_by_economic"]
+    assert values(function) == {
+        "合计": {"total": 1000.0},
+        "201": {"total": 1000.0},
+        "20131": {"total": 1000.0},
+        "2013101": {"total": 600.0},
+        "2013102": {"total": 400.0},
+    }
+    assert values(economic) == {
+        "合计": {"total": 700.0},
+        "301": {"total": 600.0},
+        "30101": {"total": 600.0},
+        "302": {"total": 100.0},
+        "30201": {"total": 100.0},
+    }
+    assert names(economic)["30201"] == "办公费"
