@@ -1458,3 +1458,22 @@ def test_pdfminer_code_column_printed_before_its_tables_title() -> None:
         "30201": {"total": 100.0},
     }
     assert names(economic)["30201"] == "办公费"
+
+
+def test_raw_pdftotext_displaced_figure_after_the_wrapped_end_of_a_name() -> None:
+    # At the page's end raw pdftotext printed the wrapped end of a name ("缴费", 30108's) and
+    # then the part of the row it left without one (302's 公用经费): the figure goes back to
+    # that row, the piece is a name's.
+    cells = ["部门预算一般公共预算财政拨款基本支出表", "单位：万元", "序号", "科目编码"]
+    cells += ["科目名称", "合计", "人员经费", "公用经费", "1", "合计", "150.00", "100.00"]
+    cells += ["50.00", "2", "301", "工资福利支出", "100.00", "100.00", "3", "30108"]
+    cells += ["机关事业单位基本养老保险", "100.00", "100.00", "4", "302", "商品和服务支出"]
+    cells += ["50.00", "5", "30201", "办公费", "20.00", "20.00", "6", "30205", "水费"]
+    cells += ["30.00", "30.00", "缴费", "50.00"]
+    (table,) = by_kind("\n\n".join(cells))["basic_expense_by_economic"]
+    got = values(table)
+    assert got["302"] == {"total": 50.0, "public": 50.0}
+    assert got["30201"] == {"total": 20.0, "public": 20.0}
+    assert "缴费" not in got
+    assert names(table)["30108"] == "机关事业单位基本养老保险缴费"
+    assert not table.issues

@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from ie.lexicon import subject_names
 from ie.segment import Cell, Row, TableRegion, digits, has_money
 from ie.tables.money_arith import table_issues
 from ie.tables.money_cells import (
@@ -323,17 +324,26 @@ def _part_printed_late(parsed: list[_Parsed]) -> list[_Parsed]:
     return out
 
 
+# The most characters of a wrapped name's end printed on a line of its own ("缴费", "支出").
+_NAME_PIECE = 4
+
+
 def _displaced_run(parsed: list[_Parsed]) -> list[_Parsed]:
     """A total | part | part table's figures printed as a run of their own after a page's
-    last row (raw pdftotext; the run may sit beside the repeated header's 科目编码 | 科目名称):
+    last row (raw pdftotext; the run may sit beside the repeated header's 科目编码 | 科目名称,
+    or after the wrapped end of a name printed there too, "缴费" "124029.00", which then
+    joins the name it completes into a 科目 name, `_piece_owner`):
     given, in order, to the coded rows above that lack them — a row with its total alone takes
     one figure equal to it, a row without figures a total and its part (two equal figures) or
     a total and two parts. Taken only when the run is used up exactly so."""
     out = list(parsed)
+    joined: set[int] = set()  # name pieces joined to their rows' names
     for k, (code, names, figs, cells) in enumerate(out):
         if code is not None or not figs:
             continue
-        if not all(_STRUCT.search(squash_ascii(c.text)) for c in names):
+        label = clean_name(_joined(names))
+        piece = len(label) <= _NAME_PIECE and not _GRAND_TOTAL.match(label)
+        if not piece and not all(_STRUCT.search(squash_ascii(c.text)) for c in names):
             continue
         run = [f for f, _ in figs]
         given: list[tuple[int, int]] = []  # (row, figures taken)
@@ -373,7 +383,25 @@ def _displaced_run(parsed: list[_Parsed]) -> list[_Parsed]:
             [],
             [c for c in cells if all(c is not x for _, fc in figs for x in fc)],
         )
-    return out
+        if piece and (owner := _piece_owner(out[:k], label)) is not None:
+            o_code, o_names, o_figs, o_cells = out[owner]
+            out[owner] = (o_code, o_names + names, o_figs, o_cells + out[k][3])
+            joined.add(k)
+    return [p for k, p in enumerate(out) if k not in joined]
+
+
+def _piece_owner(rows: Sequence[_Parsed], piece: str) -> int | None:
+    """The one coded row above whose name the wrapped end `piece` completes into a 科目 name
+    (机关事业单位基本养老保险 + 缴费); None when no row or several do."""
+    names = subject_names()
+    owners = [
+        k
+        for k, (code, row_names, _, _) in enumerate(rows)
+        if code is not None
+        and (name := clean_name(_joined(row_names))) not in names
+        and name + piece in names
+    ]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _total_from_extras(parsed: list[_Parsed]) -> list[_Parsed]:
