@@ -1272,6 +1272,8 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
             start = found
     else:
         start = _first_figures(keys, rows, 0)
+        if start is not None:
+            start = _after_stray_figures(keys, rows, start)
     if start is None:
         return list(rows), [], []
     header, body, breaks = list(rows[:start]), [], []
@@ -1325,6 +1327,37 @@ def _split_line_table(rows: Sequence[Row]) -> tuple[list[Row], list[Row], list[i
         body.append(rows[k])
         k += 1
     return header, body, breaks
+
+
+# The most stray figures (and the year) that text tools print between a table's title and its
+# header.
+_STRAYS = 6
+
+
+def _after_stray_figures(keys: Sequence[str], rows: Sequence[Row], start: int) -> int:
+    """The body's start when the figures found first are strays before the table's header
+    (raw pdftotext prints the last figures of the table before, and the 预算年度 value, after
+    the title: "6.75" "459.45" "2024" "支出部门经济分类科目" "科目编码" "科目名称" "合计" …):
+    a few lone figures, then a run of at least three of the header's column labels naming the code
+    or name column, then the body (which may start with a figure of its 合计 row printed before
+    the row's label, "公用经费" "16.37" "合计" "166.02" "149.65": the row reader takes it)."""
+    k = start
+    while k < len(rows) and len(rows[k].cells) == 1 and re.fullmatch(r"[\d.,]+", keys[k]):
+        k += 1
+    if k - start > _STRAYS:
+        return start  # a whole column of figures printed before the labels (pdfminer)
+    run = k
+    while (
+        run < len(rows)
+        and len(rows[run].cells) == 1
+        and (_COLUMN_LABEL.match(keys[run]) or is_header_row(rows[run]))
+    ):
+        run += 1
+    named = any(re.search(r"科目(?:编码|名称)", keys[m]) for m in range(k, run))
+    if k == start or run - k < 3 or not named:
+        return start
+    found = _first_figures(keys, rows, run)
+    return start if found is None else found
 
 
 def _first_figures(keys: Sequence[str], rows: Sequence[Row], begin: int) -> int | None:

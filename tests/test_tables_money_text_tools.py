@@ -1477,3 +1477,24 @@ def test_raw_pdftotext_displaced_figure_after_the_wrapped_end_of_a_name() -> Non
     assert "缴费" not in got
     assert names(table)["30108"] == "机关事业单位基本养老保险缴费"
     assert not table.issues
+
+
+def test_raw_pdftotext_stray_figures_between_the_title_and_the_header() -> None:
+    # Raw pdftotext printed the last figures of the table before and the 预算年度 value after
+    # this table's title, then the header's labels, the 合计 row's 公用经费 with them: the
+    # header is read past the strays, and the 合计 row keeps its three figures.
+    cells = ["部门预算一般公共预算财政拨款基本支出表", "预算年度：", "6.75", "459.45", "6.75"]
+    cells += ["2024", "单位：万元", "支出部门经济分类科目", "一般公共预算基本支出", "科目编码"]
+    cells += ["科目名称", "合计", "人员经费", "公用经费", "30.00", "合计", "130.00", "100.00"]
+    cells += ["301", "工资福利支出", "100.00", "100.00", "30101", "基本工资", "100.00"]
+    cells += ["100.00", "302", "商品和服务支出", "30.00", "30.00", "30201", "办公费", "30.00"]
+    cells += ["30.00"]
+    (table,) = by_kind("\n\n".join(cells))["basic_expense_by_economic"]
+    assert values(table) == {
+        "合计": {"total": 130.0, "personnel": 100.0, "public": 30.0},
+        "301": {"total": 100.0, "personnel": 100.0},
+        "30101": {"total": 100.0, "personnel": 100.0},
+        "302": {"total": 30.0, "public": 30.0},
+        "30201": {"total": 30.0, "public": 30.0},
+    }
+    assert not table.issues
