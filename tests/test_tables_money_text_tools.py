@@ -1498,3 +1498,22 @@ def test_raw_pdftotext_stray_figures_between_the_title_and_the_header() -> None:
         "30201": {"total": 30.0, "public": 30.0},
     }
     assert not table.issues
+
+
+def test_raw_pdftotext_final_summary_row_numbers_among_names_are_no_figures() -> None:
+    # Raw pdftotext's 财政拨款收入支出决算总表, one cell per line: the 序号 column's numbers
+    # printed among the names and figures ("拨款" "4" "5" "本年收入合计" "6"), in a table whose
+    # figures print two decimals; 本年收入合计's own figure is not in this text.
+    cells = ["财政拨款收入支出决算总表", "编制单位：某某局 2020年度 单位：万元", "序号", "收入"]
+    cells += ["支出", "项目", "决算数", "项目", "合计", "一般公共预算财政拨款", "4", "5"]
+    cells += ["档次", "1", "2", "1", "一、一般公共预算财政拨款", "2", "二、政府性基金预算财政拨"]
+    cells += ["100.00", "3", "6", "一、一般公共服务支出", "80.00", "80.00", "二、卫生健康支出"]
+    cells += ["20.00", "20.00", "100.00", "100.00", "款", "3", "三、国有资本经营预算财政"]
+    cells += ["拨款", "4", "5", "本年收入合计", "6", "年初财政拨款结转和结余", "7", "总计"]
+    cells += ["100.00", "本年支出合计", "年末财政拨款结转和结余", "100.00", "总计", "100.00"]
+    (table,) = by_kind("\n\n".join(cells))["income_expense_summary"]
+    got = {r.name: r.values().get("total") for r in table.rows}
+    assert got.get("本年收入合计") is None
+    assert got.get("国有资本经营预算财政拨款") is None
+    assert 4.0 not in got.values() and 6.0 not in got.values()
+    assert got["一般公共服务支出"] == 80.0

@@ -503,3 +503,14 @@ _THREE_PUBLIC_ORDER = (
     "会议费",
     "培训费",
 )
+
+
+def decimals_of(tokens: Sequence[Cell]) -> int:
+    """The number of decimals the table prints its figures with (the most common), 0 if none."""
+    counts: dict[int, int] = {}
+    for c in tokens:
+        t = digits(c.text)
+        if re.fullmatch(r"[\d,]*\d\.\d+", t):
+            n = len(t.split(".")[1])
+            counts[n] = counts.get(n, 0) + 1
+    return max(counts, key=lambda n: counts[n]) if counts else 0

@@ -32,6 +32,7 @@ from ie.tables.money_cells import (
     _source_cell,
     clean_name,
     column_key,
+    decimals_of,
     parse_figure,
     three_public_name,
 )
@@ -122,7 +123,7 @@ def _line_rows(
     lines = None
     if sum(len(r.cells) > 1 and has_money(r) for r in body) >= 2:
         lines = [k for k, r in enumerate(body) for _ in r.cells]
-    parsed = _line_groups(tokens, has_seq, _decimals(tokens), breaks, words, lines)
+    parsed = _line_groups(tokens, has_seq, decimals_of(tokens), breaks, words, lines)
     if blocks := _code_blocks(tokens, breaks):
         apart = _codes_printed_apart(tokens, blocks, has_seq, breaks, words, lines)
         if apart is None:  # the counts disagree: maybe a block's last code is its next row's
@@ -558,7 +559,7 @@ def _codes_printed_apart(
     parsed = _line_groups(
         kept,
         has_seq,
-        _decimals(kept),
+        decimals_of(kept),
         sorted({index.get(b, bisect_left(keep, b)) for b in breaks}),
         {index[m]: r for m, r in words.items() if m in index},
         [lines[m] for m in keep] if lines is not None else None,
@@ -1124,17 +1125,6 @@ def _displaced_figures(parsed: list, kind: str, columns: Sequence[Column]) -> li
             out = min((moved(out, k, waiting, own) for own in (False, True)), key=fails)
             waiting = []
     return out
-
-
-def _decimals(tokens: Sequence[Cell]) -> int:
-    """The number of decimals the table prints its figures with (the most common), 0 if none."""
-    counts: dict[int, int] = {}
-    for c in tokens:
-        t = digits(c.text)
-        if re.fullmatch(r"[\d,]*\d\.\d+", t):
-            n = len(t.split(".")[1])
-            counts[n] = counts.get(n, 0) + 1
-    return max(counts, key=lambda n: counts[n]) if counts else 0
 
 
 def _line_text(text: str) -> str:
