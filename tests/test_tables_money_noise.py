@@ -514,3 +514,23 @@ def test_jiangsu_table_pdfs_pass_every_arithmetic_check() -> None:
     assert len(with_tables) >= 15
     bad = {e["doc"]: [t["issues"] for t in e["tables"] if t["issues"]] for e in with_tables}
     assert not any(bad.values()), bad
+
+
+def test_ocr_decimal_point_lost_in_a_wide_three_public_row_is_restored_by_its_sums() -> None:
+    # OCR read 156.60 as "15660" in a wide “三公” row: read as hundredths, every sum holds.
+    text = "\n".join(
+        [
+            "“三公”经费、会议费、培训费支出预算表",
+            "单位：万元",
+            "合计          “三公”经费" + " " * 94 + "会议费      培训费",
+            "              小计        因公出国（境）费  公务用车购置及运行维护费  公务用车购置费  "
+            "公务用车运行维护费  公务接待费",
+            "2224.43         660.10      106.00            15660                               "
+            "156.60              397.50     1282.56    281.77",
+        ]
+    )
+    table = detailed(text)
+    got = _three_public(table)
+    assert got["公务用车购置及运行维护费"] == 156.6 and got["公务用车运行维护费"] == 156.6
+    assert got["公务接待费"] == 397.5 and got["会议费"] == 1282.56
+    assert not table.issues

@@ -37,6 +37,7 @@ functional and economic expense tables were rebuilt with every arithmetic check 
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -79,7 +80,7 @@ from ie.tables.money_types import (
     _finish,
     _table,
 )
-from ie.text import display_width
+from ie.text import display_width, squash_ascii
 
 # The rebuild's parts live in ie.tables.money_* (types, cells, arith, solver, tab, grid, lines,
 # special); these names stay importable from here.
@@ -151,6 +152,19 @@ def _quality(table: DetailedTable) -> tuple[int, int, int]:
     return (-len(table.issues), table.checked, sum(len(r.cells) for r in table.rows))
 
 
+def _points_restored(figures: Sequence[SourceCell]) -> list[SourceCell] | None:
+    """The figures with the decimal point put back where OCR lost it: in a row whose other
+    figures print two decimals, a bare integer of three or more digits ("15660" among
+    "660.10" "106.00") read as hundredths. None when no figure is such. The caller keeps it
+    only where every sum of the table then holds."""
+    texts = [squash_ascii(c.text).replace(",", "") for c in figures]
+    pointed = sum(bool(re.fullmatch(r"\d+\.\d{2}", t)) for t in texts)
+    bare = [k for k, t in enumerate(texts) if re.fullmatch(r"\d{3,}", t)]
+    if not bare or pointed < 2:
+        return None
+    return [replace(c, value=c.value / 100) if k in bare else c for k, c in enumerate(figures)]
+
+
 def rebuild(region: TableRegion) -> DetailedTable:
     """Rebuild one table region."""
     scale = SCALE.get(region.unit, 1.0)
@@ -185,6 +199,13 @@ def rebuild(region: TableRegion) -> DetailedTable:
             figures = sorted(wide[0].cells, key=lambda c: c.column)
             reading = {r.name: v["total"] for r in named if "total" in (v := r.values())}
             found = _three_public_by_sums(region, reading, [c.value for c in figures])
+            mended = _points_restored(figures)
+            if mended is not None and (
+                whole := _three_public_by_sums(
+                    region, None, [c.value for c in mended], complete=True
+                )
+            ):
+                found, figures = whole, mended
             if found is not None:
                 row = replace(wide[0], name="")
                 budget = not final_accounts(region)
