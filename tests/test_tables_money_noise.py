@@ -534,3 +534,22 @@ def test_ocr_decimal_point_lost_in_a_wide_three_public_row_is_restored_by_its_su
     assert got["公务用车购置及运行维护费"] == 156.6 and got["公务用车运行维护费"] == 156.6
     assert got["公务接待费"] == 397.5 and got["会议费"] == 1282.56
     assert not table.issues
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("28:00", 28.0),  # a colon for the point
+        ("28:0 0", 28.0),
+        ("2,10", 2.1),  # a comma for the point: a thousands group has three digits
+        ("10.,541.46", 10541.46),  # a point beside the thousands comma
+        ("156.60.", 156.6),  # a stray point after the decimals
+        ("1,234", 1234.0),
+        ("12:3", None),
+        ("9:30 上午", None),
+    ],
+)
+def test_ocr_figure_punctuation_mended_only_into_a_figure(text: str, value) -> None:
+    from ie.tables.money_cells import parse_figure
+
+    assert parse_figure(text) == value

@@ -22,12 +22,28 @@ from ie.tables.money_types import (
 )
 from ie.text import cell_memo, squash_ascii
 
+# OCR's misreadings of a figure's punctuation, each mended only where the result is a figure
+# with decimals: a colon or a comma for the decimal point before the last two digits ("28:00",
+# "2,10": a thousands group has three), a point beside a comma ("10.,541.46"), a stray point
+# after the decimals ("156.60.").
+_OCR_POINT = (
+    (re.compile(r"(?<=\d)[:：,](?=\d{2}$)"), "."),
+    (re.compile(r"\.,|,\."), ","),
+    (re.compile(r"(?<=\.\d{2})\.$"), ""),
+)
+
 
 @cell_memo
 def parse_figure(text: str) -> float | None:
-    """A printed figure ("13,649.07", "686. 71", "528.", "-12.5", OCR "1l65.37") as a float,
-    else None."""
+    """A printed figure ("13,649.07", "686. 71", "528.", "-12.5", OCR "1l65.37", "28:00") as
+    a float, else None."""
     t = digits(text).replace("−", "-").replace("，", ",")
+    if t and not MONEY.match(t):
+        mended = t
+        for pattern, repl in _OCR_POINT:
+            mended = pattern.sub(repl, mended)
+        if "." in mended and MONEY.match(mended):
+            t = mended
     if not t or not MONEY.match(t):
         return None
     try:
