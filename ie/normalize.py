@@ -718,9 +718,10 @@ def _dedupe(edits: list[Edit]) -> list[Edit]:
 # prints one newline per line.
 _WRAPPED_OVER_BLANKS = re.compile(r"(?<=[^\s。；！？：:;]) *\n(?: *\n)+ *(?=[\u4e00-\u9fff])")
 # A line of prose, not a table's cell or row: a wrapped line runs to the page's width, and it is
-# part of a sentence (in a table row, spaces separate and place cells).
+# part of a sentence (in a table row, spaces separate and place cells): a Han character before
+# ，。； or 、 (not a digit's comma "9，193.42", not an item's enumerator "一、").
 _PROSE_LINE_CHARS = 20
-_SENTENCE = re.compile(r"[，。；、]")
+_SENTENCE = re.compile(r"(?<=[\u4e00-\u9fff])(?:[，。；]|(?<![一二三四五六七八九十])、)")
 # Layout padding: a run of spaces between two words (a justified line, or a line laid out by
 # character positions), a line's indentation, its trailing spaces: runs of two or more spaces
 # (one trailing space is pypdfium2's mark of a cell that wraps; a tab separates cells).

@@ -461,3 +461,16 @@ def test_prose_view_of_a_layout_text_tool_reads_a_wrapped_project_name() -> None
     layout = RAW_PROSE.replace("察院行政", "      察院行政").replace(" 309.03", "      309.03")
     nt = normalize(layout, transforms=PROSE_TRANSFORMS)
     assert "检察网络运行维护、检察教育培\n训费等项目支出。与上年相比增加 309.03 万元。" in nt.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1     一、一般公共预算拨款收入      417.18  一、一般公共服务支出    387.35",  # items
+        "11,814.28  9，193.42  2，620.86",  # a full-width comma inside figures
+    ],
+)
+def test_table_rows_with_enumerators_or_figure_commas_are_no_sentences(line: str) -> None:
+    for name in ("layout_space", "wrapped_line"):
+        text = f"{line}\n\n\n下一行\n"
+        assert normalize(text, transforms=(name,)).text == text
