@@ -411,16 +411,22 @@ def test_line_three_public_two_row_header_puts_the_group_leaves_in_its_place() -
     assert not table.issues
 
 
+# A wide “三公” table in space-aligned text: title, unit, the two header lines.
+THREE_PUBLIC_SPACE_HEAD = (
+    "“三公”经费、会议费、培训费支出预算表",
+    "单位：万元",
+    "合计          “三公”经费" + " " * 94 + "会议费      培训费",
+    "              小计        因公出国（境）费  公务用车购置及运行维护费  公务用车购置费  "
+    "公务用车运行维护费  公务接待费",
+)
+
+
 def test_space_wide_three_public_with_shifted_figures_reads_leaves_in_order() -> None:
     # Wide characters and inserted spaces push each figure right, past the label of the
     # next column (the 公务接待费 figure sits under 会议费).
     text = "\n".join(
         [
-            "“三公”经费、会议费、培训费支出预算表",
-            "单位：万元",
-            "合计          “三公”经费" + " " * 94 + "会议费      培训费",
-            "              小计        因公出国（境）费  公务用车购置及运行维护费  公务用车购置费  "
-            "公务用车运行维护费  公务接待费",
+            *THREE_PUBLIC_SPACE_HEAD,
             "257.21          25.３8      0.00              0.0 0               0.00             "
             "0.00                25.38      47.68      184.15",
         ]
@@ -520,11 +526,7 @@ def test_ocr_decimal_point_lost_in_a_wide_three_public_row_is_restored_by_its_su
     # OCR read 156.60 as "15660" in a wide “三公” row: read as hundredths, every sum holds.
     text = "\n".join(
         [
-            "“三公”经费、会议费、培训费支出预算表",
-            "单位：万元",
-            "合计          “三公”经费" + " " * 94 + "会议费      培训费",
-            "              小计        因公出国（境）费  公务用车购置及运行维护费  公务用车购置费  "
-            "公务用车运行维护费  公务接待费",
+            *THREE_PUBLIC_SPACE_HEAD,
             "2224.43         660.10      106.00            15660                               "
             "156.60              397.50     1282.56    281.77",
         ]

@@ -530,3 +530,9 @@ def decimals_of(tokens: Sequence[Cell]) -> int:
             n = len(t.split(".")[1])
             counts[n] = counts.get(n, 0) + 1
     return max(counts, key=lambda n: counts[n]) if counts else 0
+
+
+def bare_number(piece: str, decimals: int) -> bool:
+    """A short bare integer (at most three digits) where the table's figures print `decimals`
+    decimals: a page number, a 序号 or a 行次, not a figure."""
+    return decimals > 0 and piece.isdigit() and len(piece) <= 3

@@ -30,6 +30,7 @@ from ie.tables.money_cells import (
     _match_parts,
     _row,
     _source_cell,
+    bare_number,
     clean_name,
     column_key,
     decimals_of,
@@ -267,8 +268,8 @@ def _extras_to_next(parsed: list[_Parsed]) -> list[_Parsed]:
     "行政运行" "58.65"). The figure goes to that row when it equals the row's total (a row
     with one part prints it equal to its total), or when the row prints its total and one
     part and the figure is the other ("总计" "312.01" "102.80" "209.21" "209.21" "208" "…"
-    "295.02" "85.81"); two equal pairs ("139.05" "139.05" "54.35"
-    "54.35") before a coded row without figures: the second pair is that row's."""
+    "295.02" "85.81"); two equal pairs ("139.05" "139.05" "54.35" "54.35") before a coded row
+    without figures: the second pair is that row's."""
     out = list(parsed)
     for k in range(len(out) - 1):
         code, names, figs, cells = out[k]
@@ -1371,7 +1372,7 @@ def _line_groups(
                     _bare_thousands(joined) or (_grouped(piece, texts[i]) and figures_end(i))
                 ):
                     # a short number before a figure it cannot be part of: a page number
-                    last = _page_number(piece, decimals)
+                    last = bare_number(piece, decimals)
                     break
                 piece = joined
                 used.append(tokens[i])
@@ -1385,7 +1386,7 @@ def _line_groups(
             value = None if stray else parse_figure(piece)
             cells.extend(used)
             last = last or i >= n or i in starts_page  # a page number ends a page
-            if value is not None and not (last and _page_number(piece, decimals)):
+            if value is not None and not (last and bare_number(piece, decimals)):
                 figs.append((value, used))
         if not cells:  # nothing consumed: take the token as a name so the loop moves on
             names.append(tokens[i])
@@ -1478,11 +1479,6 @@ def _bare_thousands(figure: str) -> bool:
     """A figure with four or more digits before its point and no thousands separator."""
     whole = figure.lstrip("-−").split(".")[0]
     return "," not in whole and len(whole) >= 4
-
-
-def _page_number(piece: str, decimals: int) -> bool:
-    """A short bare integer where figures print decimals: a page number, not a figure."""
-    return decimals > 0 and piece.isdigit() and len(piece) <= 3
 
 
 def _is_group(text: str) -> bool:

@@ -16,6 +16,7 @@ from ie.tables.money_cells import (
     _row,
     _source_cell,
     _split_figures,
+    bare_number,
     decimals_of,
     parse_figure,
     three_public_name,
@@ -229,11 +230,11 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
         # the first item may have gone to the header when its figure was broken
         first = next((k for k, c in enumerate(head) if _ITEM_START.match(c.text)), len(head))
         lines = [_cell_stream([head[first:], *lines], numbered)]
-        if decimals_of(lines[0]):
-            # Where the figures print decimals, a bare number of one to three digits is a
-            # 序号 or 行次 that a text tool printed among the names (raw pdftotext: "本年收入
-            # 合计" "10" "使用非财政拨款结余" "0.00"), not a figure.
-            lines = [[c for c in lines[0] if not re.fullmatch(r"\d{1,3}", squash_ascii(c.text))]]
+        # Where the figures print decimals, a bare number of one to three digits is a 序号 or
+        # 行次 that a text tool printed among the names (raw pdftotext: "本年收入合计" "10"
+        # "使用非财政拨款结余" "0.00"), not a figure.
+        decimals = decimals_of(lines[0])
+        lines = [[c for c in lines[0] if not bare_number(squash_ascii(c.text), decimals)]]
     read: list[list[tuple[list[Cell], list[Cell]]]] = []
     # in a stream, where each page's rows begin (after a repeated header)
     page_starts = {id(c) for b in region.breaks if b < len(body) for c in body[b].cells[:1]}
