@@ -81,6 +81,9 @@ class _View:
     text: str
     offsets: Sequence[int]
     ends: Sequence[int]
+    # view positions whose character is the first of its source line ("三、支出决算情况说明" /
+    # "本年支出合计4028.10万元" read as one run once whitespace is gone)
+    line_starts: frozenset[int] = frozenset()
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Source `[start, end)` of view `[start, end)`."""
@@ -118,11 +121,13 @@ def _prose_view(nt: NormalizedText, skip: Sequence[tuple[int, int]] = ()) -> _Vi
             offsets.append(at)
             ends.append(at)
 
+    starts: set[int] = set()
     pos = 0
     for line in re.split(r"[\n\f]", nt.text):
         if "\t" in line:  # a table line of PDF-to-text output, not prose
             cut(nt.offsets[pos])
         else:
+            first = True
             for i, ch in enumerate(line):
                 src = nt.offsets[pos + i]
                 if blank[src]:
@@ -130,11 +135,14 @@ def _prose_view(nt: NormalizedText, skip: Sequence[tuple[int, int]] = ()) -> _Vi
                 elif not ch.isspace():
                     if ch in OCR_DIGITS and _ocr_lead(line, i):
                         ch = OCR_DIGITS[ch]
+                    if first:
+                        starts.add(len(chars))
+                        first = False
                     chars.append(ch)
                     offsets.append(src)
                     ends.append(nt.ends[pos + i])
         pos += len(line) + 1
-    return _View("".join(chars), offsets, ends)
+    return _View("".join(chars), offsets, ends, frozenset(starts))
 
 
 def _table_spans(sections: Sections, ind_tables: Sequence[IndicatorTable]) -> list[tuple[int, int]]:
@@ -317,7 +325,8 @@ def _statements(
                 if any(before.endswith(w) for w in deny):
                     continue
                 if key in _ALLOW_ONLY_AFTER and (
-                    before[-1:] not in _TOTAL_OK_BEFORE or _in_subject_item(text, m.start())
+                    (before[-1:] not in _TOTAL_OK_BEFORE and m.start() not in view.line_starts)
+                    or _in_subject_item(text, m.start())
                 ):
                     continue
                 # assets are counted at the end of the year before the budget year

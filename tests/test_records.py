@@ -454,6 +454,24 @@ def test_subject_item_totals_are_not_the_budget_total(tmp_path) -> None:
     assert not any("statements agree" in c.rule for c in r.checks)
 
 
+def test_final_accounts_totals_stated_under_their_headings(tmp_path) -> None:
+    """A 决算 states its year's totals as the first words under a heading; the prose view
+    has no whitespace ("…情况说明本年支出合计…"), so the line start is what admits them. A
+    heading's own last word still does not ("…决算情况说明" + "支出合计" on one line)."""
+    text = (
+        "测试区民政局2018年度部门决算\n第三部分 2018年度部门决算情况说明\n"
+        "二、收入决算情况说明\n\n本年收入合计4124.76 万元，其中：财政拨款收入4124.76 万元。\n\n"
+        "三、支出决算情况说明\n\n本年支出合计4028.10 万元，其中：基本支出3507.43 万元。\n"
+        "年末结转和结余96.66 万元。\n四、其他说明本年支出合计 1.00 万元。\n"
+    )
+    r = record_of(_doc(tmp_path, text))
+    assert r.kind == "final_accounts"
+    figures = r.key_figures
+    assert (figures["income_total"], figures["expense_total"]) == (4124.76, 4028.10)
+    assert figures["carryover_end"] == 96.66
+    assert not any("statements agree" in c.rule for c in r.checks)
+
+
 def test_prose_that_disagrees_with_itself_is_a_failed_check(tmp_path) -> None:
     text = (
         "测试局2019年部门预算\n基本支出预算数为 120.46 万元。\n"
