@@ -392,6 +392,65 @@ def synth(
 
 
 @app.command()
+def weak(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Real disclosures: PDFs, .txt files or folders of them.")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The JSONL file to write.")],
+    converters: Annotated[
+        str,
+        typer.Option(
+            "--converters",
+            help="Comma-separated tools that read each PDF (as for `synth`); a .txt is read "
+            "as it is.",
+        ),
+    ] = "pdfium",
+    min_score: Annotated[
+        float,
+        typer.Option(
+            "--min-score",
+            min=0.0,
+            max=1.0,
+            help="Rules spans scored lower are not trusted: the lines they touch are left out.",
+        ),
+    ] = 0.7,
+) -> None:
+    """Label real, unlabelled disclosures with the rules backend, for training (weak
+    supervision): one row per text, what the rules are unsure of left out.
+
+    Mix the rows into a CRF recipe with `weak: [FILE]` and `weak_weight: W` (copies of each).
+    Example:  budget-ie weak ../pdfs -o corpora/weak.jsonl --converters pdfium,pdftotext
+    """
+    from rich.progress import Progress
+
+    from training.synth.convert import ConverterUnavailable
+    from training.weak import weak_rows
+
+    names = tuple(c.strip() for c in converters.split(",") if c.strip())
+    output.parent.mkdir(parents=True, exist_ok=True)
+    written = left_out = 0
+    skipped: list[str] = []
+
+    def skip(path: Path, why: str) -> None:
+        skipped.append(str(path))
+        typer.echo(f"budget-ie: skipped {path}: {why}", err=True)
+
+    try:
+        with Progress(transient=True) as bar, output.open("w", encoding="utf-8") as out:
+            task = bar.add_task("labelling", total=None)
+            for row in weak_rows(
+                paths, names, min_score, lambda k, n: bar.update(task, completed=k, total=n), skip
+            ):
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                written += 1
+                left_out += row["lines_left_out"]
+    except (ConverterUnavailable, FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    summary = {"rows": written, "lines_left_out": left_out, "skipped": len(skipped)}
+    typer.echo(json.dumps({**summary, "output": str(output)}, ensure_ascii=False))
+
+
+@app.command()
 def train(
     config: Annotated[
         Path,

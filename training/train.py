@@ -60,6 +60,10 @@ class TrainConfig(_Strict):
     validation: list[Path] = Field(default_factory=list)
     validation_fraction: float = Field(0.2, gt=0, lt=1)
     max_train_docs: int | None = Field(None, ge=1)
+    # rows of real text the rules labelled (`budget-ie weak`, training.weak), mixed in at
+    # `weak_weight` copies each (a fraction: that share of them, seeded); not validated on
+    weak: list[Path] = Field(default_factory=list)
+    weak_weight: float = Field(1.0, ge=0)
     workers: int = Field(1, ge=1)  # processes computing features while CRFsuite trains
     output_dir: Path
     crf: CRFParams = Field(default_factory=CRFParams)
@@ -142,6 +146,14 @@ def read_rows(source: str | Path) -> list[Row]:
     return rows
 
 
+def weighted(rows: list[Row], weight: float, seed: int) -> list[Row]:
+    """`rows` at `weight`: each `int(weight)` times, and a seeded sample of the fraction left
+    over (0.5: half of them, once)."""
+    copies, rest = divmod(weight, 1)
+    sample = random.Random(seed).sample(rows, round(rest * len(rows)))
+    return rows * int(copies) + sample
+
+
 def _keys_of(spans: Iterable[Span]) -> set[tuple[str, int, int]]:
     return {(s.label, s.start, s.end) for s in spans}
 
@@ -201,11 +213,14 @@ def train_crf(config_path: str | Path, progress=None) -> Path:
         train_rows, val_rows = rows, [r for path in cfg.validation for r in read_rows(path)]
     else:
         train_rows, val_rows = split_rows(rows, cfg.validation_fraction, cfg.seed)
+    weak = weighted([r for path in cfg.weak for r in read_rows(path)], cfg.weak_weight, cfg.seed)
+    train_rows = train_rows + weak
     out = cfg.output_dir
     out.mkdir(parents=True, exist_ok=True)
     tagger = CRFTagger(CRFSettings(**cfg.crf.model_dump()))
     say(
-        f"{len(train_rows)} training documents, {len(val_rows)} validation; "
+        f"{len(train_rows)} training documents ({len(weak)} weakly labelled), "
+        f"{len(val_rows)} validation; "
         f"{cfg.crf.algorithm}, {cfg.crf.max_iterations} iterations, {cfg.workers} worker(s)"
     )
 
@@ -233,6 +248,7 @@ def train_crf(config_path: str | Path, progress=None) -> Path:
         "validation_docs": len(val_rows),
         "validation_chars": val_chars,
         "train_docs": len(train_rows),
+        "weak_docs": len(weak),
         "train_chars": sum(len(r.text) for r in train_rows),
         "train_seconds": round(train_s, 2),
         "train_workers": cfg.workers,
@@ -273,6 +289,14 @@ def model_card(cfg: TrainConfig, metrics: dict[str, Any]) -> str:
         "## Data",
         f"- train: {', '.join(map(str, cfg.train))} "
         f"({m['train_docs']} documents, {m['train_chars']} characters)",
+        *(
+            [
+                f"- weakly labelled: {', '.join(map(str, cfg.weak))} ({m['weak_docs']} of the "
+                f"training documents, weight {cfg.weak_weight:g}; training/weak.py)"
+            ]
+            if cfg.weak
+            else []
+        ),
         f"- validation: {val} "
         f"({m['validation_docs']} documents, {m['validation_chars']} characters)",
         "",
