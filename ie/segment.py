@@ -850,6 +850,9 @@ def _regions(
         for n, (i, _) in enumerate(starts)
     ]
     for n, (i, (kind, title)) in enumerate(starts):
+        tail = None
+        if not after and n + 1 < len(starts) and kind == "income_expense_summary":
+            tail = _figures_after_title(rows, starts[n + 1][0])
         if after:
             lo = starts[n - 1][0] + 1 if n else 0
             first = i
@@ -860,10 +863,23 @@ def _regions(
             stop = len(rows)
             if n + 1 < len(starts):
                 stop = leads[n + 1] if leads[n + 1] is not None else starts[n + 1][0]
-            region = _region(rows, i, stop, kind, title, lead=leads[n])
+            region = _region(rows, i, stop, kind, title, lead=leads[n], tail=tail)
         if region is not None:
             tables.append(region)
     return tables
+
+
+def _figures_after_title(rows: list[Row], i: int) -> range | None:
+    """The lone figures printed just after the title at row i and before anything else of its
+    table, when there are a few (at most `_STRAYS`): pdfminer can print the last column of a
+    收支总表 as a box of its own after the next table's title ("总计" "收入决算表" "4,028.10"
+    "0.00" "96.66" "4,124.76" "编制单位：…"). None when there are none."""
+    k = i + 1
+    while (
+        k < len(rows) and len(rows[k].cells) == 1 and re.fullmatch(r"-?[\d,]*\d\.\d+", rows[k].key)
+    ):
+        k += 1
+    return range(i + 1, k) if 0 < k - i - 1 <= _STRAYS else None
 
 
 def _codes_before_title(rows: list[Row], i: int, lo: int) -> int | None:
@@ -1052,11 +1068,13 @@ def _region(
     title: str,
     first: int | None = None,
     lead: int | None = None,
+    tail: range | None = None,
 ) -> TableRegion | None:
     """The table titled at row i: its rows from i + 1 up to `stop` (exclusive), after the rows
     from `lead` up to i when given (its code column printed before its title,
-    `_codes_before_title`), or, when `first` is given (a title printed after its table), the
-    rows from `first` up to i."""
+    `_codes_before_title`) and before the rows `tail` (its last figures printed after the next
+    title, `_figures_after_title`), or, when `first` is given (a title printed after its
+    table), the rows from `first` up to i."""
     unit = "万元"
     header: list[Row] = []
     body: list[Row] = []
@@ -1070,7 +1088,9 @@ def _region(
     if first is not None:
         span: Iterable[int] = range(first, i)
     else:
-        span = itertools.chain(range(lead, i) if lead is not None else (), range(i + 1, stop))
+        span = itertools.chain(
+            range(lead, i) if lead is not None else (), range(i + 1, stop), tail or ()
+        )
     for j in span:
         row = rows[j]
         key = row.key

@@ -1517,3 +1517,57 @@ def test_raw_pdftotext_final_summary_row_numbers_among_names_are_no_figures() ->
     assert got.get("国有资本经营预算财政拨款") is None
     assert 4.0 not in got.values() and 6.0 not in got.values()
     assert got["一般公共服务支出"] == 80.0
+
+
+def test_pdfminer_summary_right_column_printed_after_the_next_title() -> None:
+    # pdfminer's text of a 收入支出决算总表: a left figure runs into the right label beside it,
+    # and the right column's last figures come as a box of their own after the next title.
+    lines = [
+        "收入支出决算总表",
+        "编制单位：测试区人力资源和社会保障局 2018年度 单位：万元",
+        "收入",
+        "项目",
+        "支出",
+        "决算数 项目",
+        "决算数",
+        "一、一般公共预算财政拨款",
+        "4,124.76 一、社会保障和就业支出",
+        "4,028.10",
+        "本年收入合计",
+        "4,124.76 本年支出合计",
+        "使用非财政拨款结余",
+        "0.00 结余分配",
+        "年初结转和结余",
+        "0.00 年末结转和结余",
+        "总计",
+        "4,124.76 总计",
+        "收入决算表",
+        "4,028.10",
+        "0.00",
+        "96.66",
+        "4,124.76",
+        "编制单位：测试区人力资源和社会保障局 2018年度 单位：万元",
+        "项目",
+        "本年收入合计 财政拨款收入",
+        "科目编码 科目名称",
+        "合计",
+        "4,124.76",
+        "4,124.76",
+    ]
+    tables = by_kind("\n\n".join(lines))
+    (summary,) = tables["income_expense_summary"]
+    got = [(r.name, r.values().get("total")) for r in summary.rows]
+    assert got[2:] == [
+        ("本年收入合计", 4124.76),
+        ("本年支出合计", 4028.10),
+        ("使用非财政拨款结余", 0.0),
+        ("结余分配", 0.0),
+        ("年初结转和结余", 0.0),
+        ("年末结转和结余", 96.66),
+        ("合计", 4124.76),  # 总计, both sides
+        ("合计", 4124.76),
+    ]
+    # the parts must add up to the total: a run that does not is left where it was
+    broken = by_kind("\n\n".join(lines).replace("\n\n96.66\n\n", "\n\n95.66\n\n"))
+    (summary,) = broken["income_expense_summary"]
+    assert dict((r.name, r.values().get("total")) for r in summary.rows)["年末结转和结余"] is None

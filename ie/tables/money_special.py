@@ -279,6 +279,8 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
             prev[under][0].extend(items[0][0])
             continue
         read.append(items)
+    if stream and read:
+        _spread_trailing(read[-1])
     for items in read:
         for item, figures in items:
             if numbered and figures and re.fullmatch(r"\d{1,3}", squash_ascii(figures[0].text)):
@@ -293,6 +295,36 @@ def _summary(region: TableRegion, body: list[Row], scale: float, layout: str) ->
             rows.append(_row(None, name, values, item + figures, region.kind))
     columns = (Column("total", "金额", 0.0),)
     return _table(region, columns, _finish(rows), layout)
+
+
+def _spread_trailing(items: list[tuple[list[Cell], list[Cell]]]) -> None:
+    """Where the last item holds k figures that are parts and their 总计, the k - 1 nearest
+    items before it without a figure take the parts, in order, and it keeps the total: pdfminer
+    can print a 收支总表's right column after all its labels ("本年支出合计" … "结余分配" …
+    "年末结转和结余" "总计" "4,124.76 总计" "4,028.10" "0.00" "96.66" "4,124.76"). Only when the
+    parts add up to the last figure and an earlier 总计 states that same total."""
+    if not items or len(items[-1][1]) < 3:
+        return
+    figures = list(items[-1][1])
+    values = [v for c in figures if (v := parse_figure(c.text)) is not None]
+    if len(values) < len(figures):
+        return
+    *parts, whole = values
+    if abs(sum(parts) - whole) > TOLERANCE * len(parts):
+        return
+    totals = [
+        parse_figure(f[0].text)
+        for name, f in items[:-1]
+        if f and squash_ascii("".join(c.text for c in name)).endswith("总计")
+    ]
+    if not any(t is not None and abs(t - whole) <= TOLERANCE for t in totals):
+        return
+    empty = [held for _, held in items[:-1] if not held][-len(parts) :]
+    if len(empty) < len(parts):
+        return
+    for held, figure in zip(empty, figures, strict=False):
+        held[:] = [figure]
+    items[-1][1][:] = figures[-1:]
 
 
 def _under(cell: Cell, items: Sequence[tuple[list[Cell], list[Cell]]]) -> int | None:
