@@ -9,7 +9,10 @@ layouts then reach training, not only what our generator draws.
 A CRF learns from every character: a character outside every span is taught as O. So a span
 the rules are unsure of (score below `min_score`) is not simply dropped — that would teach its
 text as O — the lines it touches are left out of the training text instead (with any span that
-reaches into them), so what the rules were unsure of is never taught either way.
+reaches into them), so what the rules were unsure of is never taught either way. So are the
+lines with a project-like word (经费, 资金, 专项, 项目) that no PROJECT span covers
+(`unnamed_projects`): the rules name few of a real disclosure's projects, and the ones they miss
+must not be taught as O.
 
     rows = weak_rows([Path("pdfs/")], converters=("pdfium", "pdftotext"), min_score=0.75)
 """
@@ -42,18 +45,40 @@ class WeakText:
     lines_left_out: int
 
 
-def confident_text(text: str, spans: Sequence[Span], min_score: float = MIN_SCORE) -> WeakText:
-    """`text` without the lines that hold a span scored below `min_score` (or a piece of one
-    that reaches into such a line), and the remaining spans moved onto what is left."""
+def unnamed_projects(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """Where `text` reads like a project's name that no PROJECT span covers: a 经费 / 资金 /
+    专项 / 项目 word outside every PROJECT span (not 项目支出 or 项目名称, which every budget
+    states). The rules name few of a real disclosure's projects; taught as O, the ones they
+    miss would teach the model to miss them too."""
+    named = [(s.start, s.end) for s in spans if s.label == "PROJECT"]
+    return [
+        m.span()
+        for m in _PROJECT_WORD.finditer(text)
+        if not any(a <= m.start() and m.end() <= b for a, b in named)
+    ]
+
+
+_PROJECT_WORD = re.compile(r"经费|资金|专项|项目(?!支出|名称)")
+
+
+def confident_text(
+    text: str,
+    spans: Sequence[Span],
+    min_score: float = MIN_SCORE,
+    unsure: Sequence[tuple[int, int]] = (),
+) -> WeakText:
+    """`text` without the lines that hold a span scored below `min_score` or a range of
+    `unsure` (or a piece of a span that reaches into such a line), and the remaining spans
+    moved onto what is left."""
     lines = [m.span() for m in _LINE.finditer(text)]
     starts = [a for a, _ in lines]
 
-    def lines_of(span: Span) -> range:
-        first = _index(starts, span.start)
-        last = _index(starts, max(span.start, span.end - 1))
-        return range(first, last + 1)
+    def lines_of(span: Span | tuple[int, int]) -> range:
+        start, end = (span.start, span.end) if isinstance(span, Span) else span
+        return range(_index(starts, start), _index(starts, max(start, end - 1)) + 1)
 
     out = {k for s in spans if s.score < min_score for k in lines_of(s)}
+    out.update(k for r in unsure for k in lines_of(r))
     changed = True
     while changed:  # a kept span that reaches into a line left out goes too, with its lines
         changed = False
@@ -127,7 +152,8 @@ def weak_rows(
                 on_skip(path, f"{type(exc).__name__}: {exc}".strip())
             continue
         for name, text in texts:
-            weak = confident_text(text, tagger.predict(text), min_score)
+            spans = tagger.predict(text)
+            weak = confident_text(text, spans, min_score, unnamed_projects(text, spans))
             if not weak.spans:
                 continue  # nothing the rules are sure of: not a disclosure, or unreadable
             yield {

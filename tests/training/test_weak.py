@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from ie.cli import app
 from ie.spans import Span
 from training.train import read_rows, train, weighted
-from training.weak import confident_text, weak_rows
+from training.weak import confident_text, unnamed_projects, weak_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "corpora" / "real" / "004_3c37c7924f173325.txt"
@@ -41,6 +41,23 @@ def test_lines_of_unsure_spans_are_left_out_with_what_reaches_into_them() -> Non
     # at a lower bar every span is trusted and nothing is left out
     kept = confident_text(text, [sure_amount, unsure, code], 0.5)
     assert kept.text == text and len(kept.spans) == 3 and kept.lines_left_out == 0
+
+
+def test_project_words_the_rules_did_not_name_leave_their_lines_out() -> None:
+    text = (
+        "项目支出 12.00 万元，主要用于信息化建设经费。\n"
+        "加大司法保护力度。\n"
+        "（一）督考办业务费绩效目标表\n"
+        "项目名称\t督考办业务费\n"
+    )
+    named = _span(text, "督考办业务费", "PROJECT", 0.9)
+    amount = _span(text, "12.00 万元", "AMOUNT", 0.9)
+    unsure = unnamed_projects(text, [named, amount])
+    # 经费 outside every PROJECT span; 项目支出 and 项目名称 are no project's name
+    assert [text[a:b] for a, b in unsure] == ["经费"]
+    weak = confident_text(text, [amount, named], 0.7, unsure)
+    assert weak.text.startswith("加大司法保护力度。\n")
+    assert [s.text for s in weak.spans] == ["督考办业务费"]
 
 
 def test_weak_rows_of_a_real_text_hold_the_rules_spans(tmp_path: Path) -> None:
