@@ -4,9 +4,9 @@
     budget-ie weak $J/江苏省人大办公厅 $J/江苏省人民检察院 $J/江苏省委办公厅 \\
         -o corpora/weak/jiangsu.jsonl \\
         --converters pdfium,pdftotext,pdftotext-layout,pdfminer,pdfplumber,pdfplumber-layout
-    budget-ie train --config configs/crf.yaml            # with the weak rows (weak_weight 0.4)
-    budget-ie train --config configs/crf-noweak.yaml     # the same recipe without them
-    python benchmarks/weak_supervision.py --models ie/models/crf,/tmp/crf-noweak \\
+    budget-ie train --config configs/crf-weak.yaml       # configs/crf.yaml + the weak rows
+    budget-ie train --config configs/crf.yaml            # without them (output_dir elsewhere)
+    python benchmarks/weak_supervision.py --models shipped=ie/models/crf,weak=models/crf-weak \\
         --held-out $J/江苏省政协办公厅,$J/江苏省高级人民法院 --out benchmarks/WEAK.md
 
 Each model is scored on what no model trained on: strict span F1 and record F1 of the real
@@ -70,16 +70,22 @@ def score(model: Path, held_out: list[Path], test_docs: int) -> dict:
     return out
 
 
-def report(models: list[Path], results: list[dict], seconds: float, test_docs: int) -> str:
-    command = shlex.join(["python", "benchmarks/weak_supervision.py", *sys.argv[1:]])
+def report(
+    models: list[str], results: list[dict], seconds: float, test_docs: int, about: str = ""
+) -> str:
+    argv = sys.argv[1:]
+    if "--about" in argv:  # the paragraph is printed below, not in the command
+        k = argv.index("--about")
+        argv = [*argv[:k], "--about", "…", *argv[k + 2 :]]
+    command = shlex.join(["python", "benchmarks/weak_supervision.py", *argv])
     lines = [
         "# Weak supervision",
         "",
         f"    {command}",
         "",
-        "Models side by side on text none of them trained on (benchmarks/weak_supervision.py "
-        f"says how each was made). {seconds:.0f} s on 2 cores.",
+        f"Models side by side on text none of them trained on. {seconds:.0f} s on 2 cores.",
         "",
+        *([about, ""] if about else []),
         f"| model | real text spans | real record key figures / projects / indicators | "
         f"synthetic test spans (first {test_docs}) |",
         "|---|---:|---:|---:|",
@@ -98,19 +104,24 @@ def report(models: list[Path], results: list[dict], seconds: float, test_docs: i
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", required=True, help="comma-separated CRF model folders")
+    parser.add_argument(
+        "--models", required=True, help="comma-separated CRF model folders, each NAME=DIR or DIR"
+    )
     parser.add_argument("--held-out", default="", help="comma-separated folders of real PDFs")
     parser.add_argument("--test-docs", type=int, default=60)
+    parser.add_argument("--about", default="", help="a paragraph on how the models were made")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    models = [Path(m) for m in args.models.split(",") if m]
+    named = [m.rpartition("=") for m in args.models.split(",") if m]
+    names = [name or folder for name, _, folder in named]
+    models = [Path(folder) for _, _, folder in named]
     held_out = [Path(h) for h in args.held_out.split(",") if h]
     missing = [p for p in held_out if not p.is_dir()]
     if missing:
         sys.exit(f"no such folder: {', '.join(map(str, missing))} (../shared absent?)")
     started = time.perf_counter()
     results = [score(m, held_out, args.test_docs) for m in models]
-    text = report(models, results, time.perf_counter() - started, args.test_docs)
+    text = report(names, results, time.perf_counter() - started, args.test_docs, args.about)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     print(text)

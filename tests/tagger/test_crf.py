@@ -390,7 +390,7 @@ def test_loading_a_non_model_directory_fails(tmp_path: Path) -> None:
         get_tagger("crf", tmp_path)
 
 
-@pytest.mark.parametrize("recipe", ["crf.yaml", "crf-1000.yaml"])
+@pytest.mark.parametrize("recipe", ["crf.yaml", "crf-1000.yaml", "crf-weak.yaml"])
 def test_the_shipped_recipes_parse(recipe: str) -> None:
     cfg = load_config(Path(__file__).resolve().parents[2] / "configs" / recipe)
     assert cfg.backend == "crf" and cfg.crf.max_iterations > 0
