@@ -876,7 +876,10 @@ def _figures_after_title(rows: list[Row], i: int) -> range | None:
     "0.00" "96.66" "4,124.76" "编制单位：…"). None when there are none."""
     k = i + 1
     while (
-        k < len(rows) and len(rows[k].cells) == 1 and re.fullmatch(r"-?[\d,]*\d\.\d+", rows[k].key)
+        k < len(rows)
+        and len(rows[k].cells) == 1
+        and MONEY.match(rows[k].key)
+        and "." in rows[k].key
     ):
         k += 1
     return range(i + 1, k) if 0 < k - i - 1 <= _STRAYS else None

@@ -43,6 +43,16 @@ def names(table) -> dict[str | None, str]:
     return {r.code: r.name for r in table.rows}
 
 
+# The small 基本支出 table several tests print each its own way: 工资福利 100, 商品和服务 30.
+BASIC_130 = {
+    "合计": {"total": 130.0, "personnel": 100.0, "public": 30.0},
+    "301": {"total": 100.0, "personnel": 100.0},
+    "30101": {"total": 100.0, "personnel": 100.0},
+    "302": {"total": 30.0, "public": 30.0},
+    "30201": {"total": 30.0, "public": 30.0},
+}
+
+
 # One department's 支出总表, 功能科目 table and 经济科目 table, as pypdfium2 writes them: each
 # page's rows first, its title after them, the 部门/单位 lines wherever they were drawn.
 SUMMARY_ROWS = [
@@ -1118,13 +1128,7 @@ def test_plain_text_header_labels_one_space_apart_and_column_numbers_on_their_ow
     lines += ["301 工资福利支出 100.00 100.00", "3", "30101 基本工资 100.00 100.00", "4"]
     lines += ["302 商品和服务支出 30.00 30.00", "5", "30201 办公费 30.00 30.00"]
     (table,) = by_kind("\n".join(lines))["basic_expense_by_economic"]
-    assert values(table) == {
-        "合计": {"total": 130.0, "personnel": 100.0, "public": 30.0},
-        "301": {"total": 100.0, "personnel": 100.0},
-        "30101": {"total": 100.0, "personnel": 100.0},
-        "302": {"total": 30.0, "public": 30.0},
-        "30201": {"total": 30.0, "public": 30.0},
-    }
+    assert values(table) == BASIC_130
     assert not table.issues
 
 
@@ -1490,13 +1494,7 @@ def test_raw_pdftotext_stray_figures_between_the_title_and_the_header() -> None:
     cells += ["100.00", "302", "商品和服务支出", "30.00", "30.00", "30201", "办公费", "30.00"]
     cells += ["30.00"]
     (table,) = by_kind("\n\n".join(cells))["basic_expense_by_economic"]
-    assert values(table) == {
-        "合计": {"total": 130.0, "personnel": 100.0, "public": 30.0},
-        "301": {"total": 100.0, "personnel": 100.0},
-        "30101": {"total": 100.0, "personnel": 100.0},
-        "302": {"total": 30.0, "public": 30.0},
-        "30201": {"total": 30.0, "public": 30.0},
-    }
+    assert values(table) == BASIC_130
     assert not table.issues
 
 
