@@ -423,10 +423,20 @@ def weak(
     """
     from rich.progress import Progress
 
-    from training.synth.convert import ConverterUnavailable
-    from training.weak import weak_rows
+    from training.synth.convert import CONVERTERS, ConverterUnavailable
+    from training.weak import sources, weak_rows
 
     names = tuple(c.strip() for c in converters.split(",") if c.strip())
+    unknown = [n for n in names if n not in CONVERTERS]
+    if unknown or not names:
+        named = ", ".join(unknown) or "(none)"
+        fail(f"unknown converter {named}; choose from {', '.join(CONVERTERS)}")
+    try:  # every path checked before the output is opened
+        files = sources(paths)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    if not files:
+        fail(f"no PDF or .txt file in {', '.join(map(str, paths))}")
     output.parent.mkdir(parents=True, exist_ok=True)
     written = left_out = 0
     skipped: list[str] = []
@@ -439,12 +449,12 @@ def weak(
         with Progress(transient=True) as bar, output.open("w", encoding="utf-8") as out:
             task = bar.add_task("labelling", total=None)
             for row in weak_rows(
-                paths, names, min_score, lambda k, n: bar.update(task, completed=k, total=n), skip
+                files, names, min_score, lambda k, n: bar.update(task, completed=k, total=n), skip
             ):
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 written += 1
                 left_out += row["lines_left_out"]
-    except (ConverterUnavailable, FileNotFoundError, ValueError) as exc:
+    except ConverterUnavailable as exc:
         fail(str(exc))
     summary = {"rows": written, "lines_left_out": left_out, "skipped": len(skipped)}
     typer.echo(json.dumps({**summary, "output": str(output)}, ensure_ascii=False))

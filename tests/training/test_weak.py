@@ -114,9 +114,16 @@ def test_cli_labels_a_pdf_and_a_recipe_trains_on_it(tmp_path: Path) -> None:
     assert "weakly labelled" in (model / "MODEL_CARD.md").read_text(encoding="utf-8")
 
 
-def test_cli_says_what_is_missing(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["weak", str(tmp_path / "nope"), "-o", str(tmp_path / "o")])
-    assert result.exit_code == 2 and "no such file or folder" in result.output
+def test_cli_says_what_is_wrong_before_writing_anything(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    for args, said in (
+        ([str(tmp_path / "nope")], "no such file or folder"),
+        ([str(REAL), "--converters", "pdfium,pdftotxt"], "unknown converter pdftotxt"),
+        ([str(tmp_path)], "no PDF or .txt file"),
+    ):
+        result = CliRunner().invoke(app, ["weak", *args, "-o", str(out)])
+        assert result.exit_code == 2 and said in result.output, result.output
+        assert not out.exists()
 
 
 def test_unreadable_files_are_skipped_and_gbk_text_is_read(tmp_path: Path) -> None:
