@@ -373,6 +373,75 @@ def test_cells_the_layout_joined_are_split_where_the_spans_tell_them_apart() -> 
     assert [r[5:7] for r in rows] == [("≤5次", "藏发〔2014〕108号"), ("100%", "上年度完成情况")]
 
 
+# pdftotext's default text of a ruled table: one cell per line, and the wrapped end of a 描述
+# ("…在预算范" / "围内支出") printed after the last row of the table.
+FLAT_TAIL = """\
+2、会议保障经费绩效目标表
+一级指标
+
+二级指标
+
+三级指标
+
+绩效指标描述
+
+指标值
+
+指标值确定依据
+
+产出指标
+
+成本指标
+
+在预算范围内支出
+
+会议保障经费在预算范
+
+≤150元/人/天
+
+部门标准
+
+满意度指标
+
+服务对象满意度指标
+
+参会人员满意度
+
+参会人员满意度
+
+≥95%
+
+上级文件
+
+围内支出
+"""
+
+
+def test_a_table_flattened_one_cell_per_line_is_read_from_the_spans() -> None:
+    """Lines cut into cells by scoring have no geometry to trust over the tagger: a wrapped
+    tail printed after the table joins its last 依据 in the parser's reading, while the spans
+    say it is another column's."""
+    document = text_document(FLAT_TAIL)
+    layout = indicator_tables(document, document_rows(document))
+    assert layout[0].layout == "flat"
+    assert layout[0].rows[-1].basis.text.endswith("围内支出")  # what the parser reads
+    spans = _spans(
+        FLAT_TAIL,
+        ("PROJECT", "会议保障经费"),
+        ("IND_L1", "产出指标"), ("IND_L2", "成本指标"), ("IND_L3", "在预算范围内支出"),
+        ("IND_DESC", "会议保障经费在预算范"), ("IND_TARGET", "≤150元/人/天"),
+        ("IND_BASIS", "部门标准"),
+        ("IND_L1", "满意度指标"), ("IND_L2", "服务对象满意度指标"), ("IND_L3", "参会人员满意度"),
+        ("IND_DESC", "参会人员满意度"), ("IND_TARGET", "≥95%"), ("IND_BASIS", "上级文件"),
+        ("IND_DESC", "围内支出"),
+    )  # fmt: skip
+    rows = _rows(assemble(FLAT_TAIL, spans, layout))
+    assert [(r[3], r[5], r[6]) for r in rows] == [
+        ("在预算范围内支出", "≤150元/人/天", "部门标准"),
+        ("参会人员满意度", "≥95%", "上级文件"),
+    ]
+
+
 def test_a_description_that_restates_the_projects_name_names_no_project() -> None:
     text = (
         "6、电子政务内网运维工作经费绩效目标表\n"

@@ -4,12 +4,14 @@ indicator rows and redactions out.
 The tagger decides *what* is there (PROJECT, IND_L1 … IND_BASIS, REDACTED); this module decides
 *which pieces belong together*:
 
-- **Tables the layout parser read** (`ie.tables.indicators`: tab, space and PDF geometry, cells
-  one per line): where the tagger's spans fall in that table's cells and agree with its columns
+- **Tables the layout parser read by position** (`ie.tables.indicators`: tab, space and PDF
+  geometry): where the tagger's spans fall in that table's cells and agree with its columns
   (most spans carry the label of the column their cell is in), the table's geometry is trusted
   for the cells' extent and the rows, and its rows are the indicator rows. A table whose
-  columns the spans contradict, or where the tagger found nothing, is read from the spans
-  alone, as below.
+  columns the spans contradict, where the tagger found nothing, or that was flattened to one
+  cell per line (no geometry: the parser cuts the lines by scoring them, and a wrapped cell's
+  continuation printed after the row's last cell, as pdftotext and pdfminer print it, would
+  join that last cell) is read from the spans alone, as below.
 - **Everywhere else** (a table flattened in a way the parser does not know, a layout the model
   was retrained for) spans are read in source order: a new row starts when a field comes round
   again (a 一级/二级 term after the row's cells, a 三级指标 after an 指标值, …), and a second
@@ -440,6 +442,11 @@ def _trusted_tables(spans: Sequence[Span], layout: Sequence[IndicatorTable]) -> 
     reach = list(itertools.accumulate((spans[n].end for n in projects), max))
     project_starts = [spans[n].start for n in projects]
     for table in layout:
+        if table.layout == "flat":
+            # one cell per line, cut into rows by scoring the lines: no geometry to trust, and
+            # a wrapped cell's continuation printed after the row's last cell (pdftotext,
+            # pdfminer) is joined to that cell, where the tagger's labels place it right
+            continue
         cell_at: dict[int, tuple[int, str, SourceText]] = {}
         for k, row in enumerate(table.rows):
             for f in FIELDS:

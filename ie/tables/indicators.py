@@ -147,6 +147,9 @@ class IndicatorTable:
     title: SourceText
     goal: SourceText | None
     rows: tuple[IndicatorRow, ...] = field(default=())
+    # how the rows were read: "pdf" (character boxes), "tab", "space" (columns by position),
+    # "line" (one line per row, cells by order) or "flat" (one cell per line, cut by scoring)
+    layout: str = ""
 
     @property
     def goal_marker(self) -> str | None:
@@ -371,7 +374,8 @@ def indicator_tables(doc: Document, rows: Sequence[Row] | None = None) -> list[I
         if _NOT_PROJECT.search(title.text):
             continue
         goal, body = _goal_and_body(region)
-        out.append(IndicatorTable(title.text, title, goal, tuple(_parse_body(body))))
+        rows_read, layout = _parse_body(body)
+        out.append(IndicatorTable(title.text, title, goal, tuple(rows_read), layout))
     return out
 
 
@@ -504,19 +508,20 @@ def _header_columns(row: _Row) -> list[tuple[_Cell, str]]:
     return out
 
 
-def _parse_body(body: Sequence[_Row]) -> list[IndicatorRow]:
+def _parse_body(body: Sequence[_Row]) -> tuple[list[IndicatorRow], str]:
+    """The table's rows, and how they were read (`IndicatorTable.layout`)."""
     if not body:
-        return []
+        return [], ""
     head = body[0]
     if len(head.cells) == 1 and squash(head.cells[0].text) == "一级指标":
-        return _parse_flat(body)
+        return _parse_flat(body), "flat"
     rest = list(body[1:])
     if head.layout in ("pdf", "space"):
         head, rest = _merge_wrapped_header(head, rest)
     columns = _header_columns(head)
     labelled = [(c, f) for c, f in columns if f != "other"]
     if not any(f == "level2" for _, f in labelled):
-        return []
+        return [], head.layout
     # A header wrapped over two lines (指标值确定 / 依据): skip rows of header words only
     # (counted, then cut once: a pop(0) per row is quadratic in a long run of them).
     skip = 0
@@ -529,7 +534,7 @@ def _parse_body(body: Sequence[_Row]) -> list[IndicatorRow]:
         )
     ):
         skip += 1
-    return _parse_grid(rest[skip:], columns, head.layout)
+    return _parse_grid(rest[skip:], columns, head.layout), head.layout
 
 
 def _is_header_tail(row: _Row, head: _Row) -> bool:
