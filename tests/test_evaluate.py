@@ -806,6 +806,9 @@ def test_render_rich_and_html_report(tmp_path):
     console.print(render_rich(report))
     out = console.export_text()
     assert "key_figures" in out and "AMOUNT" in out and "0.955" in out  # 21/22 key figures
+    # the real gold is schema 1.0: kind is stated by no document, shown as not scored
+    (kind_row,) = [line for line in out.splitlines() if " kind " in line]
+    assert "–" in kind_row and "0.000" not in kind_row
     assert "IND_TARGET" in out
     narrow = Console(record=True, width=60)
     narrow.print(render_rich(report))

@@ -34,15 +34,14 @@ def _counts_table(title: str, rows: dict[str, Counts], first: str) -> Table:
     for name in ("tp", "pred", "gold", "P", "R", "F1"):
         table.add_column(name, justify="right")
     for name, c in rows.items():
-        table.add_row(
-            name,
-            str(c.tp),
-            str(c.pred),
-            str(c.gold),
-            f"{c.precision:.3f}",
-            f"{c.recall:.3f}",
-            f"{c.f1:.3f}",
+        # nothing on either side (a field no gold states, as `kind` in schema 1.0 gold): not
+        # scored, so no 0.000 that reads as a failure
+        scores = (
+            ("–", "–", "–")
+            if c.gold == c.pred == 0
+            else (f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}")
         )
+        table.add_row(name, str(c.tp), str(c.pred), str(c.gold), *scores)
     return table
 
 
