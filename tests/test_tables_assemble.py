@@ -345,6 +345,76 @@ def test_a_row_withheld_whole_withholds_every_column_of_its_table() -> None:
     ]
 
 
+# pdftotext's default text of a table withheld whole: the header's right-hand cells and their
+# wrapped markers ("不公" / "开") printed after the rows' first cells.
+WITHHELD_HEADER_LATE = """\
+7、档案编研建设经费绩效目标表
+绩效目标
+
+1.不公开
+
+一级指标
+
+二级指标
+
+三级指标
+
+绩效指标描述
+
+产出指标
+
+数量指标
+
+不公开
+
+不公开
+
+质量指标
+
+不公开
+
+不公开
+
+指标
+
+指标值确定依
+
+值
+
+据
+
+不公
+
+不公开
+
+开
+不公
+
+不公开
+
+开
+8、信息化运维经费绩效目标表
+"""
+
+
+def test_a_header_printed_after_the_rows_still_names_its_columns() -> None:
+    """Rows withheld whole are withheld in every column the header names, the 依据 too when
+    the tool printed that header cell after the rows."""
+    spans = _spans(
+        WITHHELD_HEADER_LATE,
+        ("PROJECT", "档案编研建设经费"), ("REDACTED", "不公开"),
+        ("IND_L1", "产出指标"), ("IND_L2", "数量指标"), ("REDACTED", "不公开"),
+        ("REDACTED", "不公开"),
+        ("IND_L2", "质量指标"), ("REDACTED", "不公开"), ("REDACTED", "不公开"),
+    )  # fmt: skip
+    m = "不公开"
+    p = "档案编研建设经费"
+    assert _rows(assemble(WITHHELD_HEADER_LATE, spans)) == [
+        (p, "产出指标", "数量指标", m, m, m, m, True),
+        (p, "产出指标", "质量指标", m, m, m, m, True),
+    ]
+
+
 # pdfplumber's layout text: the last row's 指标值 and 依据 printed one space apart, so the
 # layout parser reads them as one cell.
 JOINED_CELLS = """\

@@ -322,10 +322,15 @@ class _Builder:
         if head < 0 or head < self.named_at:
             return list(_CELL_FIELDS)
         said = self.text[max(0, head - 40) : head + 60]
+        # the header's right-hand cells a text tool printed after the rows (pdftotext: "指标值
+        # 确定依" "据" after the table's withheld cells), up to the next table's 绩效目标
+        end = self.text.find("绩效目标", head)
+        later = squash(self.text[head : end if end >= 0 else head + 3000])
         return [
             f
             for f in _CELL_FIELDS
-            if (f != "description" or "描" in said) and (f != "basis" or "依" in said)
+            if (f != "description" or "描" in said or "指标描" in later)
+            and (f != "basis" or "依" in said or "确定依" in later)
         ]
 
     def _no_description(self, at: int) -> bool:
