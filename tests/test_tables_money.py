@@ -194,6 +194,10 @@ def test_inconsistent_table_is_reported_not_fixed() -> None:
         ("0.00", 0.0),
         ("行政运行", None),
         ("", None),
+        ("1,234,567,890,123.45", 1234567890123.45),  # 13 digits: a large total in 元
+        # codes printed one after another without spaces (pdftotext: 221 02 01 …) joined into
+        # one "figure" when read as the pieces of a figure cut at its line end
+        ("22013201014201010152", None),
     ],
 )
 def test_parse_figure(text: str, value: float | None) -> None:

@@ -33,6 +33,11 @@ _OCR_POINT = (
 )
 
 
+# The most digits before the point an amount has: 10^13 元 is ten times a year of the whole
+# national budget (a run of longer is codes or numbers a text tool printed without spaces).
+_MAX_DIGITS = 13
+
+
 @cell_memo
 def parse_figure(text: str) -> float | None:
     """A printed figure ("13,649.07", "686. 71", "528.", "-12.5", OCR "1l65.37", "28:00") as
@@ -46,6 +51,8 @@ def parse_figure(text: str) -> float | None:
             t = mended
     if not t or not MONEY.match(t):
         return None
+    if len(t.lstrip("-").split(".")[0].replace(",", "")) > _MAX_DIGITS:
+        return None  # a run of codes or row numbers printed together, not an amount
     try:
         return float(t.replace(",", "").rstrip("."))
     except ValueError:
