@@ -1569,3 +1569,47 @@ def test_pdfminer_summary_right_column_printed_after_the_next_title() -> None:
     broken = by_kind("\n\n".join(lines).replace("\n\n96.66\n\n", "\n\n95.66\n\n"))
     (summary,) = broken["income_expense_summary"]
     assert dict((r.name, r.values().get("total")) for r in summary.rows)["年末结转和结余"] is None
+
+
+def _cells(*cells: str) -> str:
+    """One cell per line with blank lines between, as pdftotext prints a ruled table."""
+    return "\n\n".join(cells) + "\n"
+
+
+HEAD = ("单位：万元", "科目名称", "合计", "基本支出", "项目支出")
+CODED = _cells(
+    "部门预算支出总表", "单位：万元", "序号", "类", "款", "项", *HEAD[1:],
+    "1", "合计", "100.00", "60.00", "40.00",
+    "2", "201", "一般公共服务支出", "100.00", "60.00", "40.00",
+    "3", "201", "01", "人大事务", "100.00", "60.00", "40.00",
+    "4", "201", "01", "01", "行政运行", "60.00", "60.00",
+    "5", "201", "01", "04", "人大会议", "40.00", "40.00",
+)  # fmt: skip
+NAMES_ONLY = _cells(
+    "部门预算一般公共预算财政拨款支出表", *HEAD,
+    "合计", "90.00", "60.00", "30.00",
+    "一般公共服务支出", "90.00", "60.00", "30.00",
+    "人大事务", "90.00", "60.00", "30.00",
+    "行政运行", "60.00", "60.00",
+    "人大会议", "30.00", "30.00",
+)  # fmt: skip
+
+
+def test_rows_without_codes_take_them_from_a_table_of_the_same_kind() -> None:
+    """A table printed without its code column (or whose codes the parser could not pair back)
+    takes the codes of the same names, in order, from another table of its kind."""
+    doc = text_doc(CODED + "\f" + NAMES_ONLY)
+    coded, names_only = money_tables_detailed(doc)
+    assert names_only.kind == coded.kind == "expense_by_function"
+    assert [(r.code, r.name) for r in names_only.rows] == [
+        (None, "合计"),
+        ("201", "一般公共服务支出"),
+        ("20101", "人大事务"),
+        ("2010101", "行政运行"),
+        ("2010104", "人大会议"),
+    ]
+    # the leaves' single figures stay undecided between 基本支出 and 项目支出: reported
+    assert any("column undecided" in issue for issue in names_only.issues)
+    # alone, the table keeps its rows without codes: nothing to take them from
+    (alone,) = money_tables_detailed(text_doc(NAMES_ONLY))
+    assert [r.code for r in alone.rows] == [None] * 5

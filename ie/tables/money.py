@@ -37,6 +37,7 @@ functional and economic expense tables were rebuilt with every arithmetic check 
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -138,7 +139,59 @@ def money_tables_detailed(doc: Document, sections: Sections | None = None) -> li
             else t
             for t in tables
         ]
-    return tables
+    return _codes_from_siblings(tables)
+
+
+def _codes_from_siblings(tables: list[DetailedTable]) -> list[DetailedTable]:
+    """Coded tables whose rows lost their codes take them from another table of the same kind
+    in the document that prints the same names, with codes: a disclosure lists the same 科目
+    in its 支出总表, 财政拨款支出表 and 一般公共预算支出表, and a text tool may print one
+    table's code column apart from its names (pdftotext: 序号 and 类/款/项 pieces after the
+    rows) where the parser cannot pair them back. Names are aligned in order (difflib), so a
+    name printed under two parents ("行政运行") takes the code of its own place; a table takes
+    the codes only where its arithmetic then fails no more often than before."""
+    out = list(tables)
+    for n, table in enumerate(tables):
+        if table.kind not in CODED_KINDS or not any(_codeless(r) for r in table.rows):
+            continue
+        for donor in tables:
+            if donor is table or donor.kind != table.kind:
+                continue
+            coded = [r for r in donor.rows if r.code and not r.total_row]
+            if not coded:
+                continue
+            mine = [fold_name(r.name) for r in out[n].rows]
+            theirs = [fold_name(r.name) for r in coded]
+            matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
+            taken = {r.code for r in out[n].rows if r.code}
+            rows = list(out[n].rows)
+            for block in matcher.get_matching_blocks():
+                for k in range(block.size):
+                    row, code = rows[block.a + k], coded[block.b + k].code
+                    if _codeless(row) and code not in taken:
+                        rows[block.a + k] = replace(row, code=code)
+                        taken.add(code)
+            if rows == list(out[n].rows):
+                continue
+            if _total_issues(table, rows) > _total_issues(table, out[n].rows):
+                continue
+            issues, checked = table_issues(table.kind, rows, table.columns)
+            undecided = [i for i in out[n].issues if "column undecided" in i]
+            out[n] = replace(
+                out[n], rows=tuple(rows), issues=(*issues, *undecided), checked=checked
+            )
+    return out
+
+
+def _codeless(row: DetailedRow) -> bool:
+    return not row.code and not row.total_row and bool(row.cells)
+
+
+def _total_issues(table: DetailedTable, rows: Sequence[DetailedRow]) -> int:
+    """How many sums of the total column fail: codes aligned to the wrong names break them,
+    while a part column may lack figures whose column the table left undecided."""
+    totals = [replace(r, cells=tuple(c for c in r.cells if c.key == "total")) for r in rows]
+    return len(table_issues(table.kind, totals, table.columns)[0])
 
 
 def _doubtful(table: DetailedTable) -> bool:
