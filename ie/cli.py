@@ -414,12 +414,21 @@ def weak(
             help="Rules spans scored lower are not trusted: the lines they touch are left out.",
         ),
     ] = 0.7,
+    text_only: Annotated[
+        bool,
+        typer.Option(
+            "--text-only",
+            help="Write each text whole, without labels: unlabelled text for MLM pretraining "
+            "(a `train:` file of configs/pretrain-mlm.yaml).",
+        ),
+    ] = False,
 ) -> None:
     """Label real, unlabelled disclosures with the rules backend, for training (weak
     supervision): one row per text, what the rules are unsure of left out.
 
     Mix the rows into a CRF recipe with `weak: [FILE]` and `weak_weight: W` (copies of each).
     Example:  budget-ie weak ../pdfs -o corpora/weak.jsonl --converters pdfium,pdftotext
+    With --text-only the rows are the whole texts, unlabelled, for configs/pretrain-mlm.yaml.
     """
     from rich.progress import Progress
 
@@ -449,11 +458,16 @@ def weak(
         with Progress(transient=True) as bar, output.open("w", encoding="utf-8") as out:
             task = bar.add_task("labelling", total=None)
             for row in weak_rows(
-                files, names, min_score, lambda k, n: bar.update(task, completed=k, total=n), skip
+                files,
+                names,
+                min_score,
+                lambda k, n: bar.update(task, completed=k, total=n),
+                skip,
+                text_only=text_only,
             ):
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
                 written += 1
-                left_out += row["lines_left_out"]
+                left_out += row.get("lines_left_out", 0)
     except ConverterUnavailable as exc:
         fail(str(exc))
     summary = {"rows": written, "lines_left_out": left_out, "skipped": len(skipped)}

@@ -129,13 +129,15 @@ def weak_rows(
     min_score: float = MIN_SCORE,
     progress: Callable[[int, int], None] | None = None,
     on_skip: Callable[[Path, str], None] | None = None,
+    text_only: bool = False,
 ) -> Iterator[dict]:
     """Training rows (`training.train` reads them like the synthetic corpus's) from real
     disclosures: each PDF as each converter reads it, each .txt as it is; spans from the rules
     backend, what they are unsure of left out (`confident_text`). A row carries `weak: true`,
     its `converter` ("text" for a .txt), its `source` and `lines_left_out`. A file no tool
     can read (damaged, encrypted, empty) is skipped and `on_skip(path, why)` told; a
-    converter whose tool is missing raises `ConverterUnavailable`."""
+    converter whose tool is missing raises `ConverterUnavailable`. With `text_only` each row
+    is the whole text without spans (unlabelled text for configs/pretrain-mlm.yaml)."""
     files = sources(paths)
     tagger = RulesTagger()
     for n, path in enumerate(files, 1):
@@ -152,6 +154,11 @@ def weak_rows(
                 on_skip(path, f"{type(exc).__name__}: {exc}".strip())
             continue
         for name, text in texts:
+            if text_only:
+                if text.strip():
+                    yield {"doc_id": f"text:{path.stem}~{name}", "text": text, "spans": [],
+                           "converter": name, "source": str(path)}  # fmt: skip
+                continue
             spans = tagger.predict(text)
             weak = confident_text(text, spans, min_score, unnamed_projects(text, spans))
             if not weak.spans:

@@ -139,3 +139,26 @@ def test_unreadable_files_are_skipped_and_gbk_text_is_read(tmp_path: Path) -> No
     assert (summary["rows"], summary["skipped"]) == (1, 1)
     (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [s["text"] for s in row["spans"] if s["label"] == "REDACTED"] == ["不公开", "不公开"]
+
+
+def test_text_only_rows_are_whole_unlabelled_texts_for_mlm(tmp_path: Path) -> None:
+    """`--text-only` writes each text as read, without spans and without lines left out:
+    the unlabelled text configs/pretrain-mlm.yaml pretrains on."""
+    from training.transformer import MLMConfig, pretrain_mlm
+
+    out = tmp_path / "text.jsonl"
+    result = CliRunner().invoke(app, ["weak", str(REAL), "--text-only", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert row["text"] == REAL.read_text(encoding="utf-8")
+    assert (row["spans"], row["converter"]) == ([], "text")
+    # labelled rows of the same text leave the lines the rules are unsure of out
+    (labelled,) = weak_rows([REAL])
+    assert len(labelled["text"]) < len(row["text"]) and labelled["spans"]
+    tiny = {"hidden_size": 32, "num_layers": 1, "num_heads": 2, "intermediate_size": 64}
+    mlm = pretrain_mlm(
+        MLMConfig.from_dict(
+            {"output_dir": str(tmp_path / "mlm"), "train": str(out), "max_steps": 2, **tiny}
+        )
+    )
+    assert (mlm / "config.json").exists()
