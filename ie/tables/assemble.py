@@ -322,10 +322,13 @@ class _Builder:
         if head < 0 or head < self.named_at:
             return list(_CELL_FIELDS)
         said = self.text[max(0, head - 40) : head + 60]
-        # the header's right-hand cells a text tool printed after the rows (pdftotext: "指标值
-        # 确定依" "据" after the table's withheld cells), up to the next table's 绩效目标
-        end = self.text.find("绩效目标", head)
-        later = squash(self.text[head : end if end >= 0 else head + 3000])
+        later = ""
+        if "描" not in said or "依" not in said:
+            # the header's right-hand cells a text tool printed after the rows (pdftotext:
+            # "指标值确定依" "据" after the table's withheld cells), up to the next 绩效目标;
+            # read only when the header itself does not name them (called once per row)
+            end = self.text.find("绩效目标", head)
+            later = squash(self.text[head : end if end >= 0 else head + 3000])
         return [
             f
             for f in _CELL_FIELDS
